@@ -1,0 +1,50 @@
+namespace CallCenter.Core.Calls;
+
+public enum CallDirection
+{
+    Inbound,
+    Outbound,
+}
+
+/// <summary>Where a call's final transcript came from.</summary>
+public enum TranscriptSource
+{
+    None,
+    Realtime,
+    Recording,
+    Failed,
+}
+
+/// <summary>
+/// One phone call as the CRM keeps it. <see cref="Status"/> is the only status field and only
+/// <see cref="CallStatusMachine"/> moves it.
+/// </summary>
+public sealed class CallLog
+{
+    public required string TenantId { get; init; }
+    public required string CallSid { get; init; }
+    public required CallDirection Direction { get; init; }
+    public required string From { get; init; }
+    public required string To { get; init; }
+    public string? LeadId { get; set; }
+    public CallStatus? Status { get; set; }
+    public Dictionary<CallStatus, DateTimeOffset> StatusTimes { get; init; } = [];
+    public int? DurationSeconds { get; set; }
+    public string? RecordingSid { get; set; }
+    public string? RecordingBlobPath { get; set; }
+    public string? FinalTranscript { get; set; }
+    public TranscriptSource TranscriptSource { get; set; } = TranscriptSource.None;
+    public string? TranscriptFailure { get; set; }
+    public string? Summary { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+public enum TurnRole
+{
+    Caller,
+    Agent,
+    Tool,
+}
+
+/// <summary>One utterance of a call, in order; appended by the media bridge and never rewritten.</summary>
+public sealed record ConversationTurn(string CallSid, int Sequence, TurnRole Role, string Text, TimeSpan Offset);

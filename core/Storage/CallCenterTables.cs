@@ -1,0 +1,50 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace CallCenter.Core.Storage;
+
+/// <summary>
+/// The product's tables. Every tenant-owned row has the tenant id as its partition key; the two global
+/// indexes (<see cref="CallIndex"/> by CallSid, <see cref="PhoneRoutes"/> by number) hold only a tenant id.
+/// </summary>
+public sealed class CallCenterTables
+{
+    public CallCenterTables(TableServiceClient tables, BlobServiceClient blobs, IOptions<StorageOptions> options)
+    {
+        var prefix = options.Value.TablePrefix;
+        Tenants = tables.GetTableClient(prefix + "Tenants");
+        PhoneRoutes = tables.GetTableClient(prefix + "PhoneRoutes");
+        Leads = tables.GetTableClient(prefix + "Leads");
+        Calls = tables.GetTableClient(prefix + "Calls");
+        CallIndex = tables.GetTableClient(prefix + "CallIndex");
+        Turns = tables.GetTableClient(prefix + "Turns");
+        ApiKeys = tables.GetTableClient(prefix + "ApiKeys");
+        Recordings = blobs.GetBlobContainerClient(options.Value.RecordingsContainer);
+    }
+
+    public TableClient Tenants { get; }
+    public TableClient PhoneRoutes { get; }
+    public TableClient Leads { get; }
+    public TableClient Calls { get; }
+    public TableClient CallIndex { get; }
+    public TableClient Turns { get; }
+    public TableClient ApiKeys { get; }
+    public BlobContainerClient Recordings { get; }
+
+    /// <summary>Creates what is missing; cheap to repeat, so each host calls it once at start-up.</summary>
+    public async Task CreateIfNotExistsAsync(CancellationToken ct = default)
+    {
+        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys];
+        await Task.WhenAll(all.Select(t => t.CreateIfNotExistsAsync(ct))).ConfigureAwait(false);
+        await Recordings.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+    }
+}
+
+internal static class TableErrors
+{
+    public static bool IsNotFound(this RequestFailedException e) => e.Status == 404;
+    public static bool IsConflict(this RequestFailedException e) => e.Status == 409;
+    public static bool IsPreconditionFailed(this RequestFailedException e) => e.Status == 412;
+}

@@ -1,0 +1,124 @@
+using Azure.Data.Tables;
+using CallCenter.Core.Crm;
+
+namespace CallCenter.Core.Storage;
+
+/// <summary>
+/// Leads live in their tenant's partition beside a phone row per lead; both are written in one
+/// transaction, so two callers racing to create a lead for the same number end up with one.
+/// </summary>
+public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
+{
+    private const string LeadPrefix = "lead|";
+    private const string PhonePrefix = "phone|";
+
+    public async Task<Lead?> GetAsync(string tenantId, string leadId, CancellationToken ct = default)
+    {
+        var found = await tables.Leads.GetEntityIfExistsAsync<TableEntity>(tenantId, LeadPrefix + leadId, cancellationToken: ct)
+            .ConfigureAwait(false);
+        return found.HasValue && found.Value is not null ? ToLead(found.Value) : null;
+    }
+
+    public async Task<Lead?> FindByPhoneAsync(string tenantId, string phone, CancellationToken ct = default)
+    {
+        var index = await tables.Leads.GetEntityIfExistsAsync<TableEntity>(tenantId, PhonePrefix + phone, cancellationToken: ct)
+            .ConfigureAwait(false);
+        return index.HasValue && index.Value?.GetString("LeadId") is { } leadId
+            ? await GetAsync(tenantId, leadId, ct).ConfigureAwait(false)
+            : null;
+    }
+
+    /// <summary>The tenant's lead for this number, created when there is none.</summary>
+    public async Task<(Lead Lead, bool Created)> GetOrCreateByPhoneAsync(
+        string tenantId, string phone, string source, string? name = null, CancellationToken ct = default)
+    {
+        var existing = await FindByPhoneAsync(tenantId, phone, ct).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            return (existing, false);
+        }
+
+        var now = time.GetUtcNow();
+        var lead = new Lead
+        {
+            TenantId = tenantId,
+            Id = "ld" + Guid.CreateVersion7(now).ToString("N")[..20],
+            Phone = phone,
+            Name = name,
+            Source = source,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        try
+        {
+            await tables.Leads.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Add, ToEntity(lead)),
+                    new TableTransactionAction(
+                        TableTransactionActionType.Add,
+                        new TableEntity(tenantId, PhonePrefix + phone) { ["LeadId"] = lead.Id }),
+                ],
+                ct).ConfigureAwait(false);
+            return (lead, true);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            var winner = await FindByPhoneAsync(tenantId, phone, ct).ConfigureAwait(false);
+            return (winner ?? throw new InvalidOperationException($"Lead for {phone} vanished while being created."), false);
+        }
+    }
+
+    /// <summary>Applies a change to a lead under its ETag; null when the tenant has no such lead.</summary>
+    public Task<Lead?> UpdateAsync(string tenantId, string leadId, Func<Lead, Lead> change, CancellationToken ct = default) =>
+        OptimisticUpdate.RunAsync(
+            tables.Leads,
+            tenantId,
+            LeadPrefix + leadId,
+            ToLead,
+            lead =>
+            {
+                // Identity fields are not the caller's to change.
+                var next = change(lead) with { TenantId = lead.TenantId, Id = lead.Id, Phone = lead.Phone, UpdatedAt = lead.UpdatedAt };
+                return next == lead ? null : next with { UpdatedAt = time.GetUtcNow() };
+            },
+            ToEntity,
+            ct);
+
+    public async Task<IReadOnlyList<Lead>> ListAsync(string tenantId, CancellationToken ct = default)
+    {
+        var result = new List<Lead>();
+        var query = tables.Leads.QueryAsync<TableEntity>(
+            e => e.PartitionKey == tenantId && e.RowKey.CompareTo(LeadPrefix) >= 0 && e.RowKey.CompareTo("lead}") < 0,
+            cancellationToken: ct);
+        await foreach (var e in query.ConfigureAwait(false))
+        {
+            result.Add(ToLead(e));
+        }
+
+        return result;
+    }
+
+    private static TableEntity ToEntity(Lead l) => new(l.TenantId, LeadPrefix + l.Id)
+    {
+        ["Phone"] = l.Phone,
+        ["Name"] = l.Name,
+        ["Status"] = l.Status,
+        ["Source"] = l.Source,
+        ["Notes"] = l.Notes,
+        ["CreatedAt"] = l.CreatedAt,
+        ["UpdatedAt"] = l.UpdatedAt,
+    };
+
+    private static Lead ToLead(TableEntity e) => new()
+    {
+        TenantId = e.PartitionKey,
+        Id = e.RowKey[LeadPrefix.Length..],
+        Phone = e.GetString("Phone") ?? "",
+        Name = e.GetString("Name"),
+        Status = e.GetString("Status") ?? LeadStatuses.New,
+        Source = e.GetString("Source") ?? LeadSources.Api,
+        Notes = e.GetString("Notes"),
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+        UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
+    };
+}

@@ -1,0 +1,73 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace CallCenter.Core.Storage;
+
+/// <summary>Where a recording lives: <c>{tenant}/{yyyy}/{MM}/{dd}/{CallSid}/{RecordingSid}.{ext}</c>, dated by the call's start (UTC).</summary>
+public static class RecordingPaths
+{
+    public static string For(string tenantId, DateTimeOffset callStart, string callSid, string recordingSid, string extension)
+    {
+        var day = callStart.UtcDateTime;
+        return $"{tenantId}/{day:yyyy}/{day:MM}/{day:dd}/{callSid}/{recordingSid}.{extension}";
+    }
+
+    /// <summary>True only for a path inside the tenant's own folder.</summary>
+    public static bool BelongsTo(string path, string tenantId) =>
+        path.StartsWith(tenantId + "/", StringComparison.Ordinal) && !path.Contains("..", StringComparison.Ordinal);
+}
+
+/// <summary>Recordings in Blob storage; every access is scoped to one tenant's folder.</summary>
+public sealed class RecordingStore(CallCenterTables tables)
+{
+    /// <summary>
+    /// Stores the recording unless the blob already exists (If-None-Match: *), so a retried download never
+    /// overwrites or duplicates it. Returns false when it was already there.
+    /// </summary>
+    public async Task<bool> UploadIfAbsentAsync(string tenantId, string path, Stream content, string contentType, CancellationToken ct = default)
+    {
+        var blob = Blob(tenantId, path) ?? throw new ArgumentException("The path is outside the tenant's folder.", nameof(path));
+        try
+        {
+            await blob.UploadAsync(
+                content,
+                new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                },
+                ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> ExistsAsync(string tenantId, string path, CancellationToken ct = default) =>
+        Blob(tenantId, path) is { } blob && (await blob.ExistsAsync(ct).ConfigureAwait(false)).Value;
+
+    /// <summary>The recording's content, or null when it is missing or not the tenant's.</summary>
+    public async Task<Stream?> OpenReadAsync(string tenantId, string path, CancellationToken ct = default)
+    {
+        if (Blob(tenantId, path) is not { } blob)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await blob.OpenReadAsync(cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.IsNotFound())
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The blob client for a tenant's path; null for a path outside the tenant's folder.</summary>
+    public BlobClient? Blob(string tenantId, string path) =>
+        RecordingPaths.BelongsTo(path, tenantId) ? tables.Recordings.GetBlobClient(path) : null;
+}

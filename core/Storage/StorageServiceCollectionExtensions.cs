@@ -1,0 +1,60 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using CallCenter.Core.Auth;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CallCenter.Core.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Tables, blobs and the stores over them, from the <c>Storage</c> section (validated at start-up).</summary>
+    public static IServiceCollection AddCallCenterStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return o.ConnectionString is { Length: > 0 } cs
+                ? new TableServiceClient(cs)
+                : new TableServiceClient(o.TableServiceUri, Credential(o));
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return o.ConnectionString is { Length: > 0 } cs
+                ? new BlobServiceClient(cs)
+                : new BlobServiceClient(o.BlobServiceUri, Credential(o));
+        });
+
+        services.TryAddSingleton<CallCenterTables>();
+        services.TryAddSingleton<TenantStore>();
+        services.TryAddSingleton<LeadStore>();
+        services.TryAddSingleton<CallLogStore>();
+        services.TryAddSingleton<TurnStore>();
+        services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<RecordingStore>();
+        return services;
+    }
+
+    /// <summary>API keys (tenant keys and the admin key) from the <c>Auth</c> section.</summary>
+    public static IServiceCollection AddCallCenterAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ApiKeyService>();
+        return services;
+    }
+
+    private static TokenCredential Credential(StorageOptions o) =>
+        o.ManagedIdentityClientId is { Length: > 0 } id
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(id))
+            : new DefaultAzureCredential();
+}

@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+
+namespace CallCenter.Core.Tenants;
+
+/// <summary>How a call's final transcript is chosen; decided in one place, <c>TranscriptPolicy</c>.</summary>
+public enum TranscriptionPolicy
+{
+    /// <summary>Transcribe the recording only when the realtime transcript is missing or failed.</summary>
+    FallbackToRecording,
+
+    /// <summary>Keep only what the realtime session heard; never transcribe the recording.</summary>
+    RealtimeOnly,
+
+    /// <summary>Replace the realtime transcript by the recording's.</summary>
+    PreferRecording,
+}
+
+/// <summary>A business using the call center.</summary>
+public sealed record Tenant
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public IReadOnlyList<string> VoiceNumbers { get; init; } = [];
+    public string? WhatsAppNumber { get; init; }
+    public string Language { get; init; } = "en-US";
+    public string Voice { get; init; } = "alloy";
+    public string TimeZone { get; init; } = "UTC";
+    public TranscriptionPolicy TranscriptionPolicy { get; init; } = TranscriptionPolicy.FallbackToRecording;
+    public int RecordingRetentionDays { get; init; } = 90;
+
+    /// <summary>Every problem with this tenant's fields; empty when it is valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!TenantIds.IsValid(Id))
+        {
+            errors.Add("id must be 3-40 characters of lowercase letters, digits and '-'");
+        }
+
+        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200)
+        {
+            errors.Add("name is required (at most 200 characters)");
+        }
+
+        foreach (var number in VoiceNumbers)
+        {
+            if (!PhoneNumbers.IsE164(number))
+            {
+                errors.Add($"voice number '{number}' is not E.164");
+            }
+        }
+
+        if (VoiceNumbers.Distinct(StringComparer.Ordinal).Count() != VoiceNumbers.Count)
+        {
+            errors.Add("voice numbers must be distinct");
+        }
+
+        if (WhatsAppNumber is not null && !PhoneNumbers.IsE164(WhatsAppNumber))
+        {
+            errors.Add($"WhatsApp number '{WhatsAppNumber}' is not E.164");
+        }
+
+        if (!LanguageTag.IsMatch(Language))
+        {
+            errors.Add("language must be a tag such as he-IL or en-US");
+        }
+
+        if (string.IsNullOrWhiteSpace(Voice) || Voice.Length > 40)
+        {
+            errors.Add("voice is required");
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            errors.Add($"time zone '{TimeZone}' is unknown");
+        }
+
+        if (!Enum.IsDefined(TranscriptionPolicy))
+        {
+            errors.Add("transcription policy is unknown");
+        }
+
+        if (RecordingRetentionDays is < 1 or > 3650)
+        {
+            errors.Add("recording retention must be 1-3650 days");
+        }
+
+        return errors;
+    }
+
+    private static readonly Regex LanguageTag = new("^[a-z]{2,3}(-[A-Z]{2})?$", RegexOptions.CultureInvariant);
+}
+
+public static partial class TenantIds
+{
+    /// <summary>Tenant ids are partition keys and blob path segments, so they stay short and plain.</summary>
+    public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$", RegexOptions.CultureInvariant)]
+    private static partial Regex Pattern();
+}
+
+public static partial class PhoneNumbers
+{
+    public static bool IsE164(string? number) => number is not null && E164().IsMatch(number);
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$", RegexOptions.CultureInvariant)]
+    private static partial Regex E164();
+}

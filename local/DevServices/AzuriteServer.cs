@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CallCenter.DevServices;
+
+/// <summary>
+/// Azurite, installed from the repository's own npm lockfile (<c>local/azurite</c>) when missing and run on
+/// loopback ports of its own. Tests start one per run in a temporary folder; the local host keeps its data.
+/// </summary>
+public sealed class AzuriteServer : IAsyncDisposable
+{
+    public const string AccountName = "devstoreaccount1";
+
+    // Azurite's well-known development key: public, and accepted by Azurite only.
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly Process _process;
+    private readonly string? _ownedFolder;
+
+    private AzuriteServer(Process process, int blobPort, int queuePort, int tablePort, string? ownedFolder)
+    {
+        _process = process;
+        _ownedFolder = ownedFolder;
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+    }
+
+    public int BlobPort { get; }
+    public int QueuePort { get; }
+    public int TablePort { get; }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
+
+    /// <summary>
+    /// Starts Azurite with its data in <paramref name="dataFolder"/>, or in a temporary folder removed on
+    /// dispose when none is given. Ports are free loopback ports unless given.
+    /// </summary>
+    public static async Task<AzuriteServer> StartAsync(
+        string? dataFolder = null, (int Blob, int Queue, int Table)? ports = null, CancellationToken ct = default)
+    {
+        var script = await EnsureInstalledAsync(ct).ConfigureAwait(false);
+        var owned = dataFolder is null ? Directory.CreateTempSubdirectory("callcenter-azurite-").FullName : null;
+        var folder = dataFolder ?? owned!;
+        Directory.CreateDirectory(folder);
+        var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
+
+        var start = new ProcessStartInfo(NodeExecutable())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            script, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+            "--location", folder,
+            "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(),
+            "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
+            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new AzuriteServer(process, blob, queue, table, owned);
+        try
+        {
+            await WaitForPortsAsync(process, [blob, queue, table], output, ct).ConfigureAwait(false);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        _process.Dispose();
+        if (_ownedFolder is not null)
+        {
+            try
+            {
+                Directory.Delete(_ownedFolder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp folder left behind is harmless.
+            }
+        }
+    }
+
+    /// <summary>The azurite.js to run, after <c>npm ci</c> from the lockfile if it is not installed yet.</summary>
+    public static async Task<string> EnsureInstalledAsync(CancellationToken ct = default)
+    {
+        var folder = Path.Combine(RepositoryRoot(), "local", "azurite");
+        var script = Path.Combine(folder, "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (File.Exists(script))
+        {
+            return script;
+        }
+
+        // Several test processes may start at once: one installs, the others wait on the lock.
+        await using var gate = await LockAsync(Path.Combine(folder, ".install.lock"), ct).ConfigureAwait(false);
+        if (!File.Exists(script))
+        {
+            await RunAsync(NpmExecutable(), ["ci", "--no-audit", "--no-fund", "--loglevel=error"], folder, ct).ConfigureAwait(false);
+        }
+
+        return File.Exists(script)
+            ? script
+            : throw new InvalidOperationException($"npm ci finished but {script} is missing.");
+    }
+
+    /// <summary>The folder holding CallCenter.sln, found from this assembly or the working directory.</summary>
+    public static string RepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "CallCenter.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root (the folder holding CallCenter.sln).");
+    }
+
+    private static async Task WaitForPortsAsync(Process process, int[] ports, System.Text.StringBuilder output, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        foreach (var port in ports)
+        {
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}:\n{output}");
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"Azurite did not listen on port {port} within 60 s:\n{output}");
+                }
+
+                using var client = new TcpClient();
+                try
+                {
+                    await client.ConnectAsync(IPAddress.Loopback, port, ct).ConfigureAwait(false);
+                    break;
+                }
+                catch (SocketException)
+                {
+                    await Task.Delay(100, ct).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string NodeExecutable() => FindOnPath("node")
+        ?? throw new InvalidOperationException("Node.js is required to run Azurite (install Node.js 20 or later and put `node` on PATH).");
+
+    private static string NpmExecutable() => FindOnPath("npm")
+        ?? throw new InvalidOperationException("npm is required to install Azurite (it comes with Node.js 20 or later).");
+
+    private static string? FindOnPath(string name)
+    {
+        var names = OperatingSystem.IsWindows() ? new[] { name + ".exe", name + ".cmd" } : [name];
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+        {
+            foreach (var candidate in names)
+            {
+                var path = Path.Combine(dir, candidate);
+                if (File.Exists(path))
+                {
+                    return path;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task RunAsync(string file, string[] args, string workingDirectory, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"`{Path.GetFileName(file)} {string.Join(' ', args)}` in {workingDirectory} failed ({process.ExitCode}):\n{await stdout.ConfigureAwait(false)}{await stderr.ConfigureAwait(false)}");
+        }
+    }
+
+    private static async Task<FileStream> LockAsync(string path, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(200, ct).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using CallCenter.Core.Calls;
+using CallCenter.Core.Storage;
+using CallCenter.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallCenter.Core.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class CallLogStoreTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private ServiceProvider _services = null!;
+    private CallLogStore Calls => _services.GetRequiredService<CallLogStore>();
+
+    public async Task InitializeAsync() => _services = await azurite.CreateServicesAsync();
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    [Fact]
+    public async Task Creating_a_call_twice_keeps_the_first_and_reports_the_second_as_existing()
+    {
+        var call = TestCalls.New("acme");
+
+        var first = await Calls.CreateIfMissingAsync(call);
+        var second = await Calls.CreateIfMissingAsync(TestCalls.New("acme", call.CallSid, from: "+15559999999"));
+
+        Assert.True(first.Created);
+        Assert.False(second.Created);
+        Assert.Equal(call.From, second.Call.From);
+        Assert.Single(await Calls.ListAsync("acme"));
+        Assert.Equal("acme", await Calls.FindTenantAsync(call.CallSid));
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_status_writes_to_one_call_end_completed_with_every_status_time_recorded()
+    {
+        var call = TestCalls.New("acme");
+        await Calls.CreateIfMissingAsync(call);
+        var start = new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+        CallStatus[] path = [CallStatus.Queued, CallStatus.Initiated, CallStatus.Ringing, CallStatus.InProgress, CallStatus.Completed];
+        var times = path.ToDictionary(s => s, s => start.AddSeconds((int)s * 3));
+        var writes = Enumerable.Range(0, 50).Select(i => path[i % path.Length]).OrderBy(_ => Random.Shared.Next()).ToArray();
+
+        await Task.WhenAll(writes.Select(status => Task.Run(() =>
+            Calls.UpdateAsync("acme", call.CallSid, c => CallStatusMachine.Apply(c, status, times[status]) is StatusOutcome.Advanced or StatusOutcome.RecordedLate))));
+
+        var stored = await Calls.GetAsync("acme", call.CallSid);
+        Assert.NotNull(stored);
+        Assert.Equal(CallStatus.Completed, stored.Status);
+        Assert.Equal(times, stored.StatusTimes);
+    }
+
+    [Fact]
+    public async Task A_call_sid_held_by_one_tenant_cannot_be_created_under_another()
+    {
+        var call = TestCalls.New("tenant-a");
+        await Calls.CreateIfMissingAsync(call);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Calls.CreateIfMissingAsync(TestCalls.New("tenant-b", call.CallSid)));
+
+        Assert.Null(await Calls.GetAsync("tenant-b", call.CallSid));
+    }
+
+    [Fact]
+    public async Task Updating_a_call_the_tenant_does_not_have_returns_null_and_writes_nothing()
+    {
+        var result = await Calls.UpdateAsync("acme", "CA-missing", c => { c.Summary = "x"; return true; });
+
+        Assert.Null(result);
+        Assert.Empty(await Calls.ListAsync("acme"));
+    }
+
+    [Fact]
+    public async Task A_call_round_trips_every_field()
+    {
+        var call = TestCalls.New("acme");
+        call.LeadId = "ld1";
+        call.Status = CallStatus.Completed;
+        call.StatusTimes[CallStatus.Ringing] = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        call.DurationSeconds = 42;
+        call.RecordingSid = "RE1";
+        call.RecordingBlobPath = "acme/2026/01/02/x/RE1.wav";
+        call.FinalTranscript = "hello";
+        call.TranscriptSource = TranscriptSource.Recording;
+        call.Summary = "asked for a quote";
+        await Calls.CreateIfMissingAsync(call);
+
+        var stored = await Calls.GetAsync("acme", call.CallSid);
+
+        Assert.NotNull(stored);
+        Assert.Equivalent(call, stored);
+    }
+}
+
+internal static class TestCalls
+{
+    public static CallLog New(string tenantId, string? callSid = null, string from = "+15550001111", string to = "+15550002222") => new()
+    {
+        TenantId = tenantId,
+        CallSid = callSid ?? "CA" + Guid.NewGuid().ToString("N"),
+        Direction = CallDirection.Inbound,
+        From = from,
+        To = to,
+        CreatedAt = new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero),
+    };
+}

@@ -1,0 +1,126 @@
+using CallCenter.Core.Crm;
+using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
+using CallCenter.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallCenter.Core.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class LeadAndTenantStoreTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private ServiceProvider _services = null!;
+    private LeadStore Leads => _services.GetRequiredService<LeadStore>();
+    private TenantStore Tenants => _services.GetRequiredService<TenantStore>();
+
+    public async Task InitializeAsync() => _services = await azurite.CreateServicesAsync();
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    [Fact]
+    public async Task Twenty_concurrent_creates_for_one_phone_make_exactly_one_lead()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() =>
+            Leads.GetOrCreateByPhoneAsync("acme", "+15557770000", LeadSources.InboundCall))));
+
+        Assert.Single(results.Select(r => r.Lead.Id).Distinct());
+        Assert.Single(results, r => r.Created);
+        Assert.Single(await Leads.ListAsync("acme"));
+    }
+
+    [Fact]
+    public async Task The_same_phone_in_two_tenants_is_two_leads()
+    {
+        var a = await Leads.GetOrCreateByPhoneAsync("tenant-a", "+15557770001", LeadSources.InboundCall);
+        var b = await Leads.GetOrCreateByPhoneAsync("tenant-b", "+15557770001", LeadSources.InboundCall);
+
+        Assert.True(a.Created);
+        Assert.True(b.Created);
+        Assert.NotEqual(a.Lead.Id, b.Lead.Id);
+    }
+
+    [Fact]
+    public async Task Updating_a_lead_keeps_its_identity_and_moves_its_updated_time()
+    {
+        var (lead, _) = await Leads.GetOrCreateByPhoneAsync("acme", "+15557770002", LeadSources.InboundCall);
+
+        var updated = await Leads.UpdateAsync("acme", lead.Id, l => l with { Name = "Dana", Phone = "+19999999999", Status = LeadStatuses.Qualified });
+
+        Assert.NotNull(updated);
+        Assert.Equal("Dana", updated.Name);
+        Assert.Equal(lead.Phone, updated.Phone);
+        Assert.Equal(LeadStatuses.Qualified, (await Leads.GetAsync("acme", lead.Id))!.Status);
+        Assert.True(updated.UpdatedAt >= lead.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task A_tenant_is_found_by_its_voice_and_whatsapp_numbers()
+    {
+        await Tenants.SaveAsync(NewTenant("acme", "+15550100001", whatsApp: "+15550100009"));
+
+        Assert.Equal("acme", (await Tenants.FindByVoiceNumberAsync("+15550100001"))?.Id);
+        Assert.Equal("acme", (await Tenants.FindByWhatsAppNumberAsync("+15550100009"))?.Id);
+        Assert.Null(await Tenants.FindByVoiceNumberAsync("+15550100009"));
+        Assert.Null(await Tenants.FindByVoiceNumberAsync("+15550100002"));
+    }
+
+    [Fact]
+    public async Task A_number_owned_by_another_tenant_cannot_be_claimed_and_the_claimant_is_not_saved()
+    {
+        await Tenants.SaveAsync(NewTenant("first", "+15550200001"));
+
+        await Assert.ThrowsAsync<NumberClaimedException>(() => Tenants.SaveAsync(NewTenant("second", "+15550200001")));
+
+        Assert.Null(await Tenants.GetAsync("second"));
+        Assert.Equal("first", (await Tenants.FindByVoiceNumberAsync("+15550200001"))?.Id);
+    }
+
+    [Fact]
+    public async Task A_number_a_tenant_drops_is_released_for_another_tenant()
+    {
+        await Tenants.SaveAsync(NewTenant("first", "+15550300001"));
+        await Tenants.SaveAsync(NewTenant("first", "+15550300002"));
+
+        await Tenants.SaveAsync(NewTenant("second", "+15550300001"));
+
+        Assert.Equal("second", (await Tenants.FindByVoiceNumberAsync("+15550300001"))?.Id);
+        Assert.Equal("first", (await Tenants.FindByVoiceNumberAsync("+15550300002"))?.Id);
+    }
+
+    [Fact]
+    public async Task A_tenant_round_trips_its_settings()
+    {
+        var tenant = NewTenant("acme", "+15550400001") with
+        {
+            Language = "he-IL",
+            Voice = "shimmer",
+            TimeZone = "Asia/Jerusalem",
+            TranscriptionPolicy = TranscriptionPolicy.PreferRecording,
+            RecordingRetentionDays = 30,
+        };
+        await Tenants.SaveAsync(tenant);
+
+        var stored = await Tenants.GetAsync("acme");
+
+        Assert.Equivalent(tenant, stored);
+    }
+
+    [Theory]
+    [InlineData("A", "name", "+15550000000", "en-US", "UTC", "id")]
+    [InlineData("acme", "", "+15550000000", "en-US", "UTC", "name")]
+    [InlineData("acme", "Acme", "0501234567", "en-US", "UTC", "E.164")]
+    [InlineData("acme", "Acme", "+15550000000", "english", "UTC", "language")]
+    [InlineData("acme", "Acme", "+15550000000", "en-US", "Mars/Base", "time zone")]
+    public void Invalid_tenants_are_reported(string id, string name, string number, string language, string timeZone, string expected)
+    {
+        var tenant = new Tenant { Id = id, Name = name, VoiceNumbers = [number], Language = language, TimeZone = timeZone };
+
+        Assert.Contains(tenant.Validate(), e => e.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_valid_tenant_has_no_errors() => Assert.Empty(NewTenant("acme", "+972501234567").Validate());
+
+    private static Tenant NewTenant(string id, string number, string? whatsApp = null) =>
+        new() { Id = id, Name = id.ToUpperInvariant(), VoiceNumbers = [number], WhatsAppNumber = whatsApp };
+}
