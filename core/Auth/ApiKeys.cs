@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
@@ -44,7 +45,7 @@ public sealed class ApiKeyService(ApiKeyStore store, IOptions<AuthOptions> optio
     public async Task<IssuedApiKey> IssueAsync(string tenantId, string name, CancellationToken ct = default)
     {
         var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var key = $"{Prefix}.{tenantId}.{keyId}.{secret}";
         var info = new ApiKeyInfo(tenantId, keyId, name, time.GetUtcNow(), null);
         await store.AddAsync(info, Hash(key), ct).ConfigureAwait(false);
@@ -85,7 +86,4 @@ public sealed class ApiKeyService(ApiKeyStore store, IOptions<AuthOptions> optio
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

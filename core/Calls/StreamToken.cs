@@ -1,0 +1,97 @@
+using System.Buffers.Text;
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace CallCenter.Core.Calls;
+
+public sealed class BridgeOptions
+{
+    public const string Section = "Bridge";
+
+    /// <summary>The media bridge's public WebSocket URL, <c>wss://…/media</c>; Twilio allows no query string.</summary>
+    [Required]
+    public Uri StreamUrl { get; set; } = null!;
+
+    /// <summary>Shared by the Functions app (signs) and the bridge (verifies); from Key Vault in Azure.</summary>
+    [Required, MinLength(32)]
+    public string TokenSigningKey { get; set; } = "";
+
+    /// <summary>How long Twilio has to open the stream after we answer the call.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>What the Functions app tells the bridge about a call, signed so the bridge can trust it.</summary>
+public sealed record StreamClaims(string TenantId, string CallSid, CallDirection Direction, DateTimeOffset ExpiresAt);
+
+public enum StreamTokenError
+{
+    None,
+    Malformed,
+    BadSignature,
+    Expired,
+}
+
+/// <summary>
+/// The short-lived token the voice webhook puts in the stream's <c>&lt;Parameter&gt;</c>:
+/// <c>base64url(tenant|CallSid|direction|expiry-unix) "." base64url(HMAC-SHA256)</c>, well under Twilio's
+/// 500-character limit. The bridge trusts nothing else about a call.
+/// </summary>
+public sealed class StreamTokens(IOptions<BridgeOptions> options, TimeProvider time)
+{
+    public const string ParameterName = "token";
+
+    public string Issue(string tenantId, string callSid, CallDirection direction)
+    {
+        var expires = time.GetUtcNow().Add(options.Value.TokenLifetime).ToUnixTimeSeconds();
+        var payload = Encoding.UTF8.GetBytes($"{tenantId}|{callSid}|{(int)direction}|{expires}");
+        return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(Sign(payload))}";
+    }
+
+    /// <summary>Checks signature then expiry; the claims are returned only for a valid token.</summary>
+    public StreamTokenError Verify(string? token, out StreamClaims? claims)
+    {
+        claims = null;
+        if (string.IsNullOrEmpty(token) || token.Length > 500 || token.Split('.') is not [var body, var mac])
+        {
+            return StreamTokenError.Malformed;
+        }
+
+        byte[] payload;
+        byte[] signature;
+        try
+        {
+            payload = Base64Url.DecodeFromChars(body);
+            signature = Base64Url.DecodeFromChars(mac);
+        }
+        catch (FormatException)
+        {
+            return StreamTokenError.Malformed;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(signature, Sign(payload)))
+        {
+            return StreamTokenError.BadSignature;
+        }
+
+        if (Encoding.UTF8.GetString(payload).Split('|') is not [var tenant, var callSid, var dir, var exp]
+            || !int.TryParse(dir, out var direction) || !Enum.IsDefined((CallDirection)direction)
+            || !long.TryParse(exp, out var expiresUnix))
+        {
+            return StreamTokenError.Malformed;
+        }
+
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(expiresUnix);
+        if (expiresAt <= time.GetUtcNow())
+        {
+            return StreamTokenError.Expired;
+        }
+
+        claims = new StreamClaims(tenant, callSid, (CallDirection)direction, expiresAt);
+        return StreamTokenError.None;
+    }
+
+    private byte[] Sign(byte[] payload) =>
+        HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.TokenSigningKey), payload);
+}

@@ -1,0 +1,48 @@
+using CallCenter.Core.Calls;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CallCenter.Core.Tests;
+
+public sealed class StreamTokenTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+
+    private StreamTokens Tokens(string key = "0123456789abcdef0123456789abcdef") =>
+        new(Options.Create(new BridgeOptions { StreamUrl = new Uri("wss://bridge.example/media"), TokenSigningKey = key }), _time);
+
+    [Fact]
+    public void An_issued_token_verifies_with_its_claims_until_it_expires()
+    {
+        var token = Tokens().Issue("acme", "CA123", CallDirection.Outbound);
+
+        Assert.Equal(StreamTokenError.None, Tokens().Verify(token, out var claims));
+        Assert.Equal(new StreamClaims("acme", "CA123", CallDirection.Outbound, _time.GetUtcNow().AddMinutes(5)), claims);
+        Assert.True(token.Length < 500);
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(StreamTokenError.Expired, Tokens().Verify(token, out claims));
+        Assert.Null(claims);
+    }
+
+    [Fact]
+    public void A_token_signed_with_another_key_or_altered_is_refused()
+    {
+        var token = Tokens().Issue("acme", "CA123", CallDirection.Inbound);
+        var forged = Tokens("another-key-another-key-another-key").Issue("acme", "CA123", CallDirection.Inbound);
+        var otherTenant = Tokens().Issue("globex", "CA123", CallDirection.Inbound);
+        var spliced = otherTenant.Split('.')[0] + "." + token.Split('.')[1];
+
+        Assert.Equal(StreamTokenError.BadSignature, Tokens().Verify(forged, out _));
+        Assert.Equal(StreamTokenError.BadSignature, Tokens().Verify(spliced, out _));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("a.b.c")]
+    [InlineData("!!!.???")]
+    public void Malformed_tokens_are_refused(string? token) =>
+        Assert.Equal(StreamTokenError.Malformed, Tokens().Verify(token, out _));
+}
