@@ -36,6 +36,12 @@ public sealed class CallLog
     public TranscriptSource TranscriptSource { get; set; } = TranscriptSource.None;
     public string? TranscriptFailure { get; set; }
     public string? Summary { get; set; }
+    public string? CallerIntent { get; set; }
+    public string? FollowUp { get; set; }
+
+    /// <summary>Set by the call's workflow as its last step: later callbacks must not start it again.</summary>
+    public DateTimeOffset? WorkflowFinishedAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
 }
 

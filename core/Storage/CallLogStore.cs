@@ -100,6 +100,9 @@ public sealed class CallLogStore(CallCenterTables tables)
             ["TranscriptSource"] = c.TranscriptSource.ToString(),
             ["TranscriptFailure"] = c.TranscriptFailure,
             ["Summary"] = c.Summary,
+            ["CallerIntent"] = c.CallerIntent,
+            ["FollowUp"] = c.FollowUp,
+            ["WorkflowFinishedAt"] = c.WorkflowFinishedAt,
             ["CreatedAt"] = c.CreatedAt,
         };
         foreach (var (status, at) in c.StatusTimes)
@@ -128,6 +131,9 @@ public sealed class CallLogStore(CallCenterTables tables)
             TranscriptSource = Enum.TryParse<TranscriptSource>(e.GetString("TranscriptSource"), out var src) ? src : TranscriptSource.None,
             TranscriptFailure = e.GetString("TranscriptFailure"),
             Summary = e.GetString("Summary"),
+            CallerIntent = e.GetString("CallerIntent"),
+            FollowUp = e.GetString("FollowUp"),
+            WorkflowFinishedAt = e.GetDateTimeOffset("WorkflowFinishedAt"),
             CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
         };
         foreach (var status in CallStatusNames.All)

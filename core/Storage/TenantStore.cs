@@ -143,6 +143,8 @@ public sealed class TenantStore(CallCenterTables tables)
         ["TimeZone"] = t.TimeZone,
         ["TranscriptionPolicy"] = t.TranscriptionPolicy.ToString(),
         ["RecordingRetentionDays"] = t.RecordingRetentionDays,
+        ["UnrecordedNumbers"] = string.Join(',', t.UnrecordedNumbers),
+        ["DeleteRecordingFromTwilio"] = t.DeleteRecordingFromTwilio,
     };
 
     private static Tenant ToTenant(TableEntity e) => new()
@@ -158,5 +160,7 @@ public sealed class TenantStore(CallCenterTables tables)
             ? p
             : TranscriptionPolicy.FallbackToRecording,
         RecordingRetentionDays = e.GetInt32("RecordingRetentionDays") ?? 90,
+        UnrecordedNumbers = (e.GetString("UnrecordedNumbers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
+        DeleteRecordingFromTwilio = e.GetBoolean("DeleteRecordingFromTwilio") ?? false,
     };
 }

@@ -28,6 +28,15 @@ public sealed record Tenant
     public TranscriptionPolicy TranscriptionPolicy { get; init; } = TranscriptionPolicy.FallbackToRecording;
     public int RecordingRetentionDays { get; init; } = 90;
 
+    /// <summary>The tenant's numbers whose calls are not recorded (recording is on by default).</summary>
+    public IReadOnlyList<string> UnrecordedNumbers { get; init; } = [];
+
+    /// <summary>Delete Twilio's copy once the recording is in our storage.</summary>
+    public bool DeleteRecordingFromTwilio { get; init; }
+
+    /// <summary>Whether calls on this tenant number are recorded.</summary>
+    public bool Records(string tenantNumber) => !UnrecordedNumbers.Contains(tenantNumber);
+
     /// <summary>Every problem with this tenant's fields; empty when it is valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -78,6 +87,11 @@ public sealed record Tenant
         if (!Enum.IsDefined(TranscriptionPolicy))
         {
             errors.Add("transcription policy is unknown");
+        }
+
+        if (UnrecordedNumbers.Any(n => !VoiceNumbers.Contains(n)))
+        {
+            errors.Add("unrecorded numbers must be among the voice numbers");
         }
 
         if (RecordingRetentionDays is < 1 or > 3650)

@@ -1,3 +1,4 @@
+using CallCenter.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -8,5 +9,5 @@ public static class HealthFunction
 {
     [Function("Health")]
     public static IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
-        new OkObjectResult(new { status = "ok" });
+        new ResultAction(HealthEndpoints.Health());
 }

@@ -1,0 +1,101 @@
+using System.Globalization;
+using CallCenter.Core.Crm;
+using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
+using CallCenter.Core.Twilio;
+
+namespace CallCenter.Core.Calls;
+
+/// <summary>A call webhook's fields, validated.</summary>
+public sealed record CallWebhookFields(string CallSid, string From, string To, CallDirection Direction, CallStatus? Status, DateTimeOffset At);
+
+/// <summary>
+/// Finds the call a Twilio webhook speaks of, creating it (and linking its lead) the first time any webhook
+/// of an inbound call arrives. The tenant comes from the called number or the CallSid index, never from the form.
+/// </summary>
+public sealed class CallRegistry(TenantStore tenants, LeadStore leads, CallLogStore calls, TimeProvider time)
+{
+    /// <summary>Reads the fields every call webhook carries; null with a reason when they are unusable.</summary>
+    public (CallWebhookFields? Fields, string? Error) Parse(TwilioWebhook webhook)
+    {
+        if (webhook["CallSid"] is not { } callSid || !TwilioSids.IsCallSid(callSid))
+        {
+            return (null, "CallSid is missing or malformed");
+        }
+
+        CallStatus? status = null;
+        if (webhook["CallStatus"] is { } wire)
+        {
+            if (!CallStatusNames.TryParse(wire, out var parsed))
+            {
+                return (null, $"unknown CallStatus '{wire}'");
+            }
+
+            status = parsed;
+        }
+
+        var direction = webhook["Direction"]?.StartsWith("outbound", StringComparison.Ordinal) == true
+            ? CallDirection.Outbound
+            : CallDirection.Inbound;
+        var at = ParseTimestamp(webhook["Timestamp"]) ?? time.GetUtcNow();
+        return (new CallWebhookFields(callSid, webhook["From"] ?? "", webhook["To"] ?? "", direction, status, at), null);
+    }
+
+    /// <summary>
+    /// The tenant and call of a webhook. An inbound call we have not seen is created with the reported status;
+    /// a known call is returned as stored. Null when no tenant owns the call.
+    /// </summary>
+    public async Task<(Tenant Tenant, CallLog Call, bool Created)?> FindOrCreateAsync(CallWebhookFields f, CancellationToken ct)
+    {
+        if (await calls.FindTenantAsync(f.CallSid, ct) is { } tenantId)
+        {
+            var tenant = await tenants.GetAsync(tenantId, ct);
+            var known = await calls.GetAsync(tenantId, f.CallSid, ct);
+            if (tenant is not null && known is not null)
+            {
+                return (tenant, known, false);
+            }
+        }
+
+        // Outbound calls are created by the call API before Twilio dials, so only inbound calls start here.
+        if (f.Direction != CallDirection.Inbound || await tenants.FindByVoiceNumberAsync(f.To, ct) is not { } owner)
+        {
+            return null;
+        }
+
+        var lead = PhoneNumbers.IsE164(f.From)
+            ? (await leads.GetOrCreateByPhoneAsync(owner.Id, f.From, LeadSources.InboundCall, ct: ct)).Lead.Id
+            : null;
+        var call = new CallLog
+        {
+            TenantId = owner.Id,
+            CallSid = f.CallSid,
+            Direction = CallDirection.Inbound,
+            From = f.From,
+            To = f.To,
+            LeadId = lead,
+            CreatedAt = time.GetUtcNow(),
+        };
+        if (f.Status is { } status)
+        {
+            CallStatusMachine.Apply(call, status, f.At);
+        }
+
+        var (stored, created) = await calls.CreateIfMissingAsync(call, ct);
+        return (owner, stored, created);
+    }
+
+    /// <summary>Twilio's Timestamp is RFC 2822 ("Tue, 25 Nov 2026 12:00:00 +0000").</summary>
+    internal static DateTimeOffset? ParseTimestamp(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+}
+
+public static class TwilioSids
+{
+    public static bool IsCallSid(string? sid) => IsSid(sid, "CA");
+
+    public static bool IsRecordingSid(string? sid) => IsSid(sid, "RE");
+
+    private static bool IsSid(string? sid, string prefix) =>
+        sid is { Length: 34 } && sid.StartsWith(prefix, StringComparison.Ordinal) && sid.AsSpan(2).ContainsAnyExcept("0123456789abcdefABCDEF") == false;
+}

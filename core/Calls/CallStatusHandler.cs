@@ -1,0 +1,66 @@
+using System.Globalization;
+using CallCenter.Core.Storage;
+using CallCenter.Core.Twilio;
+using CallCenter.Core.Workflow;
+using Microsoft.Extensions.Logging;
+
+namespace CallCenter.Core.Calls;
+
+/// <summary>
+/// Twilio's status callback: the one writer of a call's status, through <see cref="CallStatusMachine"/>.
+/// A terminal status tells the call's workflow that the call ended.
+/// </summary>
+public sealed class CallStatusHandler(TwilioSignature signature, CallRegistry registry, CallLogStore calls, ILogger<CallStatusHandler> logger)
+{
+    public async Task<WebhookAnswer> HandleAsync(TwilioWebhook webhook, ICallWorkflowSignals workflow, CancellationToken ct = default)
+    {
+        if (!signature.IsValid(webhook))
+        {
+            CallTrace.ForgedWebhook(logger, "status");
+            return WebhookAnswer.Forbidden;
+        }
+
+        var (fields, error) = registry.Parse(webhook);
+        if (fields is null || fields.Status is not { } status)
+        {
+            return WebhookAnswer.BadRequest(error ?? "CallStatus is missing");
+        }
+
+        int? duration = int.TryParse(webhook["CallDuration"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+        if (await registry.FindOrCreateAsync(fields, ct) is not var (tenant, call, created))
+        {
+            CallTrace.UnknownCall(logger, fields.CallSid);
+            return WebhookAnswer.Empty;
+        }
+
+        var stored = await calls.UpdateAsync(tenant.Id, call.CallSid, c =>
+        {
+            var changed = CallStatusMachine.Apply(c, status, fields.At) is StatusOutcome.Advanced or StatusOutcome.RecordedLate;
+            if (status == c.Status && duration is not null && c.DurationSeconds is null)
+            {
+                c.DurationSeconds = duration;
+                changed = true;
+            }
+
+            return changed;
+        }, ct) ?? call;
+
+        if (stored.WorkflowFinishedAt is not null)
+        {
+            return WebhookAnswer.Empty;
+        }
+
+        if (stored.Status is { } final && final.IsTerminal() && final == status)
+        {
+            // Raised on every delivery of the ending status: a retry after a lost signal still reaches the
+            // workflow, and a repeated event is ignored there.
+            await workflow.CallEndedAsync(tenant.Id, call.CallSid, new CallEnded(final.ToWire(), stored.DurationSeconds), ct);
+        }
+        else if (created)
+        {
+            await workflow.EnsureStartedAsync(tenant.Id, call.CallSid, ct);
+        }
+
+        return WebhookAnswer.Empty;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using CallCenter.Core.Storage;
+using CallCenter.Core.Twilio;
+using CallCenter.Core.Workflow;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CallCenter.Core.Calls;
+
+/// <summary>
+/// Twilio's recording status callback: hands the recording to the call's workflow, which alone downloads it.
+/// </summary>
+public sealed class RecordingCallbackHandler(
+    TwilioSignature signature,
+    CallLogStore calls,
+    IOptions<TwilioOptions> twilio,
+    ILogger<RecordingCallbackHandler> logger)
+{
+    private static readonly string[] Statuses = ["completed", "absent", "in-progress", "failed"];
+
+    public async Task<WebhookAnswer> HandleAsync(TwilioWebhook webhook, ICallWorkflowSignals workflow, CancellationToken ct = default)
+    {
+        if (!signature.IsValid(webhook))
+        {
+            CallTrace.ForgedWebhook(logger, "recording");
+            return WebhookAnswer.Forbidden;
+        }
+
+        if (webhook["CallSid"] is not { } callSid || !TwilioSids.IsCallSid(callSid))
+        {
+            return WebhookAnswer.BadRequest("CallSid is missing or malformed");
+        }
+
+        if (webhook["RecordingSid"] is not { } recordingSid || !TwilioSids.IsRecordingSid(recordingSid))
+        {
+            return WebhookAnswer.BadRequest("RecordingSid is missing or malformed");
+        }
+
+        var status = webhook["RecordingStatus"] ?? "completed";
+        if (!Statuses.Contains(status))
+        {
+            return WebhookAnswer.BadRequest($"unknown RecordingStatus '{status}'");
+        }
+
+        var url = webhook["RecordingUrl"];
+        if (status == "completed" && (!Uri.TryCreate(url, UriKind.Absolute, out var media) || !twilio.Value.IsTrustedMediaUrl(media)))
+        {
+            return WebhookAnswer.BadRequest("RecordingUrl is missing or not Twilio's");
+        }
+
+        if (status == "in-progress")
+        {
+            return WebhookAnswer.Empty;
+        }
+
+        var tenantId = await calls.FindTenantAsync(callSid, ct);
+        var call = tenantId is null ? null : await calls.GetAsync(tenantId, callSid, ct);
+        if (call is null)
+        {
+            CallTrace.UnknownCall(logger, callSid);
+            return WebhookAnswer.Empty;
+        }
+
+        if (call.WorkflowFinishedAt is null)
+        {
+            int? duration = int.TryParse(webhook["RecordingDuration"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
+            int channels = int.TryParse(webhook["RecordingChannels"], NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 1;
+            await workflow.RecordingAsync(call.TenantId, callSid, new RecordingReady(recordingSid, url ?? "", status, duration, channels), ct);
+        }
+
+        return WebhookAnswer.Empty;
+    }
+}

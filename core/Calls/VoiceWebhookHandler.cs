@@ -1,0 +1,75 @@
+using CallCenter.Core.Twilio;
+using CallCenter.Core.Workflow;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Twilio.TwiML;
+using Twilio.TwiML.Voice;
+
+namespace CallCenter.Core.Calls;
+
+/// <summary>
+/// The answer URL of every tenant number and outbound call. It records the call, starts its workflow and
+/// connects the caller to the media bridge; the bridge greets. No REST call, no download, no wait.
+/// </summary>
+public sealed class VoiceWebhookHandler(
+    TwilioSignature signature,
+    CallRegistry registry,
+    StreamTokens tokens,
+    IOptions<BridgeOptions> bridge,
+    ILogger<VoiceWebhookHandler> logger)
+{
+    public const string RecordingCallbackPath = "/api/twilio/recording";
+
+    public async Task<WebhookAnswer> HandleAsync(TwilioWebhook webhook, ICallWorkflowSignals workflow, CancellationToken ct = default)
+    {
+        if (!signature.IsValid(webhook))
+        {
+            CallTrace.ForgedWebhook(logger, "voice");
+            return WebhookAnswer.Forbidden;
+        }
+
+        var (fields, error) = registry.Parse(webhook);
+        if (fields is null)
+        {
+            return WebhookAnswer.BadRequest(error!);
+        }
+
+        if (await registry.FindOrCreateAsync(fields, ct) is not var (tenant, call, created))
+        {
+            CallTrace.UnknownNumber(logger, fields.CallSid);
+            return WebhookAnswer.Twiml(new VoiceResponse().Reject(Reject.ReasonEnum.Rejected).ToString());
+        }
+
+        if (created)
+        {
+            await workflow.EnsureStartedAsync(tenant.Id, call.CallSid, ct);
+        }
+
+        var recordingCallback = tenant.Records(call.Direction == CallDirection.Inbound ? call.To : call.From)
+            ? new Uri(new Uri(webhook.Url), RecordingCallbackPath)
+            : null;
+        var token = tokens.Issue(tenant.Id, call.CallSid, call.Direction);
+        return WebhookAnswer.Twiml(ConnectToBridge(bridge.Value.StreamUrl, token, recordingCallback));
+    }
+
+    /// <summary>
+    /// Recording starts first (Connect blocks the rest of the document until the stream closes); the stream
+    /// carries the signed token as a parameter because its URL may hold no query string.
+    /// </summary>
+    internal static string ConnectToBridge(Uri streamUrl, string token, Uri? recordingCallback)
+    {
+        var response = new VoiceResponse();
+        if (recordingCallback is not null)
+        {
+            response.Append(new Start().Append(new Recording(
+                recordingStatusCallback: recordingCallback.AbsoluteUri,
+                recordingStatusCallbackEvent: [Recording.EventEnum.Completed, Recording.EventEnum.Absent],
+                channels: Recording.ChannelsEnum.Dual)));
+        }
+
+        var stream = new global::Twilio.TwiML.Voice.Stream(url: streamUrl.AbsoluteUri)
+            .Append(new Parameter(StreamTokens.ParameterName, token));
+        response.Append(new Connect().Append(stream));
+        return response.ToString();
+    }
+}

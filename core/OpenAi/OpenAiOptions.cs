@@ -1,0 +1,39 @@
+using System.ClientModel;
+using System.ComponentModel.DataAnnotations;
+using OpenAI;
+
+namespace CallCenter.Core.OpenAi;
+
+public sealed class OpenAiOptions
+{
+    public const string Section = "OpenAI";
+
+    /// <summary>From Key Vault in Azure; any value for the local fake.</summary>
+    [Required]
+    public string ApiKey { get; set; } = "";
+
+    /// <summary>The API base, <c>https://api.openai.com/v1</c> when unset; a loopback fake locally.</summary>
+    public Uri? Endpoint { get; set; }
+
+    [Required]
+    public string TranscriptionModel { get; set; } = "gpt-4o-mini-transcribe";
+
+    [Required]
+    public string ChatModel { get; set; } = "gpt-4o-mini";
+
+    [Required]
+    public string RealtimeModel { get; set; } = "gpt-realtime";
+
+    [Required]
+    public string RealtimeTranscriptionModel { get; set; } = "gpt-4o-mini-transcribe";
+
+    internal ApiKeyCredential Credential => new(ApiKey);
+
+    internal OpenAIClientOptions ClientOptions => Endpoint is null ? new() : new() { Endpoint = Endpoint };
+}
+
+internal static class OpenAiErrors
+{
+    /// <summary>Rate limits, timeouts and server errors pass; everything else will fail the same way again.</summary>
+    public static bool IsTransient(ClientResultException e) => e.Status is 0 or 408 or 409 or 429 or >= 500;
+}

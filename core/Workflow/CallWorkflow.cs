@@ -1,0 +1,128 @@
+using CallCenter.Core.Calls;
+using Microsoft.DurableTask;
+
+namespace CallCenter.Core.Workflow;
+
+/// <summary>A call as the workflow's activities name it.</summary>
+public sealed record CallRef(string TenantId, string CallSid);
+
+/// <summary>What the workflow needs to know about the call's tenant before it waits for the recording.</summary>
+public sealed record CallPlan(bool RecordingExpected, bool DeleteRecordingFromTwilio);
+
+public sealed record DownloadRecordingInput(string TenantId, string CallSid, string RecordingSid, string RecordingUrl, bool DeleteFromTwilio);
+
+public sealed record TranscriptInput(string TenantId, string CallSid, string? RecordingBlobPath);
+
+public sealed record TranscriptOutcome(TranscriptSource Source, TranscriptAction Decision);
+
+public sealed record TranscriptFailure(string TenantId, string CallSid, string Reason);
+
+public sealed record CallWorkflowResult(string? EndStatus, string? RecordingBlobPath, TranscriptSource TranscriptSource, bool Summarized);
+
+/// <summary>Activity names, shared by the orchestration, the Functions app and the local host.</summary>
+public static class CallActivities
+{
+    public const string Plan = "PlanCall";
+    public const string DownloadRecording = "DownloadRecording";
+    public const string ResolveTranscript = "ResolveTranscript";
+    public const string RecordTranscriptFailure = "RecordTranscriptFailure";
+    public const string Summarize = "SummarizeCall";
+    public const string Finish = "FinishCall";
+
+    public static IReadOnlyList<string> All { get; } = [Plan, DownloadRecording, ResolveTranscript, RecordTranscriptFailure, Summarize, Finish];
+}
+
+/// <summary>
+/// The per-call post-processing, written once and run by both hosts: wait for the call to end and for its
+/// recording (each bounded by a durable timer), store the recording, settle the transcript by the tenant's
+/// policy, summarize into the CRM, then mark the call finished. Every effect lives in an idempotent activity.
+/// </summary>
+public static class CallWorkflow
+{
+    public static async Task<CallWorkflowResult> RunAsync(TaskOrchestrationContext context, CallWorkflowInput input)
+    {
+        var call = new CallRef(input.TenantId, input.CallSid);
+        var retry = RetryOptions(input.Timings);
+
+        var ended = await WaitForEventAsync<CallEnded>(context, CallWorkflowNames.CallEndedEvent, input.Timings.CallEndTimeout);
+        var plan = await context.CallActivityAsync<CallPlan>(CallActivities.Plan, call, retry);
+
+        var recording = plan.RecordingExpected && ended?.Status is null or "completed"
+            ? await WaitForEventAsync<RecordingReady>(context, CallWorkflowNames.RecordingEvent, input.Timings.RecordingTimeout)
+            : null;
+
+        string? blobPath = null;
+        if (recording is { Status: "completed" })
+        {
+            try
+            {
+                blobPath = await context.CallActivityAsync<string>(
+                    CallActivities.DownloadRecording,
+                    new DownloadRecordingInput(call.TenantId, call.CallSid, recording.RecordingSid, recording.RecordingUrl, plan.DeleteRecordingFromTwilio),
+                    retry);
+            }
+            catch (TaskFailedException)
+            {
+                // Without the recording the transcript falls back to what the policy allows; the call is kept.
+            }
+        }
+
+        TranscriptSource source;
+        try
+        {
+            var outcome = await context.CallActivityAsync<TranscriptOutcome>(
+                CallActivities.ResolveTranscript, new TranscriptInput(call.TenantId, call.CallSid, blobPath), retry);
+            source = outcome.Source;
+        }
+        catch (TaskFailedException e)
+        {
+            var reason = e.FailureDetails.ErrorMessage;
+            await context.CallActivityAsync(CallActivities.RecordTranscriptFailure, new TranscriptFailure(call.TenantId, call.CallSid, reason), retry);
+            source = TranscriptSource.Failed;
+        }
+
+        var summarized = false;
+        if (source is TranscriptSource.Realtime or TranscriptSource.Recording)
+        {
+            try
+            {
+                summarized = await context.CallActivityAsync<bool>(CallActivities.Summarize, call, retry);
+            }
+            catch (TaskFailedException)
+            {
+                // The call keeps its transcript; the summary can be asked for again from the API.
+            }
+        }
+
+        await context.CallActivityAsync(CallActivities.Finish, call, retry);
+        return new CallWorkflowResult(ended?.Status, blobPath, source, summarized);
+    }
+
+    /// <summary>Transient failures are retried with backoff; a <see cref="PermanentFailureException"/> is not.</summary>
+    public static TaskOptions RetryOptions(CallWorkflowTimings timings) =>
+        TaskOptions.FromRetryPolicy(new RetryPolicy(
+            timings.MaxAttempts,
+            timings.FirstRetryInterval,
+            backoffCoefficient: 2,
+            maxRetryInterval: timings.MaxRetryInterval)
+        {
+            HandleFailure = failure => !failure.IsCausedBy<PermanentFailureException>(),
+        });
+
+    /// <summary>The event, or null when the durable timer fires first.</summary>
+    private static async Task<T?> WaitForEventAsync<T>(TaskOrchestrationContext context, string name, TimeSpan timeout)
+        where T : class
+    {
+        try
+        {
+            return await context.WaitForExternalEvent<T>(name, timeout);
+        }
+        catch (TaskCanceledException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>A failure that retrying cannot fix (a missing recording, a refused credential, bad audio).</summary>
+public sealed class PermanentFailureException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,53 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+
+namespace CallCenter.Core.Workflow;
+
+public sealed class CallWorkflowOptions
+{
+    public const string Section = "CallWorkflow";
+
+    public CallWorkflowTimings Timings { get; set; } = new();
+}
+
+/// <summary>The workflow signals over a Durable Task client (the Functions binding's, or the local host's).</summary>
+public sealed class DurableCallWorkflowSignals(DurableTaskClient client, IOptions<CallWorkflowOptions> options) : ICallWorkflowSignals
+{
+    // Every status: an existing instance, live or finished, is never replaced by a repeated start.
+    private static readonly IReadOnlyList<string> NeverReplace =
+        Enum.GetNames<OrchestrationRuntimeStatus>();
+
+    public async Task EnsureStartedAsync(string tenantId, string callSid, CancellationToken ct = default)
+    {
+        var instanceId = CallWorkflowNames.InstanceId(callSid);
+        var start = new StartOrchestrationOptions(instanceId) { DedupeStatuses = NeverReplace };
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                CallWorkflowNames.Orchestration, new CallWorkflowInput(tenantId, callSid, options.Value.Timings), start, ct);
+        }
+        catch (Exception e) when (IsAlreadyExists(e))
+        {
+            // The instance exists: that is the idempotent outcome we want.
+        }
+    }
+
+    public async Task CallEndedAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct = default)
+    {
+        await EnsureStartedAsync(tenantId, callSid, ct);
+        await client.RaiseEventAsync(CallWorkflowNames.InstanceId(callSid), CallWorkflowNames.CallEndedEvent, ended, ct);
+    }
+
+    public async Task RecordingAsync(string tenantId, string callSid, RecordingReady recording, CancellationToken ct = default)
+    {
+        await EnsureStartedAsync(tenantId, callSid, ct);
+        await client.RaiseEventAsync(CallWorkflowNames.InstanceId(callSid), CallWorkflowNames.RecordingEvent, recording, ct);
+    }
+
+    // Backends report a refused duplicate start differently: DTFx's exception, or gRPC's AlreadyExists.
+    private static bool IsAlreadyExists(Exception e) =>
+        e.GetType().Name == "OrchestrationAlreadyExistsException"
+        || (e.GetType().Name == "RpcException" && e.Message.Contains("StatusCode=\"AlreadyExists\"", StringComparison.Ordinal))
+        || e.InnerException is { } inner && IsAlreadyExists(inner);
+}

@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CallCenter.Functions.Triggers;
+
+/// <summary>Lets a trigger answer with the shared endpoints' IResult.</summary>
+internal sealed class ResultAction(IResult result) : IActionResult
+{
+    public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
+}
+
+internal static class ResultActionExtensions
+{
+    public static async Task<IActionResult> AsAction(this Task<IResult> result) => new ResultAction(await result);
+}

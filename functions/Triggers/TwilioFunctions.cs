@@ -1,0 +1,39 @@
+using CallCenter.Core.Calls;
+using CallCenter.Core.Workflow;
+using CallCenter.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+
+namespace CallCenter.Functions.Triggers;
+
+/// <summary>Twilio's voice, status and recording webhooks. Signatures are checked by the handlers.</summary>
+public sealed class TwilioFunctions(
+    WebhookRequests reader,
+    VoiceWebhookHandler voice,
+    CallStatusHandler status,
+    RecordingCallbackHandler recording,
+    IOptions<CallWorkflowOptions> workflow)
+{
+    [Function("TwilioVoice")]
+    public Task<IActionResult> Voice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/voice")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) =>
+        TwilioEndpoints.VoiceAsync(request, reader, voice, Signals(client)).AsAction();
+
+    [Function("TwilioStatus")]
+    public Task<IActionResult> Status(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/status")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) =>
+        TwilioEndpoints.StatusAsync(request, reader, status, Signals(client)).AsAction();
+
+    [Function("TwilioRecording")]
+    public Task<IActionResult> Recording(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/recording")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) =>
+        TwilioEndpoints.RecordingAsync(request, reader, recording, Signals(client)).AsAction();
+
+    private DurableCallWorkflowSignals Signals(DurableTaskClient client) => new(client, workflow);
+}

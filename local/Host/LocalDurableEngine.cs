@@ -1,0 +1,55 @@
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+
+namespace CallCenter.Local.Host;
+
+/// <summary>
+/// The real Durable Task engine for local runs: the Azure Storage backend on Azurite, served to the worker
+/// and client through the in-process gRPC sidecar, so the same orchestration code runs with durable state.
+/// </summary>
+public static class LocalDurableEngine
+{
+    /// <summary>
+    /// Wires the backend (task hub created before start), the sidecar on a loopback HTTP/2 port, and a
+    /// worker and client over it. <paramref name="tasks"/> registers the orchestrations and activities.
+    /// </summary>
+    public static async Task AddLocalDurableEngineAsync(
+        this WebApplicationBuilder builder, string connectionString, string taskHub, int grpcPort, Action<DurableTaskRegistry> tasks)
+    {
+        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
+            TaskHubName = taskHub,
+            PartitionCount = 4,
+            // Local runs go idle between calls; a second is the most a new call waits to be noticed.
+            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            // A fresh worker id per process: a restarted host takes its partitions back without waiting.
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
+        });
+        // The sidecar does not await hub creation, so create it before anything is scheduled.
+        await service.CreateIfNotExistsAsync();
+
+        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(grpcPort, o => o.Protocols = HttpProtocols.Http2));
+
+        var address = $"http://localhost:{grpcPort}";
+        builder.Services.AddDurableTaskWorker(w =>
+        {
+            w.AddTasks(tasks);
+            w.UseGrpc(GrpcChannel.ForAddress(address));
+        });
+        builder.Services.AddDurableTaskClient(c => c.UseGrpc(GrpcChannel.ForAddress(address)));
+    }
+
+    public static void MapLocalDurableEngine(this WebApplication app, int grpcPort) =>
+        app.MapGrpcService<TaskHubGrpcServer>().RequireHost($"*:{grpcPort}");
+}

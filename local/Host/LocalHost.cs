@@ -1,0 +1,103 @@
+using CallCenter.Core.Storage;
+using CallCenter.Core.Workflow;
+using CallCenter.DevServices;
+using CallCenter.Web;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+
+namespace CallCenter.Local.Host;
+
+public sealed record LocalHostSettings
+{
+    /// <summary>The HTTP port of the Functions routes; 0 picks a free one.</summary>
+    public int Port { get; init; } = 7071;
+
+    /// <summary>Storage to use; when null the host starts Azurite with its data under <see cref="DataFolder"/>.</summary>
+    public string? StorageConnectionString { get; init; }
+
+    public string DataFolder { get; init; } = Path.Combine(AzuriteServer.RepositoryRoot(), ".local-data", "azurite");
+
+    public string TaskHub { get; init; } = "callcenter";
+
+    /// <summary>Configuration on top of the embedded defaults (appsettings.json) and the environment.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+}
+
+/// <summary>
+/// The local stand-in for the Functions host: the same routes over the same endpoints and handlers, the
+/// Durable Task engine on Azurite, and Azurite itself when no storage is given.
+/// </summary>
+public sealed class LocalHost : IAsyncDisposable
+{
+    private readonly AzuriteServer? _azurite;
+
+    private LocalHost(WebApplication app, Uri baseUrl, AzuriteServer? azurite)
+    {
+        App = app;
+        BaseUrl = baseUrl;
+        _azurite = azurite;
+    }
+
+    public WebApplication App { get; }
+    public Uri BaseUrl { get; }
+    public IServiceProvider Services => App.Services;
+    public string StorageConnectionString => App.Configuration["Storage:ConnectionString"]!;
+
+    public static async Task<LocalHost> StartAsync(LocalHostSettings settings, CancellationToken ct = default)
+    {
+        var azurite = settings.StorageConnectionString is null
+            ? await AzuriteServer.StartAsync(settings.DataFolder, (10000, 10001, 10002), ct)
+            : null;
+        try
+        {
+            var connection = settings.StorageConnectionString ?? azurite!.ConnectionString;
+            var port = settings.Port == 0 ? AzuriteServer.FreePort() : settings.Port;
+            var grpcPort = AzuriteServer.FreePort();
+            var baseUrl = new Uri($"http://127.0.0.1:{port}");
+
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = connection,
+                ["Twilio:PublicBaseUrl"] = baseUrl.AbsoluteUri,
+            });
+            builder.Configuration.AddInMemoryCollection(settings.Settings);
+            builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+            builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
+
+            builder.Services.AddCallCenterStorage(builder.Configuration);
+            builder.Services.AddCallCenterAuth(builder.Configuration);
+            builder.Services.AddCallHandling(builder.Configuration);
+            builder.Services.AddSingleton<WebhookRequests>();
+            builder.Services.AddSingleton<ICallWorkflowSignals>(sp =>
+                new DurableCallWorkflowSignals(sp.GetRequiredService<DurableTaskClient>(), sp.GetRequiredService<IOptions<CallWorkflowOptions>>()));
+            await builder.AddLocalDurableEngineAsync(connection, settings.TaskHub, grpcPort, r => r.AddCallWorkflow());
+
+            var app = builder.Build();
+            await app.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync(ct);
+            app.MapLocalDurableEngine(grpcPort);
+            app.MapCallCenterRoutes();
+            await app.StartAsync(ct);
+            return new LocalHost(app, baseUrl, azurite);
+        }
+        catch
+        {
+            if (azurite is not null)
+            {
+                await azurite.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+}
