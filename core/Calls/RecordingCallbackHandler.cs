@@ -53,19 +53,21 @@ public sealed class RecordingCallbackHandler(
             return WebhookAnswer.Empty;
         }
 
+        int? duration = int.TryParse(webhook["RecordingDuration"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
+        var channels = int.TryParse(webhook["RecordingChannels"], NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 1;
+        var recording = new RecordingReady(recordingSid, url ?? "", status, duration, channels);
+
+        // Parked first: if the call is not known yet, its workflow finds the recording when it plans.
+        await calls.ParkRecordingAsync(callSid, recording, ct);
         var tenantId = await calls.FindTenantAsync(callSid, ct);
         var call = tenantId is null ? null : await calls.GetAsync(tenantId, callSid, ct);
         if (call is null)
         {
             CallTrace.UnknownCall(logger, callSid);
-            return WebhookAnswer.Empty;
         }
-
-        if (call.WorkflowFinishedAt is null)
+        else if (call.WorkflowFinishedAt is null)
         {
-            int? duration = int.TryParse(webhook["RecordingDuration"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
-            int channels = int.TryParse(webhook["RecordingChannels"], NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 1;
-            await workflow.RecordingAsync(call.TenantId, callSid, new RecordingReady(recordingSid, url ?? "", status, duration, channels), ct);
+            await workflow.RecordingAsync(call.TenantId, callSid, recording, ct);
         }
 
         return WebhookAnswer.Empty;

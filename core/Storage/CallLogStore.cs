@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using CallCenter.Core.Calls;
+using CallCenter.Core.Workflow;
 
 namespace CallCenter.Core.Storage;
 
@@ -11,6 +12,7 @@ namespace CallCenter.Core.Storage;
 public sealed class CallLogStore(CallCenterTables tables)
 {
     private const string IndexRow = "call";
+    private const string RecordingRow = "recording";
 
     /// <summary>
     /// Creates the call unless it exists; returns the stored call and whether this call created it. A CallSid
@@ -42,6 +44,31 @@ public sealed class CallLogStore(CallCenterTables tables)
         var found = await tables.CallIndex.GetEntityIfExistsAsync<TableEntity>(callSid, IndexRow, cancellationToken: ct)
             .ConfigureAwait(false);
         return found.HasValue ? found.Value?.GetString("TenantId") : null;
+    }
+
+    /// <summary>
+    /// Keeps a recording callback by CallSid, whether or not the call is known yet: callbacks arrive in any
+    /// order, and the workflow looks here before it waits for the recording event.
+    /// </summary>
+    public Task ParkRecordingAsync(string callSid, RecordingReady recording, CancellationToken ct = default) =>
+        tables.CallIndex.UpsertEntityAsync(
+            new TableEntity(callSid, RecordingRow)
+            {
+                ["RecordingSid"] = recording.RecordingSid,
+                ["RecordingUrl"] = recording.RecordingUrl,
+                ["Status"] = recording.Status,
+                ["DurationSeconds"] = recording.DurationSeconds,
+                ["Channels"] = recording.Channels,
+            },
+            TableUpdateMode.Replace,
+            ct);
+
+    public async Task<RecordingReady?> GetParkedRecordingAsync(string callSid, CancellationToken ct = default)
+    {
+        var found = await tables.CallIndex.GetEntityIfExistsAsync<TableEntity>(callSid, RecordingRow, cancellationToken: ct);
+        return found.HasValue && found.Value is { } e
+            ? new RecordingReady(e.GetString("RecordingSid") ?? "", e.GetString("RecordingUrl") ?? "", e.GetString("Status") ?? "", e.GetInt32("DurationSeconds"), e.GetInt32("Channels") ?? 1)
+            : null;
     }
 
     public async Task<CallLog?> GetAsync(string tenantId, string callSid, CancellationToken ct = default)

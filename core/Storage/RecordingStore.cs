@@ -1,6 +1,8 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Azure.Storage.Sas;
 
 namespace CallCenter.Core.Storage;
 
@@ -65,6 +67,40 @@ public sealed class RecordingStore(CallCenterTables tables)
         {
             return null;
         }
+    }
+
+    /// <summary>Longest life of a recording link.</summary>
+    public static readonly TimeSpan MaxLinkLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// A read-only link to one recording: a user-delegation SAS under a managed identity (Azure, where shared
+    /// keys are off), an account-key SAS where the client holds the key (Azurite). Null when the blob is not
+    /// the tenant's or does not exist.
+    /// </summary>
+    public async Task<Uri?> GetReadLinkAsync(string tenantId, string path, TimeSpan lifetime, DateTimeOffset now, CancellationToken ct = default)
+    {
+        if (Blob(tenantId, path) is not { } blob || !(await blob.ExistsAsync(ct)).Value)
+        {
+            return null;
+        }
+
+        var expires = now.Add(lifetime < MaxLinkLifetime ? lifetime : MaxLinkLifetime);
+        var sas = new BlobSasBuilder(BlobSasPermissions.Read, expires)
+        {
+            BlobContainerName = blob.BlobContainerName,
+            BlobName = blob.Name,
+            Resource = "b",
+            // Tolerates clock skew between us and the storage service.
+            StartsOn = now.AddMinutes(-5),
+        };
+        if (blob.CanGenerateSasUri)
+        {
+            return blob.GenerateSasUri(sas);
+        }
+
+        var service = tables.Recordings.GetParentBlobServiceClient();
+        var key = await service.GetUserDelegationKeyAsync(sas.StartsOn, expires, ct);
+        return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, service.AccountName) }.ToUri();
     }
 
     /// <summary>The blob client for a tenant's path; null for a path outside the tenant's folder.</summary>

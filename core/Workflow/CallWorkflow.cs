@@ -7,7 +7,7 @@ namespace CallCenter.Core.Workflow;
 public sealed record CallRef(string TenantId, string CallSid);
 
 /// <summary>What the workflow needs to know about the call's tenant before it waits for the recording.</summary>
-public sealed record CallPlan(bool RecordingExpected, bool DeleteRecordingFromTwilio);
+public sealed record CallPlan(bool RecordingExpected, bool DeleteRecordingFromTwilio, RecordingReady? ParkedRecording);
 
 public sealed record DownloadRecordingInput(string TenantId, string CallSid, string RecordingSid, string RecordingUrl, bool DeleteFromTwilio);
 
@@ -47,9 +47,11 @@ public static class CallWorkflow
         var ended = await WaitForEventAsync<CallEnded>(context, CallWorkflowNames.CallEndedEvent, input.Timings.CallEndTimeout);
         var plan = await context.CallActivityAsync<CallPlan>(CallActivities.Plan, call, retry);
 
-        var recording = plan.RecordingExpected && ended?.Status is null or "completed"
-            ? await WaitForEventAsync<RecordingReady>(context, CallWorkflowNames.RecordingEvent, input.Timings.RecordingTimeout)
-            : null;
+        // A recording callback that came before the call was known was parked; otherwise wait for its event.
+        var recording = !plan.RecordingExpected ? null
+            : plan.ParkedRecording ?? (ended?.Status is null or "completed"
+                ? await WaitForEventAsync<RecordingReady>(context, CallWorkflowNames.RecordingEvent, input.Timings.RecordingTimeout)
+                : null);
 
         string? blobPath = null;
         if (recording is { Status: "completed" })

@@ -15,7 +15,7 @@ public sealed class CallWorkflowSteps(TenantStore tenants, CallLogStore calls, T
         var tenant = await tenants.GetAsync(call.TenantId) ?? throw new PermanentFailureException($"Tenant {call.TenantId} is gone.");
         var log = await calls.GetAsync(call.TenantId, call.CallSid) ?? throw new PermanentFailureException($"Call {call.CallSid} is gone.");
         var tenantNumber = log.Direction == CallDirection.Inbound ? log.To : log.From;
-        return new CallPlan(tenant.Records(tenantNumber), tenant.DeleteRecordingFromTwilio);
+        return new CallPlan(tenant.Records(tenantNumber), tenant.DeleteRecordingFromTwilio, await calls.GetParkedRecordingAsync(call.CallSid));
     }
 
     /// <summary>After this, callbacks for the call no longer start or signal its workflow.</summary>

@@ -44,7 +44,11 @@ public static class LocalDurableEngine
         var address = $"http://localhost:{grpcPort}";
         builder.Services.AddDurableTaskWorker(w =>
         {
-            w.AddTasks(tasks);
+            w.AddTasks(r =>
+            {
+                r.AddOrchestratorFunc(ReadyProbe, _ => Task.FromResult(true));
+                tasks(r);
+            });
             w.UseGrpc(GrpcChannel.ForAddress(address));
         });
         builder.Services.AddDurableTaskClient(c => c.UseGrpc(GrpcChannel.ForAddress(address)));
@@ -52,4 +56,18 @@ public static class LocalDurableEngine
 
     public static void MapLocalDurableEngine(this WebApplication app, int grpcPort) =>
         app.MapGrpcService<TaskHubGrpcServer>().RequireHost($"*:{grpcPort}");
+
+    /// <summary>
+    /// Returns once the worker is connected and the backend runs, by running one trivial orchestration. The
+    /// sidecar starts the backend only when the worker connects, and stopping a backend that never started fails.
+    /// </summary>
+    public static async Task WaitUntilReadyAsync(this WebApplication app, CancellationToken ct)
+    {
+        var client = app.Services.GetRequiredService<DurableTaskClient>();
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(ReadyProbe, ct);
+        await client.WaitForInstanceCompletionAsync(id, ct);
+        await client.PurgeInstanceAsync(id, ct);
+    }
+
+    private const string ReadyProbe = "LocalHostReadyProbe";
 }

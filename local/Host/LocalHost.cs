@@ -31,15 +31,17 @@ public sealed class LocalHost : IAsyncDisposable
 {
     private readonly AzuriteServer? _azurite;
 
-    private LocalHost(WebApplication app, Uri baseUrl, AzuriteServer? azurite)
+    private LocalHost(WebApplication app, Uri baseUrl, string taskHub, AzuriteServer? azurite)
     {
         App = app;
+        TaskHub = taskHub;
         BaseUrl = baseUrl;
         _azurite = azurite;
     }
 
     public WebApplication App { get; }
     public Uri BaseUrl { get; }
+    public string TaskHub { get; }
     public IServiceProvider Services => App.Services;
     public string StorageConnectionString => App.Configuration["Storage:ConnectionString"]!;
 
@@ -78,7 +80,8 @@ public sealed class LocalHost : IAsyncDisposable
             app.MapLocalDurableEngine(grpcPort);
             app.MapCallCenterRoutes();
             await app.StartAsync(ct);
-            return new LocalHost(app, baseUrl, azurite);
+            await app.WaitUntilReadyAsync(ct);
+            return new LocalHost(app, baseUrl, settings.TaskHub, azurite);
         }
         catch
         {

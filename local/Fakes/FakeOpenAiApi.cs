@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace CallCenter.Fakes;
+
+/// <summary>
+/// OpenAI's HTTP API as far as the post-call workflow uses it: audio transcriptions (multipart) and chat
+/// completions with a JSON-schema answer. Counts requests and can fail on demand.
+/// </summary>
+public sealed class FakeOpenAiApi : LoopbackServer
+{
+    private int _transcriptions;
+    private int _chats;
+    private int _transientFailuresLeft;
+
+    public int Transcriptions => Volatile.Read(ref _transcriptions);
+    public int ChatCompletions => Volatile.Read(ref _chats);
+
+    /// <summary>The next N transcription requests answer 503.</summary>
+    public int TransientTranscriptionFailures { set => Volatile.Write(ref _transientFailuresLeft, value); }
+
+    /// <summary>Every transcription request answers 400 (a request that will never succeed).</summary>
+    public bool RejectTranscriptions { get; set; }
+
+    public string TranscriptText { get; set; } = "Caller: Hi, this is Dana. I'd like a quote for a kitchen renovation.\nAgent: Of course, someone will call you tomorrow.";
+
+    /// <summary>The <c>/v1</c> base the OpenAI SDK's Endpoint option takes.</summary>
+    public Uri Endpoint => new(BaseUrl, "/v1");
+
+    public static async Task<FakeOpenAiApi> StartAsync(int port = 0)
+    {
+        var fake = new FakeOpenAiApi();
+        await fake.StartAsync(port, fake.Map);
+        return fake;
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.MapPost("/v1/audio/transcriptions", async (HttpContext http) =>
+        {
+            Interlocked.Increment(ref _transcriptions);
+            var form = await http.Request.ReadFormAsync();
+            if (form.Files.Count != 1 || string.IsNullOrEmpty(form["model"]))
+            {
+                return Error(400, "file and model are required");
+            }
+
+            if (RejectTranscriptions)
+            {
+                return Error(400, "Audio file might be corrupted or unsupported");
+            }
+
+            if (Interlocked.Decrement(ref _transientFailuresLeft) >= 0)
+            {
+                return Error(503, "The server is overloaded");
+            }
+
+            return Results.Json(new { text = TranscriptText, usage = new { type = "duration", seconds = 1 } });
+        });
+        app.MapPost("/v1/chat/completions", async (HttpContext http) =>
+        {
+            Interlocked.Increment(ref _chats);
+            using var body = await JsonDocument.ParseAsync(http.Request.Body);
+            var model = body.RootElement.GetProperty("model").GetString();
+            var content = JsonSerializer.Serialize(new
+            {
+                summary = "The caller asked for a kitchen renovation quote; a call back was promised for tomorrow.",
+                caller_intent = "kitchen renovation quote",
+                lead_name = "Dana",
+                lead_status = "qualified",
+                follow_up = "Call Dana tomorrow with a quote.",
+            });
+            return Results.Json(new
+            {
+                id = "chatcmpl-" + Guid.NewGuid().ToString("N"),
+                @object = "chat.completion",
+                created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                model,
+                choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" } },
+                usage = new { prompt_tokens = 10, completion_tokens = 10, total_tokens = 20 },
+            });
+        });
+    }
+
+    private static IResult Error(int status, string message) =>
+        Results.Json(new { error = new { message, type = "invalid_request_error", code = (string?)null } }, statusCode: status);
+}

@@ -1,0 +1,178 @@
+using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
+using CallCenter.Fakes;
+using CallCenter.Local.Host;
+using CallCenter.Testing;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallCenter.Calls.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class CallCenterCollection : ICollectionFixture<CallCenterFixture>
+{
+    public const string Name = "CallCenter";
+}
+
+/// <summary>One Azurite and one local host for the whole collection; each test uses tenants of its own.</summary>
+public sealed class CallCenterFixture : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+
+    public CallCenterHost Host { get; private set; } = null!;
+
+    public string StorageConnectionString => _azurite.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        Host = await CallCenterHost.StartAsync(_azurite);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+}
+
+/// <summary>The local host on the test run's Azurite, with fake Twilio and OpenAI APIs, and a signing Twilio client.</summary>
+public sealed class CallCenterHost : IAsyncDisposable
+{
+    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    public const string AuthToken = "test-twilio-auth-token-0123456789";
+
+    private CallCenterHost(LocalHost host, FakeTwilioApi twilio, FakeOpenAiApi openAi)
+    {
+        Host = host;
+        Twilio = twilio;
+        OpenAi = openAi;
+        Http = new HttpClient { BaseAddress = host.BaseUrl };
+    }
+
+    public LocalHost Host { get; }
+    public FakeTwilioApi Twilio { get; }
+    public FakeOpenAiApi OpenAi { get; }
+    public HttpClient Http { get; }
+    public DurableTaskClient Durable => Host.Services.GetRequiredService<DurableTaskClient>();
+    public T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
+
+    public static async Task<CallCenterHost> StartAsync(AzuriteFixture azurite, IDictionary<string, string?>? settings = null)
+    {
+        var twilio = await FakeTwilioApi.StartAsync(AccountSid, AuthToken);
+        var openAi = await FakeOpenAiApi.StartAsync();
+        var unique = Guid.NewGuid().ToString("N")[..10];
+        var values = new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Storage:TablePrefix"] = "c" + unique,
+            ["Storage:RecordingsContainer"] = "rec-" + unique,
+            ["Twilio:AccountSid"] = AccountSid,
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:ApiBaseUrl"] = twilio.BaseUrl.AbsoluteUri,
+            ["OpenAI:Endpoint"] = openAi.Endpoint.AbsoluteUri,
+            ["OpenAI:ApiKey"] = "test",
+            ["Auth:AdminKey"] = TestKeys.AdminKey,
+            ["Bridge:StreamUrl"] = "wss://bridge.test/media",
+            ["Bridge:TokenSigningKey"] = "test-bridge-signing-key-0123456789abcdef",
+            ["CallWorkflow:Timings:RecordingTimeout"] = "00:03:00",
+            ["CallWorkflow:Timings:FirstRetryInterval"] = "00:00:01",
+            ["CallWorkflow:Timings:MaxRetryInterval"] = "00:00:02",
+            ["CallWorkflow:Timings:MaxAttempts"] = "3",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+        {
+            values[k] = v;
+        }
+
+        var host = await LocalHost.StartAsync(new LocalHostSettings
+        {
+            Port = 0,
+            StorageConnectionString = azurite.ConnectionString,
+            TaskHub = "t" + unique,
+            Settings = values,
+        });
+        return new CallCenterHost(host, twilio, openAi);
+    }
+
+    /// <summary>A new tenant with a number of its own, so tests sharing the host never see each other's calls.</summary>
+    public async Task<Tenant> NewTenantAsync(TranscriptionPolicy policy = TranscriptionPolicy.FallbackToRecording)
+    {
+        var tenant = new Tenant
+        {
+            Id = "t-" + Guid.NewGuid().ToString("N")[..12],
+            Name = "Test tenant",
+            VoiceNumbers = ["+1555" + Random.Shared.Next(1_000_000, 9_999_999)],
+            TranscriptionPolicy = policy,
+        };
+        await Get<TenantStore>().SaveAsync(tenant);
+        return tenant;
+    }
+
+    /// <summary>Posts a webhook signed as Twilio signs it (or unsigned, or signed with another token).</summary>
+    public Task<HttpResponseMessage> PostTwilioAsync(string path, IReadOnlyDictionary<string, string> form, string? signWith = AuthToken)
+    {
+        var url = new Uri(Host.BaseUrl, path).AbsoluteUri;
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
+        if (signWith is not null)
+        {
+            request.Headers.Add("X-Twilio-Signature", TwilioRequestSigner.Sign(signWith, url, form));
+        }
+
+        return Http.SendAsync(request);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Host.DisposeAsync();
+        await Twilio.DisposeAsync();
+        await OpenAi.DisposeAsync();
+    }
+}
+
+/// <summary>The webhooks Twilio sends for one inbound call, as form fields.</summary>
+public static class TwilioCall
+{
+    public static string NewCallSid() => "CA" + Guid.NewGuid().ToString("N");
+
+    public static string NewRecordingSid() => "RE" + Guid.NewGuid().ToString("N");
+
+    public static Dictionary<string, string> Voice(string callSid, string to, string from = "+15557654321") => new()
+    {
+        ["CallSid"] = callSid,
+        ["AccountSid"] = CallCenterHost.AccountSid,
+        ["From"] = from,
+        ["To"] = to,
+        ["CallStatus"] = "ringing",
+        ["ApiVersion"] = "2010-04-01",
+        ["Direction"] = "inbound",
+    };
+
+    public static Dictionary<string, string> Status(string callSid, string to, string status, int sequence, string from = "+15557654321")
+    {
+        var form = Voice(callSid, to, from);
+        form["CallStatus"] = status;
+        form["SequenceNumber"] = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        form["Timestamp"] = new DateTimeOffset(2026, 11, 25, 10, 0, sequence, TimeSpan.Zero).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+        form["CallbackSource"] = "call-progress-events";
+        if (status == "completed")
+        {
+            form["CallDuration"] = "42";
+        }
+
+        return form;
+    }
+
+    public static Dictionary<string, string> Recording(string callSid, string recordingSid, Uri recordingUrl) => new()
+    {
+        ["AccountSid"] = CallCenterHost.AccountSid,
+        ["CallSid"] = callSid,
+        ["RecordingSid"] = recordingSid,
+        ["RecordingUrl"] = recordingUrl.AbsoluteUri,
+        ["RecordingStatus"] = "completed",
+        ["RecordingDuration"] = "1",
+        ["RecordingChannels"] = "2",
+        ["RecordingSource"] = "StartCallRecordingTwiML",
+    };
+}
