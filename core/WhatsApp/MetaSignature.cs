@@ -8,11 +8,11 @@ namespace CallCenter.Core.WhatsApp;
 public sealed class MetaSignature(IOptions<WhatsAppOptions> options)
 {
     private const string Prefix = "sha256=";
-    private readonly byte[] _secret = Encoding.UTF8.GetBytes(options.Value.MetaAppSecret);
+    private readonly byte[]? _secret = options.Value.MetaAppSecret is { Length: > 0 } s ? Encoding.UTF8.GetBytes(s) : null;
 
     public bool IsValid(ReadOnlySpan<byte> body, string? header)
     {
-        if (header is null || !header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || header.Length != Prefix.Length + 64)
+        if (_secret is null || header is null || !header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || header.Length != Prefix.Length + 64)
         {
             return false;
         }

@@ -24,6 +24,7 @@ public sealed class WhatsAppSender(HttpClient http, IOptions<WhatsAppOptions> op
     private async Task<string> SendMetaAsync(Tenant tenant, string toPhone, string text, CancellationToken ct)
     {
         var phoneNumberId = tenant.MetaPhoneNumberId ?? throw new PermanentFailureException($"Tenant {tenant.Id} has no Meta phone number id.");
+        var token = options.Value.MetaAccessToken ?? throw new PermanentFailureException("WhatsApp:MetaAccessToken is not configured.");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.MetaGraphBaseUrl, $"{phoneNumberId}/messages"))
         {
             Content = JsonContent.Create(new
@@ -35,7 +36,7 @@ public sealed class WhatsAppSender(HttpClient http, IOptions<WhatsAppOptions> op
                 text = new { body = text },
             }),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.MetaAccessToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
         await ThrowOnFailureAsync(response, "Meta Graph", ct).ConfigureAwait(false);
         var sent = await response.Content.ReadFromJsonAsync<MetaSendResponse>(ct).ConfigureAwait(false);
