@@ -1,4 +1,6 @@
+using CallCenter.Core.Prompts;
 using CallCenter.Core.Storage;
+using CallCenter.Core.WhatsApp;
 using CallCenter.Functions;
 using CallCenter.Core.Workflow;
 using CallCenter.Web;
@@ -11,6 +13,8 @@ builder.ConfigureFunctionsWebApplication();
 builder.Services.AddCallCenterStorage(builder.Configuration);
 builder.Services.AddCallCenterAuth(builder.Configuration);
 builder.Services.AddCallHandling(builder.Configuration);
+builder.Services.AddPrompts();
+builder.Services.AddWhatsApp(builder.Configuration);
 builder.Services.AddSingleton<WebhookRequests>();
 builder.Services.AddHostedService<StorageBootstrap>();
 

@@ -1,4 +1,5 @@
-using CallCenter.Core.Auth;
+using System.Globalization;
+using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Workflow;
 using Microsoft.AspNetCore.Http;
@@ -6,48 +7,109 @@ using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Web;
 
-/// <summary>Per-call support routes: the recording link and the workflow's state.</summary>
+/// <summary>A tenant's calls: listed by date or lead, and one call with its turns, summary and links.</summary>
 public static class CallEndpoints
 {
-    /// <summary>A read-only link to the call's recording, valid 15 minutes at most.</summary>
-    public static async Task<IResult> RecordingLinkAsync(
-        HttpRequest request, string tenantId, string callId, ApiKeyService keys, CallLogStore calls, RecordingStore recordings, TimeProvider time)
+    public static async Task<IResult> ListAsync(HttpRequest request, string tenantId)
     {
-        if (await ApiKeyAuth.DenyUnlessTenantAsync(request, keys, tenantId) is { } denied)
+        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
+        if (tenant is null)
         {
-            return denied;
+            return error!;
         }
 
-        var ct = request.HttpContext.RequestAborted;
-        var call = await calls.GetAsync(tenantId, callId, ct);
-        var now = time.GetUtcNow();
+        var (limit, continuation, pagingError) = CrmAccess.Paging(request);
+        if (pagingError is not null)
+        {
+            return pagingError;
+        }
+
+        var errors = new List<string>();
+        var from = Date(request, "from", errors);
+        var to = Date(request, "to", errors);
+        var leadId = request.Query["leadId"].ToString() is { Length: > 0 } l ? l : null;
+        if (leadId is not null && !LeadEndpoints.IsLeadId(leadId))
+        {
+            errors.Add("leadId is not a lead id");
+        }
+
+        if (from > to)
+        {
+            errors.Add("from must not be after to");
+        }
+
+        if (errors.Count > 0)
+        {
+            return CrmAccess.Invalid(errors);
+        }
+
+        var store = request.Service<CallLogStore>();
+        return await CrmAccess.PageAsync(() => store.ListPageAsync(tenant.Id, from, to, leadId, continuation, limit, request.Aborted()), Summary);
+    }
+
+    public static async Task<IResult> GetAsync(HttpRequest request, string tenantId, string callId)
+    {
+        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
+        if (tenant is null)
+        {
+            return error!;
+        }
+
+        var valid = callId.Length is > 2 and <= 64 && callId.All(char.IsAsciiLetterOrDigit);
+        var call = valid ? await request.Service<CallLogStore>().GetAsync(tenant.Id, callId, request.Aborted()) : null;
+        if (call is null)
+        {
+            return CrmAccess.NotFound();
+        }
+
+        var turns = await request.Service<TurnStore>().ListAsync(tenant.Id, callId, request.Aborted());
+        var basePath = $"/api/tenants/{tenant.Id}/calls/{call.CallSid}";
+        return CrmAccess.Ok(new
+        {
+            call = Summary(call),
+            transcript = call.FinalTranscript,
+            transcriptSource = call.TranscriptSource.ToString().ToLowerInvariant(),
+            transcriptFailure = call.TranscriptFailure,
+            summary = call.Summary,
+            callerIntent = call.CallerIntent,
+            followUp = call.FollowUp,
+            statusTimes = call.StatusTimes.ToDictionary(p => p.Key.ToWire(), p => p.Value),
+            turns = turns.Select(t => new { sequence = t.Sequence, role = t.Role.ToString().ToLowerInvariant(), text = t.Text, offsetMs = (long)t.Offset.TotalMilliseconds }).ToList(),
+            links = new { recording = basePath + "/recording", workflow = basePath + "/workflow" },
+        });
+    }
+
+    /// <summary>A read-only link to the call's recording, valid 15 minutes at most.</summary>
+    public static async Task<IResult> RecordingLinkAsync(HttpRequest request, string tenantId, string callId)
+    {
+        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
+        if (tenant is null)
+        {
+            return error!;
+        }
+
+        var call = await request.Service<CallLogStore>().GetAsync(tenant.Id, callId, request.Aborted());
+        var now = request.Service<TimeProvider>().GetUtcNow();
         var link = call?.RecordingBlobPath is { } path
-            ? await recordings.GetReadLinkAsync(tenantId, path, RecordingStore.MaxLinkLifetime, now, ct)
+            ? await request.Service<RecordingStore>().GetReadLinkAsync(tenant.Id, path, RecordingStore.MaxLinkLifetime, now, request.Aborted())
             : null;
-        return link is null
-            ? Results.NotFound()
-            : Results.Ok(new { url = link, expiresAt = now.Add(RecordingStore.MaxLinkLifetime) });
+        return link is null ? CrmAccess.NotFound() : CrmAccess.Ok(new { url = link, expiresAt = now.Add(RecordingStore.MaxLinkLifetime) });
     }
 
     /// <summary>The call's orchestration as support staff need it: status, times, output or failure.</summary>
-    public static async Task<IResult> WorkflowAsync(
-        HttpRequest request, string tenantId, string callId, ApiKeyService keys, CallLogStore calls, DurableTaskClient durable)
+    public static async Task<IResult> WorkflowAsync(HttpRequest request, string tenantId, string callId, DurableTaskClient durable)
     {
-        if (await ApiKeyAuth.DenyUnlessTenantAsync(request, keys, tenantId) is { } denied)
+        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
+        if (tenant is null)
         {
-            return denied;
+            return error!;
         }
 
-        var ct = request.HttpContext.RequestAborted;
-        if (await calls.GetAsync(tenantId, callId, ct) is null)
-        {
-            return Results.NotFound();
-        }
-
-        var instance = await durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callId), getInputsAndOutputs: true, ct);
+        var call = await request.Service<CallLogStore>().GetAsync(tenant.Id, callId, request.Aborted());
+        var instance = call is null ? null : await durable.GetInstanceAsync(CallWorkflowNames.InstanceId(call.CallSid), getInputsAndOutputs: true, request.Aborted());
         return instance is null
-            ? Results.NotFound()
-            : Results.Ok(new
+            ? CrmAccess.NotFound()
+            : CrmAccess.Ok(new
             {
                 instanceId = instance.InstanceId,
                 status = instance.RuntimeStatus.ToString(),
@@ -56,5 +118,35 @@ public static class CallEndpoints
                 output = instance.SerializedOutput,
                 failure = instance.FailureDetails?.ErrorMessage,
             });
+    }
+
+    private static object Summary(CallLog c) => new
+    {
+        id = c.CallSid,
+        direction = c.Direction.ToString().ToLowerInvariant(),
+        from = c.From,
+        to = c.To,
+        leadId = c.LeadId,
+        status = c.Status?.ToWire(),
+        durationSeconds = c.DurationSeconds,
+        hasRecording = c.RecordingBlobPath is not null,
+        transcriptSource = c.TranscriptSource.ToString().ToLowerInvariant(),
+        createdAt = c.CreatedAt,
+    };
+
+    private static DateTimeOffset? Date(HttpRequest request, string name, List<string> errors)
+    {
+        if (request.Query[name].ToString() is not { Length: > 0 } raw)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return at.ToUniversalTime();
+        }
+
+        errors.Add($"{name} must be an ISO 8601 date or time");
+        return null;
     }
 }

@@ -21,6 +21,8 @@ public sealed class CallCenterTables
         CallIndex = tables.GetTableClient(prefix + "CallIndex");
         Turns = tables.GetTableClient(prefix + "Turns");
         ApiKeys = tables.GetTableClient(prefix + "ApiKeys");
+        Prompts = tables.GetTableClient(prefix + "Prompts");
+        WhatsApp = tables.GetTableClient(prefix + "WhatsApp");
         Recordings = blobs.GetBlobContainerClient(options.Value.RecordingsContainer);
     }
 
@@ -31,12 +33,14 @@ public sealed class CallCenterTables
     public TableClient CallIndex { get; }
     public TableClient Turns { get; }
     public TableClient ApiKeys { get; }
+    public TableClient Prompts { get; }
+    public TableClient WhatsApp { get; }
     public BlobContainerClient Recordings { get; }
 
     /// <summary>Creates what is missing; cheap to repeat, so each host calls it once at start-up.</summary>
     public async Task CreateIfNotExistsAsync(CancellationToken ct = default)
     {
-        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys];
+        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys, Prompts, WhatsApp];
         await Task.WhenAll(all.Select(t => t.CreateIfNotExistsAsync(ct))).ConfigureAwait(false);
         await Recordings.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }

@@ -97,6 +97,32 @@ public sealed class CallLogStore(CallCenterTables tables)
         return result;
     }
 
+    /// <summary>
+    /// A page of the tenant's calls, filtered by creation time and lead. The filter runs inside the tenant's
+    /// partition on the service, so a page never crosses tenants; order is by CallSid, not by time.
+    /// </summary>
+    public Task<Page<CallLog>> ListPageAsync(
+        string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? leadId, string? continuation, int limit, CancellationToken ct = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}");
+        if (from is { } f)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"CreatedAt ge {f}");
+        }
+
+        if (to is { } t)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"CreatedAt lt {t}");
+        }
+
+        if (leadId is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"LeadId eq {leadId}");
+        }
+
+        return Pages.ReadAsync(tables.Calls, filter, continuation, limit, ToCall, ct);
+    }
+
     private async Task<string?> IndexAsync(string callSid, string tenantId, CancellationToken ct)
     {
         try

@@ -98,6 +98,18 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
         return result;
     }
 
+    /// <summary>A page of the tenant's leads in id order (ids sort by creation), optionally of one status.</summary>
+    public Task<Page<Lead>> ListPageAsync(string tenantId, string? status, string? continuation, int limit, CancellationToken ct = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {LeadPrefix} and RowKey lt {"lead}"}");
+        if (status is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
+        }
+
+        return Pages.ReadAsync(tables.Leads, filter, continuation, limit, ToLead, ct);
+    }
+
     private static TableEntity ToEntity(Lead l) => new(l.TenantId, LeadPrefix + l.Id)
     {
         ["Phone"] = l.Phone,

@@ -17,6 +17,7 @@ public sealed class TenantStore(CallCenterTables tables)
     private const string TenantRow = "tenant";
     private const string VoiceChannel = "voice";
     private const string WhatsAppChannel = "whatsapp";
+    private const string MetaChannel = "meta";
 
     public async Task<Tenant?> GetAsync(string tenantId, CancellationToken ct = default)
     {
@@ -70,12 +71,17 @@ public sealed class TenantStore(CallCenterTables tables)
     public Task<Tenant?> FindByWhatsAppNumberAsync(string number, CancellationToken ct = default) =>
         FindAsync(number, WhatsAppChannel, t => t.WhatsAppNumber == number, ct);
 
-    private async Task<Tenant?> FindAsync(string number, string channel, Func<Tenant, bool> owns, CancellationToken ct)
+    /// <summary>The tenant whose WhatsApp number Meta names by this phone_number_id, or null.</summary>
+    public Task<Tenant?> FindByMetaPhoneNumberIdAsync(string phoneNumberId, CancellationToken ct = default) =>
+        phoneNumberId.Length is > 0 and <= 30 && phoneNumberId.All(char.IsAsciiDigit)
+            ? FindRouteAsync(phoneNumberId, MetaChannel, t => t.MetaPhoneNumberId == phoneNumberId, ct)
+            : Task.FromResult<Tenant?>(null);
+
+    private Task<Tenant?> FindAsync(string number, string channel, Func<Tenant, bool> owns, CancellationToken ct) =>
+        PhoneNumbers.IsE164(number) ? FindRouteAsync(number, channel, owns, ct) : Task.FromResult<Tenant?>(null);
+
+    private async Task<Tenant?> FindRouteAsync(string number, string channel, Func<Tenant, bool> owns, CancellationToken ct)
     {
-        if (!PhoneNumbers.IsE164(number))
-        {
-            return null;
-        }
 
         var route = await tables.PhoneRoutes.GetEntityIfExistsAsync<TableEntity>(number, channel, cancellationToken: ct)
             .ConfigureAwait(false);
@@ -131,6 +137,12 @@ public sealed class TenantStore(CallCenterTables tables)
         {
             yield return (whatsApp, WhatsAppChannel);
         }
+
+        // Meta's phone_number_id is claimed like a number, so two tenants cannot receive the same messages.
+        if (tenant.MetaPhoneNumberId is { } metaId)
+        {
+            yield return (metaId, MetaChannel);
+        }
     }
 
     private static TableEntity ToEntity(Tenant t) => new(t.Id, TenantRow)
@@ -138,6 +150,8 @@ public sealed class TenantStore(CallCenterTables tables)
         ["Name"] = t.Name,
         ["VoiceNumbers"] = string.Join(',', t.VoiceNumbers),
         ["WhatsAppNumber"] = t.WhatsAppNumber,
+        ["MetaPhoneNumberId"] = t.MetaPhoneNumberId,
+        ["WhatsAppVerifyToken"] = t.WhatsAppVerifyToken,
         ["Language"] = t.Language,
         ["Voice"] = t.Voice,
         ["TimeZone"] = t.TimeZone,
@@ -153,6 +167,8 @@ public sealed class TenantStore(CallCenterTables tables)
         Name = e.GetString("Name") ?? "",
         VoiceNumbers = (e.GetString("VoiceNumbers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
         WhatsAppNumber = e.GetString("WhatsAppNumber"),
+        MetaPhoneNumberId = e.GetString("MetaPhoneNumberId"),
+        WhatsAppVerifyToken = e.GetString("WhatsAppVerifyToken"),
         Language = e.GetString("Language") ?? "en-US",
         Voice = e.GetString("Voice") ?? "alloy",
         TimeZone = e.GetString("TimeZone") ?? "UTC",

@@ -22,6 +22,12 @@ public sealed record Tenant
     public required string Name { get; init; }
     public IReadOnlyList<string> VoiceNumbers { get; init; } = [];
     public string? WhatsAppNumber { get; init; }
+
+    /// <summary>Meta's id of the tenant's WhatsApp business number: the Cloud API names the receiving number by it.</summary>
+    public string? MetaPhoneNumberId { get; init; }
+
+    /// <summary>The hub.verify_token Meta echoes when the tenant subscribes its webhook.</summary>
+    public string? WhatsAppVerifyToken { get; init; }
     public string Language { get; init; } = "en-US";
     public string Voice { get; init; } = "alloy";
     public string TimeZone { get; init; } = "UTC";
@@ -69,6 +75,16 @@ public sealed record Tenant
             errors.Add($"WhatsApp number '{WhatsAppNumber}' is not E.164");
         }
 
+        if (MetaPhoneNumberId is not null && !MetaIdPattern.IsMatch(MetaPhoneNumberId))
+        {
+            errors.Add("Meta phone number id must be 5-30 digits");
+        }
+
+        if (WhatsAppVerifyToken is not null && (WhatsAppVerifyToken.Length is < 16 or > 200))
+        {
+            errors.Add("WhatsApp verify token must be 16-200 characters");
+        }
+
         if (!LanguageTag.IsMatch(Language))
         {
             errors.Add("language must be a tag such as he-IL or en-US");
@@ -101,6 +117,8 @@ public sealed record Tenant
 
         return errors;
     }
+
+    private static readonly Regex MetaIdPattern = new("^[0-9]{5,30}$", RegexOptions.CultureInvariant);
 
     private static readonly Regex LanguageTag = new("^[a-z]{2,3}(-[A-Z]{2})?$", RegexOptions.CultureInvariant);
 }

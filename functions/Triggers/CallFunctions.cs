@@ -1,5 +1,3 @@
-using CallCenter.Core.Auth;
-using CallCenter.Core.Storage;
 using CallCenter.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -9,20 +7,20 @@ using Microsoft.DurableTask.Client;
 namespace CallCenter.Functions.Triggers;
 
 /// <summary>Per-call support routes (tenant API key).</summary>
-public sealed class CallFunctions(ApiKeyService keys, CallLogStore calls, RecordingStore recordings, TimeProvider time)
+public static class CallFunctions
 {
     [Function("CallRecordingLink")]
-    public Task<IActionResult> RecordingLink(
+    public static Task<IActionResult> RecordingLink(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenantId}/calls/{callId}/recording")] HttpRequest request,
         string tenantId,
         string callId) =>
-        CallEndpoints.RecordingLinkAsync(request, tenantId, callId, keys, calls, recordings, time).AsAction();
+        CallEndpoints.RecordingLinkAsync(request, tenantId, callId).AsAction();
 
     [Function("CallWorkflowStatus")]
-    public Task<IActionResult> Workflow(
+    public static Task<IActionResult> Workflow(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenantId}/calls/{callId}/workflow")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         string tenantId,
         string callId) =>
-        CallEndpoints.WorkflowAsync(request, tenantId, callId, keys, calls, client).AsAction();
+        CallEndpoints.WorkflowAsync(request, tenantId, callId, client).AsAction();
 }

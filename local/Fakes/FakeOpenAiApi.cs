@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http;
 
 namespace CallCenter.Fakes;
@@ -26,16 +27,16 @@ public sealed class FakeOpenAiApi : LoopbackServer
     public string TranscriptText { get; set; } = "Caller: Hi, this is Dana. I'd like a quote for a kitchen renovation.\nAgent: Of course, someone will call you tomorrow.";
 
     /// <summary>The <c>/v1</c> base the OpenAI SDK's Endpoint option takes.</summary>
-    public Uri Endpoint => new(BaseUrl, "/v1");
+    public Uri Endpoint => new(Root, "/v1");
 
     public static async Task<FakeOpenAiApi> StartAsync(int port = 0)
     {
         var fake = new FakeOpenAiApi();
-        await fake.StartAsync(port, fake.Map);
+        await fake.ListenAsync(port, CancellationToken.None);
         return fake;
     }
 
-    private void Map(WebApplication app)
+    protected override void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/audio/transcriptions", async (HttpContext http) =>
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http;
 
 namespace CallCenter.Fakes;
@@ -37,12 +38,12 @@ public sealed class FakeTwilioApi : LoopbackServer
     public static async Task<FakeTwilioApi> StartAsync(string accountSid, string authToken, int port = 0)
     {
         var fake = new FakeTwilioApi(accountSid, authToken);
-        await fake.StartAsync(port, fake.Map);
+        await fake.ListenAsync(port, CancellationToken.None);
         return fake;
     }
 
     /// <summary>The RecordingUrl Twilio would put in the recording callback (no extension).</summary>
-    public Uri RecordingUrl(string recordingSid) => new(BaseUrl, $"/2010-04-01/Accounts/{_accountSid}/Recordings/{recordingSid}");
+    public Uri RecordingUrl(string recordingSid) => new(Root, $"/2010-04-01/Accounts/{_accountSid}/Recordings/{recordingSid}");
 
     /// <summary>The WAV served for a recording: 16-bit PCM, 8 kHz, two channels, different for each RecordingSid.</summary>
     public static byte[] RecordingBytes(string recordingSid)
@@ -66,7 +67,7 @@ public sealed class FakeTwilioApi : LoopbackServer
         return wav.ToArray();
     }
 
-    private void Map(WebApplication app)
+    protected override void Map(IEndpointRouteBuilder app)
     {
         var account = $"/2010-04-01/Accounts/{_accountSid}";
         app.MapGet(account + "/Recordings/{file}", async (string file, HttpContext http) =>

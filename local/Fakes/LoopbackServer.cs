@@ -1,31 +1,33 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CallCenter.Fakes;
 
-/// <summary>A small Kestrel app on a loopback port (0 = free), for the fakes.</summary>
+/// <summary>A small Kestrel app on a free loopback port; subclasses map the provider's routes.</summary>
 public abstract class LoopbackServer : IAsyncDisposable
 {
     private WebApplication? _app;
 
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri Root { get; private set; } = new("http://127.0.0.1/");
 
-    protected async Task StartAsync(int port, Action<WebApplication> map)
+    protected async Task ListenAsync(int port, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         _app = builder.Build();
-        map(_app);
-        await _app.StartAsync();
+        Map(_app);
+        await _app.StartAsync(ct);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        Root = new Uri(address.EndsWith('/') ? address : address + "/");
     }
+
+    protected abstract void Map(IEndpointRouteBuilder routes);
 
     public async ValueTask DisposeAsync()
     {

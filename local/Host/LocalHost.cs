@@ -1,4 +1,6 @@
+using CallCenter.Core.Prompts;
 using CallCenter.Core.Storage;
+using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using CallCenter.DevServices;
 using CallCenter.Web;
@@ -70,10 +72,13 @@ public sealed class LocalHost : IAsyncDisposable
             builder.Services.AddCallCenterStorage(builder.Configuration);
             builder.Services.AddCallCenterAuth(builder.Configuration);
             builder.Services.AddCallHandling(builder.Configuration);
+            builder.Services.AddPrompts();
+            builder.Services.AddWhatsApp(builder.Configuration);
             builder.Services.AddSingleton<WebhookRequests>();
+            builder.Services.AddSingleton<IWhatsAppWorkflowSignals>(sp => new DurableWhatsAppWorkflowSignals(sp.GetRequiredService<DurableTaskClient>()));
             builder.Services.AddSingleton<ICallWorkflowSignals>(sp =>
                 new DurableCallWorkflowSignals(sp.GetRequiredService<DurableTaskClient>(), sp.GetRequiredService<IOptions<CallWorkflowOptions>>()));
-            await builder.AddLocalDurableEngineAsync(connection, settings.TaskHub, grpcPort, r => r.AddCallWorkflow());
+            await builder.AddLocalDurableEngineAsync(connection, settings.TaskHub, grpcPort, r => r.AddCallWorkflow().AddWhatsAppWorkflow());
 
             var app = builder.Build();
             await app.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync(ct);

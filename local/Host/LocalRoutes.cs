@@ -1,6 +1,5 @@
-using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
+using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using CallCenter.Web;
 using Microsoft.DurableTask.Client;
@@ -16,11 +15,37 @@ public static class LocalRoutes
     public static void MapCallCenterRoutes(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/health", () => HealthEndpoints.Health());
+        api.MapGet("/health", HealthEndpoints.Health);
         api.MapPost("/twilio/voice", (HttpRequest r, WebhookRequests w, VoiceWebhookHandler h, ICallWorkflowSignals s) => TwilioEndpoints.VoiceAsync(r, w, h, s));
         api.MapPost("/twilio/status", (HttpRequest r, WebhookRequests w, CallStatusHandler h, ICallWorkflowSignals s) => TwilioEndpoints.StatusAsync(r, w, h, s));
         api.MapPost("/twilio/recording", (HttpRequest r, WebhookRequests w, RecordingCallbackHandler h, ICallWorkflowSignals s) => TwilioEndpoints.RecordingAsync(r, w, h, s));
-        api.MapGet("/tenants/{tenantId}/calls/{callId}/recording", (HttpRequest r, string tenantId, string callId, ApiKeyService k, CallLogStore c, RecordingStore rs, TimeProvider t) => CallEndpoints.RecordingLinkAsync(r, tenantId, callId, k, c, rs, t));
-        api.MapGet("/tenants/{tenantId}/calls/{callId}/workflow", (HttpRequest r, string tenantId, string callId, ApiKeyService k, CallLogStore c, DurableTaskClient d) => CallEndpoints.WorkflowAsync(r, tenantId, callId, k, c, d));
+
+        api.MapGet("/openapi.json", ApiRoutes.OpenApi);
+        api.MapGet("/whatsapp/meta", (HttpRequest r) => WhatsAppEndpoints.MetaVerifyAsync(r));
+        api.MapPost("/whatsapp/meta", (HttpRequest r, IWhatsAppWorkflowSignals s) => WhatsAppEndpoints.MetaAsync(r, s));
+        api.MapPost("/whatsapp/twilio", (HttpRequest r, IWhatsAppWorkflowSignals s) => WhatsAppEndpoints.TwilioAsync(r, s));
+
+        api.MapPost("/tenants", (HttpRequest r) => TenantEndpoints.CreateAsync(r));
+        api.MapGet("/tenants", (HttpRequest r) => TenantEndpoints.ListAsync(r));
+        api.MapGet("/tenants/{tenantId}", (HttpRequest r, string tenantId) => TenantEndpoints.GetAsync(r, tenantId));
+        api.MapPut("/tenants/{tenantId}", (HttpRequest r, string tenantId) => TenantEndpoints.PutAsync(r, tenantId));
+        api.MapPost("/tenants/{tenantId}/keys", (HttpRequest r, string tenantId) => TenantEndpoints.CreateKeyAsync(r, tenantId));
+        api.MapGet("/tenants/{tenantId}/keys", (HttpRequest r, string tenantId) => TenantEndpoints.ListKeysAsync(r, tenantId));
+        api.MapDelete("/tenants/{tenantId}/keys/{keyId}", (HttpRequest r, string tenantId, string keyId) => TenantEndpoints.RevokeKeyAsync(r, tenantId, keyId));
+        api.MapPost("/tenants/{tenantId}/leads", (HttpRequest r, string tenantId) => LeadEndpoints.CreateAsync(r, tenantId));
+        api.MapGet("/tenants/{tenantId}/leads", (HttpRequest r, string tenantId) => LeadEndpoints.ListAsync(r, tenantId));
+        api.MapGet("/tenants/{tenantId}/leads/{leadId}", (HttpRequest r, string tenantId, string leadId) => LeadEndpoints.GetAsync(r, tenantId, leadId));
+        api.MapPatch("/tenants/{tenantId}/leads/{leadId}", (HttpRequest r, string tenantId, string leadId) => LeadEndpoints.PatchAsync(r, tenantId, leadId));
+        api.MapGet("/tenants/{tenantId}/calls", (HttpRequest r, string tenantId) => CallEndpoints.ListAsync(r, tenantId));
+        api.MapGet("/tenants/{tenantId}/calls/{callId}", (HttpRequest r, string tenantId, string callId) => CallEndpoints.GetAsync(r, tenantId, callId));
+        api.MapGet("/tenants/{tenantId}/calls/{callId}/recording", (HttpRequest r, string tenantId, string callId) => CallEndpoints.RecordingLinkAsync(r, tenantId, callId));
+        api.MapGet("/tenants/{tenantId}/calls/{callId}/workflow", (HttpRequest r, string tenantId, string callId, DurableTaskClient d) => CallEndpoints.WorkflowAsync(r, tenantId, callId, d));
+        api.MapGet("/tenants/{tenantId}/prompts/{channel}", (HttpRequest r, string tenantId, string channel) => PromptEndpoints.GetAsync(r, tenantId, channel));
+        api.MapPut("/tenants/{tenantId}/prompts/{channel}", (HttpRequest r, string tenantId, string channel) => PromptEndpoints.PutAsync(r, tenantId, channel));
+        api.MapGet("/tenants/{tenantId}/prompts/{channel}/versions/{version}", (HttpRequest r, string tenantId, string channel, string version) => PromptEndpoints.GetVersionAsync(r, tenantId, channel, version));
+        api.MapPost("/tenants/{tenantId}/prompts/{channel}/versions/{version}/activate", (HttpRequest r, string tenantId, string channel, string version) => PromptEndpoints.ActivateAsync(r, tenantId, channel, version));
+        api.MapPost("/tenants/{tenantId}/prompts/{channel}/preview", (HttpRequest r, string tenantId, string channel) => PromptEndpoints.PreviewAsync(r, tenantId, channel));
+        api.MapGet("/tenants/{tenantId}/whatsapp/conversations", (HttpRequest r, string tenantId) => ConversationEndpoints.ListAsync(r, tenantId));
+        api.MapGet("/tenants/{tenantId}/whatsapp/conversations/{conversationId}", (HttpRequest r, string tenantId, string conversationId) => ConversationEndpoints.GetAsync(r, tenantId, conversationId));
     }
 }

@@ -69,7 +69,7 @@ public sealed class CallCenterHost : IAsyncDisposable
             ["Storage:RecordingsContainer"] = "rec-" + unique,
             ["Twilio:AccountSid"] = AccountSid,
             ["Twilio:AuthToken"] = AuthToken,
-            ["Twilio:ApiBaseUrl"] = twilio.BaseUrl.AbsoluteUri,
+            ["Twilio:ApiBaseUrl"] = twilio.Root.AbsoluteUri,
             ["OpenAI:Endpoint"] = openAi.Endpoint.AbsoluteUri,
             ["OpenAI:ApiKey"] = "test",
             ["Auth:AdminKey"] = TestKeys.AdminKey,

@@ -1,0 +1,24 @@
+using CallCenter.Core.WhatsApp;
+using CallCenter.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace CallCenter.Functions.Triggers;
+
+/// <summary>The WhatsApp webhooks. Signatures are checked by the handlers, before anything is parsed or stored.</summary>
+public static class WhatsAppFunctions
+{
+    [Function("WhatsAppMetaVerify")]
+    public static Task<IActionResult> MetaVerify([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "whatsapp/meta")] HttpRequest r) =>
+        WhatsAppEndpoints.MetaVerifyAsync(r).AsAction();
+
+    [Function("WhatsAppMeta")]
+    public static Task<IActionResult> Meta([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "whatsapp/meta")] HttpRequest r, [DurableClient] DurableTaskClient client) =>
+        WhatsAppEndpoints.MetaAsync(r, new DurableWhatsAppWorkflowSignals(client)).AsAction();
+
+    [Function("WhatsAppTwilio")]
+    public static Task<IActionResult> Twilio([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "whatsapp/twilio")] HttpRequest r, [DurableClient] DurableTaskClient client) =>
+        WhatsAppEndpoints.TwilioAsync(r, new DurableWhatsAppWorkflowSignals(client)).AsAction();
+}
