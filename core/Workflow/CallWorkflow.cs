@@ -100,16 +100,27 @@ public static class CallWorkflow
         return new CallWorkflowResult(ended?.Status, blobPath, source, summarized);
     }
 
-    /// <summary>Transient failures are retried with backoff; a <see cref="PermanentFailureException"/> is not.</summary>
+    /// <summary>
+    /// Transient failures are retried with exponential backoff on durable timers; a
+    /// <see cref="PermanentFailureException"/> is not retried. (A retry handler rather than a RetryPolicy,
+    /// whose failure filter was not consulted on the sidecar backend.)
+    /// </summary>
     public static TaskOptions RetryOptions(CallWorkflowTimings timings) =>
-        TaskOptions.FromRetryPolicy(new RetryPolicy(
-            timings.MaxAttempts,
-            timings.FirstRetryInterval,
-            backoffCoefficient: 2,
-            maxRetryInterval: timings.MaxRetryInterval)
+        TaskOptions.FromRetryHandler(async retry =>
         {
-            HandleFailure = failure => !failure.IsCausedBy<PermanentFailureException>(),
+            if (retry.LastAttemptNumber >= timings.MaxAttempts || IsPermanent(retry.LastFailure))
+            {
+                return false;
+            }
+
+            var delay = timings.FirstRetryInterval * Math.Pow(2, retry.LastAttemptNumber - 1);
+            await retry.OrchestrationContext.CreateTimer(delay < timings.MaxRetryInterval ? delay : timings.MaxRetryInterval, CancellationToken.None);
+            return true;
         });
+
+    // By type name: IsCausedBy resolves types by scanning loaded assemblies and fails on duplicates.
+    private static bool IsPermanent(TaskFailureDetails? failure) =>
+        failure is not null && (failure.ErrorType == typeof(PermanentFailureException).FullName || IsPermanent(failure.InnerFailure));
 
     /// <summary>The event, or null when the durable timer fires first.</summary>
     private static async Task<T?> WaitForEventAsync<T>(TaskOrchestrationContext context, string name, TimeSpan timeout)
