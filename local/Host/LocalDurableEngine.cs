@@ -29,6 +29,9 @@ public static class LocalDurableEngine
             PartitionCount = 4,
             // Local runs go idle between calls; a second is the most a new call waits to be noticed.
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            // What a killed host held comes back after this long (live work renews its hold meanwhile).
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
             // A fresh worker id per process: a restarted host takes its partitions back without waiting.
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
         });
