@@ -36,6 +36,7 @@ public static partial class ApiRoutes
         new("GET", "/api/tenants/{tenantId}/leads", "ListLeads", "Leads by ?phone= or ?status=, paged (?limit=, ?continuation=)", Tenant),
         new("GET", "/api/tenants/{tenantId}/leads/{leadId}", "GetLead", "Read a lead", Tenant),
         new("PATCH", "/api/tenants/{tenantId}/leads/{leadId}", "PatchLead", "Change a lead's name, status or notes", Tenant),
+        new("POST", "/api/tenants/{tenantId}/calls", "PlaceCall", "Place an outbound call to a lead or number (202 with the call id; the AI speaks first)", Tenant),
         new("GET", "/api/tenants/{tenantId}/calls", "ListCalls", "Calls by ?from=&to= dates or ?leadId=, paged", Tenant),
         new("GET", "/api/tenants/{tenantId}/calls/{callId}", "GetCall", "A call with turns, summary, transcript source and links", Tenant),
         new("GET", "/api/tenants/{tenantId}/calls/{callId}/recording", "CallRecordingLink", "A read-only link to the call's recording, valid 15 minutes at most", Tenant),

@@ -3,6 +3,7 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Workflow;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Web;
@@ -77,6 +78,34 @@ public static class CallEndpoints
             turns = turns.Select(t => new { sequence = t.Sequence, role = t.Role.ToString().ToLowerInvariant(), text = t.Text, offsetMs = (long)t.Offset.TotalMilliseconds }).ToList(),
             links = new { recording = basePath + "/recording", workflow = basePath + "/workflow" },
         });
+    }
+
+    public sealed record PlaceCallBody(string? To, string? LeadId, string? From);
+
+    /// <summary>Places an outbound call: 202 with our call id at once; the Twilio dial runs in a workflow activity.</summary>
+    public static async Task<IResult> PlaceAsync(HttpRequest request, string tenantId, DurableTaskClient durable)
+    {
+        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
+        if (tenant is null)
+        {
+            return error!;
+        }
+
+        var (body, bodyError) = await CrmAccess.ReadJsonAsync<PlaceCallBody>(request);
+        if (body is null)
+        {
+            return bodyError!;
+        }
+
+        var (planned, errors) = await request.Service<OutboundCallPlanner>().PlanAsync(tenant, body.To, body.LeadId, body.From, request.Aborted());
+        if (planned is null)
+        {
+            return CrmAccess.Invalid(errors);
+        }
+
+        await durable.ScheduleNewOrchestrationInstanceAsync(
+            OutboundCallNames.Orchestration, planned.CallId, new StartOrchestrationOptions(OutboundCallNames.InstanceId(planned.CallId)), request.Aborted());
+        return Results.Json(new { id = planned.CallId, to = planned.To, from = planned.From, leadId = planned.LeadId, status = "queued" }, CrmAccess.Json, statusCode: 202);
     }
 
     /// <summary>A read-only link to the call's recording, valid 15 minutes at most.</summary>

@@ -13,7 +13,7 @@ public sealed record CallWebhookFields(string CallSid, string From, string To, C
 /// Finds the call a Twilio webhook speaks of, creating it (and linking its lead) the first time any webhook
 /// of an inbound call arrives. The tenant comes from the called number or the CallSid index, never from the form.
 /// </summary>
-public sealed class CallRegistry(TenantStore tenants, LeadStore leads, CallLogStore calls, TimeProvider time)
+public sealed class CallRegistry(TenantStore tenants, LeadStore leads, CallLogStore calls, OutboundCallStore outbound, TimeProvider time)
 {
     /// <summary>Reads the fields every call webhook carries; null with a reason when they are unusable.</summary>
     public (CallWebhookFields? Fields, string? Error) Parse(TwilioWebhook webhook)
@@ -45,7 +45,7 @@ public sealed class CallRegistry(TenantStore tenants, LeadStore leads, CallLogSt
     /// The tenant and call of a webhook. An inbound call we have not seen is created with the reported status;
     /// a known call is returned as stored. Null when no tenant owns the call.
     /// </summary>
-    public async Task<(Tenant Tenant, CallLog Call, bool Created)?> FindOrCreateAsync(CallWebhookFields f, CancellationToken ct)
+    public async Task<(Tenant Tenant, CallLog Call, bool Created)?> FindOrCreateAsync(CallWebhookFields f, CancellationToken ct, string? outboundCallId = null)
     {
         if (await calls.FindTenantAsync(f.CallSid, ct) is { } tenantId)
         {
@@ -57,8 +57,12 @@ public sealed class CallRegistry(TenantStore tenants, LeadStore leads, CallLogSt
             }
         }
 
-        // Outbound calls are created by the call API before Twilio dials, so only inbound calls start here.
-        if (f.Direction != CallDirection.Inbound || await tenants.FindByVoiceNumberAsync(f.To, ct) is not { } owner)
+        if (f.Direction == CallDirection.Outbound)
+        {
+            return await CreateOutboundAsync(f, outboundCallId, ct);
+        }
+
+        if (await tenants.FindByVoiceNumberAsync(f.To, ct) is not { } owner)
         {
             return null;
         }
@@ -84,6 +88,34 @@ public sealed class CallRegistry(TenantStore tenants, LeadStore leads, CallLogSt
         var (stored, created) = await calls.CreateIfMissingAsync(call, ct);
         return (owner, stored, created);
     }
+
+    /// <summary>
+    /// A placed call whose callback came before the dial step recorded it: the request named in the signed
+    /// callback URL says whose it is.
+    /// </summary>
+    private async Task<(Tenant, CallLog, bool)?> CreateOutboundAsync(CallWebhookFields f, string? outboundCallId, CancellationToken ct)
+    {
+        if (outboundCallId is null || await outbound.GetAsync(outboundCallId, ct) is not { } request
+            || await tenants.GetAsync(request.TenantId, ct) is not { } tenant)
+        {
+            return null;
+        }
+
+        var call = CallDialer.ToCallLog(request with { CallSid = f.CallSid }, time.GetUtcNow());
+        if (f.Status is { } status)
+        {
+            CallStatusMachine.Apply(call, status, f.At);
+        }
+
+        var (stored, created) = await calls.CreateIfMissingAsync(call, ct);
+        return (tenant, stored, created);
+    }
+
+    /// <summary>The outbound request id in a webhook's URL, if any.</summary>
+    public static string? OutboundCallId(TwilioWebhook webhook) =>
+        Uri.TryCreate(webhook.Url, UriKind.Absolute, out var url)
+            ? System.Web.HttpUtility.ParseQueryString(url.Query)[OutboundCallNames.QueryParameter]
+            : null;
 
     /// <summary>Twilio's Timestamp is RFC 2822 ("Tue, 25 Nov 2026 12:00:00 +0000").</summary>
     internal static DateTimeOffset? ParseTimestamp(string? value) =>

@@ -27,7 +27,7 @@ public sealed class CallStatusHandler(TwilioSignature signature, CallRegistry re
         }
 
         int? duration = int.TryParse(webhook["CallDuration"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
-        if (await registry.FindOrCreateAsync(fields, ct) is not var (tenant, call, created))
+        if (await registry.FindOrCreateAsync(fields, ct, CallRegistry.OutboundCallId(webhook)) is not var (tenant, call, created))
         {
             CallTrace.UnknownCall(logger, fields.CallSid);
             return WebhookAnswer.Empty;

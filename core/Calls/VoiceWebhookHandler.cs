@@ -34,7 +34,7 @@ public sealed class VoiceWebhookHandler(
             return WebhookAnswer.BadRequest(error!);
         }
 
-        if (await registry.FindOrCreateAsync(fields, ct) is not var (tenant, call, created))
+        if (await registry.FindOrCreateAsync(fields, ct, CallRegistry.OutboundCallId(webhook)) is not var (tenant, call, created))
         {
             CallTrace.UnknownNumber(logger, fields.CallSid);
             return WebhookAnswer.Twiml(new VoiceResponse().Reject(Reject.ReasonEnum.Rejected).ToString());

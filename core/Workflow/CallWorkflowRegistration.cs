@@ -21,6 +21,10 @@ public static class CallWorkflowRegistration
 
         services.TryAddSingleton<TwilioSignature>();
         services.TryAddSingleton<CallRegistry>();
+        services.TryAddSingleton<OutboundCallStore>();
+        services.TryAddSingleton<OutboundCallPlanner>();
+        services.TryAddSingleton<CallDialer>();
+        services.AddTwilioRest();
         services.TryAddSingleton<VoiceWebhookHandler>();
         services.TryAddSingleton<CallStatusHandler>();
         services.TryAddSingleton<RecordingCallbackHandler>();
@@ -47,6 +51,8 @@ public static class CallWorkflowRegistration
         registry.AddActivity(CallActivities.ResolveTranscript, sp => Step<TranscriptInput, TranscriptOutcome>(i => sp.GetRequiredService<TranscriptResolver>().ResolveAsync(i)));
         registry.AddActivity(CallActivities.RecordTranscriptFailure, sp => Step<TranscriptFailure, bool>(async i => { await sp.GetRequiredService<TranscriptResolver>().RecordFailureAsync(i); return true; }));
         registry.AddActivity(CallActivities.Summarize, sp => Step<CallRef, bool>(i => sp.GetRequiredService<CallSummarizer>().SummarizeAsync(i)));
+        registry.AddOrchestratorFunc<string, string>(OutboundCallNames.Orchestration, OutboundCallWorkflow.RunAsync);
+        registry.AddActivity(OutboundCallNames.Dial, sp => Step<string, string>(id => sp.GetRequiredService<CallDialer>().DialAsync(id)));
         registry.AddActivity(CallActivities.Finish, sp => Step<CallRef, bool>(async i => { await sp.GetRequiredService<CallWorkflowSteps>().FinishAsync(i); return true; }));
         return registry;
     }

@@ -9,6 +9,13 @@ namespace CallCenter.Functions.Triggers;
 /// <summary>Per-call support routes (tenant API key).</summary>
 public static class CallFunctions
 {
+    [Function("PlaceCall")]
+    public static Task<IActionResult> Place(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenantId}/calls")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string tenantId) =>
+        CallEndpoints.PlaceAsync(request, tenantId, client).AsAction();
+
     [Function("CallRecordingLink")]
     public static Task<IActionResult> RecordingLink(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenantId}/calls/{callId}/recording")] HttpRequest request,

@@ -1,3 +1,4 @@
+using CallCenter.Core.Calls;
 using CallCenter.Core.Workflow;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -11,12 +12,20 @@ namespace CallCenter.Functions.Workflows;
 public sealed class CallWorkflowFunctions(
     CallWorkflowSteps steps,
     RecordingDownloader downloader,
+    CallDialer dialer,
     TranscriptResolver transcripts,
     CallSummarizer summarizer)
 {
     [Function(CallWorkflowNames.Orchestration)]
     public static Task<CallWorkflowResult> Orchestrate([OrchestrationTrigger] TaskOrchestrationContext context) =>
         CallWorkflow.RunAsync(context, context.GetInput<CallWorkflowInput>()!);
+
+    [Function(OutboundCallNames.Orchestration)]
+    public static Task<string> PlaceCall([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        OutboundCallWorkflow.RunAsync(context, context.GetInput<string>()!);
+
+    [Function(OutboundCallNames.Dial)]
+    public Task<string> Dial([ActivityTrigger] string callId, CancellationToken ct) => dialer.DialAsync(callId, ct);
 
     [Function(CallActivities.Plan)]
     public Task<CallPlan> Plan([ActivityTrigger] CallRef call) => steps.PlanAsync(call);

@@ -36,6 +36,7 @@ public static class LocalRoutes
         api.MapGet("/tenants/{tenantId}/leads", (HttpRequest r, string tenantId) => LeadEndpoints.ListAsync(r, tenantId));
         api.MapGet("/tenants/{tenantId}/leads/{leadId}", (HttpRequest r, string tenantId, string leadId) => LeadEndpoints.GetAsync(r, tenantId, leadId));
         api.MapPatch("/tenants/{tenantId}/leads/{leadId}", (HttpRequest r, string tenantId, string leadId) => LeadEndpoints.PatchAsync(r, tenantId, leadId));
+        api.MapPost("/tenants/{tenantId}/calls", (HttpRequest r, string tenantId, DurableTaskClient d) => CallEndpoints.PlaceAsync(r, tenantId, d));
         api.MapGet("/tenants/{tenantId}/calls", (HttpRequest r, string tenantId) => CallEndpoints.ListAsync(r, tenantId));
         api.MapGet("/tenants/{tenantId}/calls/{callId}", (HttpRequest r, string tenantId, string callId) => CallEndpoints.GetAsync(r, tenantId, callId));
         api.MapGet("/tenants/{tenantId}/calls/{callId}/recording", (HttpRequest r, string tenantId, string callId) => CallEndpoints.RecordingLinkAsync(r, tenantId, callId));

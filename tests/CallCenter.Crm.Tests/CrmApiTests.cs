@@ -23,7 +23,7 @@ public sealed class CrmApiTests(AzuriteFixture azurite, CrmHost host) : IClassFi
         var attackerKey = await host.CreateTenantAsync(attacker);
 
         var tenantRoutes = ApiRoutes.All.Where(r => r.Path.StartsWith("/api/tenants/{tenantId}", StringComparison.Ordinal)).ToList();
-        Assert.Equal(20, tenantRoutes.Count);
+        Assert.Equal(21, tenantRoutes.Count);
         foreach (var route in tenantRoutes)
         {
             var path = route.Path
@@ -246,6 +246,7 @@ public sealed class CrmApiTests(AzuriteFixture azurite, CrmHost host) : IClassFi
         "PatchLead" => new { name = "Stolen" },
         "PutPrompt" => new { instructions = "Hijacked" },
         "PreviewPrompt" => new { leadId },
+        "PlaceCall" => new { leadId },
         _ => new { },
     };
 
