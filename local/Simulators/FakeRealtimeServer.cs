@@ -32,7 +32,10 @@ public sealed record FakeRealtimeScript
     public double SpeechThreshold { get; init; } = 600;
     public int SilenceMsToStop { get; init; } = 200;
 
-    /// <summary>Benchmark mode: stream 20 ms agent frames for the whole session, each stamped with the send time.</summary>
+    /// <summary>
+    /// Benchmark mode: stream 20 ms agent frames for the whole session, each carrying its send time (Stopwatch
+    /// ticks, bytes 0-7), the session's number (bytes 8-11) and the frame's sequence number (bytes 12-15).
+    /// </summary>
     public bool ContinuousAudio { get; init; }
 }
 
@@ -51,6 +54,8 @@ public sealed class FakeRealtimeServer : LoopbackServer
     private int _active;
     private int _responseCreates;
     private long _appends;
+    private int _sessionNumbers;
+    private long _streamed;
 
     public FakeRealtimeScript Script { get; set; } = new();
 
@@ -61,6 +66,7 @@ public sealed class FakeRealtimeServer : LoopbackServer
     public int ActiveSessions => Volatile.Read(ref _active);
     public int ResponseCreates => Volatile.Read(ref _responseCreates);
     public long AppendedFrames => Interlocked.Read(ref _appends);
+    public long StreamedFrames => Interlocked.Read(ref _streamed);
     public ConcurrentQueue<TruncateEvent> Truncates { get; } = new();
     public ConcurrentQueue<string> SessionUpdates { get; } = new();
     public ConcurrentQueue<(string CallId, string Output)> FunctionOutputs { get; } = new();
@@ -391,6 +397,8 @@ public sealed class FakeRealtimeServer : LoopbackServer
         private async Task StreamForeverAsync(CancellationToken ct)
         {
             var itemId = Id("item");
+            var number = Interlocked.Increment(ref server._sessionNumbers);
+            var seq = 0;
             var frame = new byte[MuLaw.FrameBytes];
             Array.Fill(frame, MuLaw.Silence);
             var base64 = new byte[Base64.GetMaxEncodedToUtf8Length(frame.Length)];
@@ -402,10 +410,13 @@ public sealed class FakeRealtimeServer : LoopbackServer
             {
                 while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
                 {
+                    BitConverter.TryWriteBytes(frame.AsSpan(8), number);
+                    BitConverter.TryWriteBytes(frame.AsSpan(12), ++seq);
                     BitConverter.TryWriteBytes(frame, Stopwatch.GetTimestamp());
                     Base64.EncodeToUtf8(frame, message.AsSpan(prefix.Length), out _, out var written);
                     "\"}"u8.CopyTo(message.AsSpan(prefix.Length + written));
                     await SendRawAsync(message.AsMemory(0, prefix.Length + written + 2), ct).ConfigureAwait(false);
+                    Interlocked.Increment(ref server._streamed);
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)

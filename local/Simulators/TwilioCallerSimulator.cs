@@ -52,8 +52,13 @@ public sealed record SimulatedCallOptions
     /// <summary>Keep what the caller hears, for assertions or a WAV file.</summary>
     public bool Record { get; init; } = true;
 
-    /// <summary>Benchmark mode: the first 8 bytes of each caller frame carry its send time (Stopwatch ticks).</summary>
+    /// <summary>
+    /// Benchmark mode: each caller frame carries its send time (Stopwatch ticks, bytes 0-7), <see cref="StampId"/>
+    /// (bytes 8-11) and its sequence number in the call (bytes 12-15).
+    /// </summary>
     public bool StampFrames { get; init; }
+
+    public int StampId { get; init; }
 
     /// <summary>Benchmark hook: every agent frame the caller receives, decoded.</summary>
     public Action<ReadOnlySpan<byte>>? OnAgentAudio { get; init; }
@@ -201,7 +206,8 @@ public sealed class SimulatedCall : IAsyncDisposable
                             send.Audio.AsSpan(offset, length).CopyTo(frame);
                             if (_options.StampFrames)
                             {
-                                BitConverter.TryWriteBytes(frame, Stopwatch.GetTimestamp());
+                                BitConverter.TryWriteBytes(frame.AsSpan(8), _options.StampId);
+                                BitConverter.TryWriteBytes(frame.AsSpan(12), chunk + 1);
                             }
 
                             if (_options.Pacing == Pacing.RealTime)
@@ -213,10 +219,11 @@ public sealed class SimulatedCall : IAsyncDisposable
                                     await Task.Delay(wait, ct).ConfigureAwait(false);
                                 }
 
-                                if (_options.StampFrames)
-                                {
-                                    BitConverter.TryWriteBytes(frame, Stopwatch.GetTimestamp());
-                                }
+                            }
+
+                            if (_options.StampFrames)
+                            {
+                                BitConverter.TryWriteBytes(frame, Stopwatch.GetTimestamp());
                             }
 
                             await SendMediaAsync(frame.AsMemory(0, length), ++chunk, timestampMs, ct).ConfigureAwait(false);
