@@ -14,7 +14,7 @@ using CallCenter.Simulators;
 // Two modes:
 //   serve-bridge            the media bridge, wired as media-bridge/Program.cs wires it (plus the static prompt
 //                           builder), configured from the environment; the load run starts it pinned to core 0.
-//   [--calls 100,500,1000] [--seconds 20] [--warmup 5] [--bridge-core 0]
+//   [--calls 100,500,1000] [--seconds 20] [--warmup 5] [--bridge-core 0] [--transport SdkSocket|SdkProtocol]
 //                           the load run: Azurite, the fake OpenAI and the fake Twilio REST in this process,
 //                           N concurrent full-duplex calls at real 20 ms pacing, figures on stdout.
 if (args.Length > 0 && args[0] == "serve-bridge")
@@ -33,9 +33,10 @@ var callCounts = Arg("--calls", "100,500,1000").Split(',').Select(int.Parse).ToA
 var seconds = int.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture);
 var warmup = int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture);
 var bridgeCore = Arg("--bridge-core", "0");
+var transport = Arg("--transport", "SdkSocket");
 
 await using var azurite = await AzuriteServer.StartAsync();
-Console.WriteLine($"# bench: {string.Join(',', callCounts)} calls, {seconds} s measured after {warmup} s warm-up, bridge on core {bridgeCore}");
+Console.WriteLine($"# bench: {string.Join(',', callCounts)} calls, {seconds} s measured after {warmup} s warm-up, bridge on core {bridgeCore}, transport {transport}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
 foreach (var n in callCounts)
 {
     await RunAsync(n);
@@ -54,7 +55,9 @@ async Task RunAsync(int calls)
     var agentGaps = 0L;
     var lastCallerSeq = new int[calls + 1];
 
+    await using var pacer = new FramePacer();
     await using var openAi = await FakeRealtimeServer.StartAsync(new FakeRealtimeScript { VoiceActivityDetection = false, ContinuousAudio = true, GreetingMs = 0 });
+    openAi.Pacer = pacer;
     openAi.OnAudioAppended = audio =>
     {
         if (audio.Length < 16)
@@ -97,6 +100,7 @@ async Task RunAsync(int calls)
         ["MediaBridge__TwilioAuthToken"] = AuthToken,
         ["MediaBridge__TwilioApiBaseUrl"] = twilio.BaseUri.ToString(),
         ["MediaBridge__TranscriptQueueCapacity"] = "65536",
+        ["MediaBridge__RealtimeTransport"] = transport,
         ["Logging__LogLevel__Default"] = "Warning",
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
         ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
@@ -152,7 +156,6 @@ async Task RunAsync(int calls)
     var pid = bridge.Id;
     var idleRss = ProcStat.RssBytes(pid);
 
-    var total = TimeSpan.FromSeconds(warmup + seconds + 2);
     var simulated = new List<SimulatedCall>(calls);
     var startedAt = Stopwatch.StartNew();
     for (var i = 1; i <= calls; i++)
@@ -166,10 +169,12 @@ async Task RunAsync(int calls)
             CallSid = callSid,
             Parameters = new Dictionary<string, string> { [StreamTokens.ParameterName] = tokens.Issue("bench-tenant", callSid, CallDirection.Inbound) },
             Pacing = Pacing.RealTime,
+            Pacer = pacer,
             Record = false,
             StampFrames = true,
             StampId = i,
-            Script = [new CallerStep.Send(CallerAudio.Silence((int)total.TotalMilliseconds)), new CallerStep.HangUp()],
+            // Talks until the run hangs it up.
+            Script = [new CallerStep.Send(CallerAudio.Silence(600_000))],
             OnAgentAudio = audio =>
             {
                 if (audio.Length < 16)
@@ -212,10 +217,8 @@ async Task RunAsync(int calls)
     var selfCpu = ProcStat.CpuSeconds(Environment.ProcessId) - selfCpu0;
     var metricsDuring = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
 
-    foreach (var call in simulated)
-    {
-        await call.Completion.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+    await Task.WhenAll(simulated.Select(c => c.HangUpAsync()));
+    await Task.WhenAll(simulated.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(60));
 
     foreach (var call in simulated)
     {

@@ -71,6 +71,9 @@ public sealed class FakeRealtimeServer : LoopbackServer
     public ConcurrentQueue<string> SessionUpdates { get; } = new();
     public ConcurrentQueue<(string CallId, string Output)> FunctionOutputs { get; } = new();
 
+    /// <summary>A shared 20 ms clock for continuous audio; null gives each session its own timer.</summary>
+    public FramePacer? Pacer { get; set; }
+
     /// <summary>Benchmark hook: every appended audio payload, decoded.</summary>
     public Action<ReadOnlySpan<byte>>? OnAudioAppended { get; set; }
 
@@ -408,8 +411,17 @@ public sealed class FakeRealtimeServer : LoopbackServer
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
             try
             {
-                while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+                while (true)
                 {
+                    if (server.Pacer is { } pacer)
+                    {
+                        await pacer.NextTickAsync().WaitAsync(ct).ConfigureAwait(false);
+                    }
+                    else if (!await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
                     BitConverter.TryWriteBytes(frame.AsSpan(8), number);
                     BitConverter.TryWriteBytes(frame.AsSpan(12), ++seq);
                     BitConverter.TryWriteBytes(frame, Stopwatch.GetTimestamp());

@@ -60,6 +60,9 @@ public sealed record SimulatedCallOptions
 
     public int StampId { get; init; }
 
+    /// <summary>A shared 20 ms clock for <see cref="Pacing.RealTime"/>; null gives the call its own.</summary>
+    public FramePacer? Pacer { get; init; }
+
     /// <summary>Benchmark hook: every agent frame the caller receives, decoded.</summary>
     public Action<ReadOnlySpan<byte>>? OnAgentAudio { get; init; }
 
@@ -83,6 +86,8 @@ public sealed class SimulatedCall : IAsyncDisposable
     private readonly CancellationTokenSource _life = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly byte[] _decoded = new byte[65536];
+    private readonly byte[] _mediaBuffer = new byte[4096];
+    private readonly byte[] _streamSidBytes;
     private long _playoutEnd;
     private long _bytesQueued;
     private long _bytesPlayed;
@@ -96,7 +101,11 @@ public sealed class SimulatedCall : IAsyncDisposable
     private Task _receiver = Task.CompletedTask;
     private Task _player = Task.CompletedTask;
 
-    private SimulatedCall(SimulatedCallOptions options) => _options = options;
+    private SimulatedCall(SimulatedCallOptions options)
+    {
+        _options = options;
+        _streamSidBytes = Encoding.UTF8.GetBytes(options.StreamSid);
+    }
 
     public string CallSid => _options.CallSid;
     public int MediaReceived => Volatile.Read(ref _mediaReceived);
@@ -210,7 +219,11 @@ public sealed class SimulatedCall : IAsyncDisposable
                                 BitConverter.TryWriteBytes(frame.AsSpan(12), chunk + 1);
                             }
 
-                            if (_options.Pacing == Pacing.RealTime)
+                            if (_options.Pacing == Pacing.RealTime && _options.Pacer is { } pacer)
+                            {
+                                await pacer.NextTickAsync().WaitAsync(ct).ConfigureAwait(false);
+                            }
+                            else if (_options.Pacing == Pacing.RealTime)
                             {
                                 next += Stopwatch.Frequency / 50;
                                 var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
@@ -252,9 +265,34 @@ public sealed class SimulatedCall : IAsyncDisposable
 
     private async Task SendMediaAsync(ReadOnlyMemory<byte> audio, int chunk, long timestampMs, CancellationToken ct)
     {
-        var payload = Convert.ToBase64String(audio.Span);
-        var json = $$"""{"event":"media","sequenceNumber":"{{NextSequence()}}","media":{"track":"inbound","chunk":"{{chunk}}","timestamp":"{{timestampMs}}","payload":"{{payload}}"},"streamSid":"{{_options.StreamSid}}"}""";
-        await SendRawAsync(Encoding.UTF8.GetBytes(json), ct).ConfigureAwait(false);
+        // Built in one reused buffer: the simulator must stay cheap enough to drive a thousand calls.
+        var length = WriteMedia(_mediaBuffer, audio.Span, chunk, timestampMs);
+        await SendRawAsync(_mediaBuffer.AsMemory(0, length), ct).ConfigureAwait(false);
+    }
+
+    private int WriteMedia(Span<byte> b, ReadOnlySpan<byte> audio, int chunk, long timestampMs)
+    {
+        var p = Put(b, 0, "{\"event\":\"media\",\"sequenceNumber\":\""u8);
+        System.Buffers.Text.Utf8Formatter.TryFormat(Interlocked.Increment(ref _sequence), b[p..], out var n);
+        p += n;
+        p = Put(b, p, "\",\"media\":{\"track\":\"inbound\",\"chunk\":\""u8);
+        System.Buffers.Text.Utf8Formatter.TryFormat(chunk, b[p..], out n);
+        p += n;
+        p = Put(b, p, "\",\"timestamp\":\""u8);
+        System.Buffers.Text.Utf8Formatter.TryFormat(timestampMs, b[p..], out n);
+        p += n;
+        p = Put(b, p, "\",\"payload\":\""u8);
+        Base64.EncodeToUtf8(audio, b[p..], out _, out n);
+        p += n;
+        p = Put(b, p, "\"},\"streamSid\":\""u8);
+        p = Put(b, p, _streamSidBytes);
+        return Put(b, p, "\"}"u8);
+    }
+
+    private static int Put(Span<byte> b, int at, ReadOnlySpan<byte> s)
+    {
+        s.CopyTo(b[at..]);
+        return at + s.Length;
     }
 
     private async Task ReceiveAsync()
@@ -310,7 +348,7 @@ public sealed class SimulatedCall : IAsyncDisposable
     private async Task OnMessageAsync(ReadOnlyMemory<byte> message)
     {
         var reader = new Utf8JsonReader(message.Span);
-        string? kind = null;
+        var kind = "";
         string? markName = null;
         var decoded = -1;
         while (reader.Read())
@@ -323,7 +361,7 @@ public sealed class SimulatedCall : IAsyncDisposable
             if (reader.CurrentDepth == 1 && reader.ValueTextEquals("event"u8))
             {
                 reader.Read();
-                kind = reader.GetString();
+                kind = reader.ValueTextEquals("media"u8) ? "media" : reader.ValueTextEquals("mark"u8) ? "mark" : reader.ValueTextEquals("clear"u8) ? "clear" : "other";
             }
             else if (reader.CurrentDepth == 2 && reader.ValueTextEquals("payload"u8))
             {
@@ -442,7 +480,10 @@ public sealed class SimulatedCall : IAsyncDisposable
         Interlocked.Increment(ref _marksEchoed);
         try
         {
-            await SendJsonAsync(new { @event = "mark", sequenceNumber = NextSequence(), streamSid = _options.StreamSid, mark = new { name } }).ConfigureAwait(false);
+            var json = string.Concat(
+                "{\"event\":\"mark\",\"sequenceNumber\":\"", NextSequence(), "\",\"streamSid\":\"", _options.StreamSid,
+                "\",\"mark\":{\"name\":", JsonSerializer.Serialize(name), "}}");
+            await SendRawAsync(Encoding.UTF8.GetBytes(json), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -13,6 +13,9 @@ public sealed class MediaBridgeOptions
     /// <summary>Null for OpenAI itself; a loopback URL for the local fake.</summary>
     public Uri? OpenAiEndpoint { get; set; }
 
+    /// <summary>How events cross the SDK's session; see <see cref="Infrastructure.RealtimeTransport"/>.</summary>
+    public RealtimeTransport RealtimeTransport { get; set; } = RealtimeTransport.SdkSocket;
+
     [Required]
     public string RealtimeModel { get; set; } = "gpt-realtime";
 

@@ -37,8 +37,8 @@ public sealed class BridgeSession
     private readonly List<(TurnRole Role, string Text)> _history = [];
     private readonly ToolRunner _tools;
 
-    private byte[] _toOpenAi = ArrayPool<byte>.Shared.Rent(4096);
-    private byte[] _toTwilio = ArrayPool<byte>.Shared.Rent(16384);
+    private byte[] _toOpenAi = ArrayPool<byte>.Shared.Rent(1024);
+    private byte[] _toTwilio = ArrayPool<byte>.Shared.Rent(2048);
     private volatile IRealtimeLink _link;
 
     // Playback state, under _playback: what has been sent and acknowledged of the current agent item.
@@ -128,7 +128,7 @@ public sealed class BridgeSession
 
     private async Task RunTwilioAsync(CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(8192);
+        var buffer = ArrayPool<byte>.Shared.Rent(2048);
         try
         {
             var filled = 0;
@@ -426,10 +426,11 @@ public sealed class BridgeSession
     {
         var payloadEnd = _mediaPrefix.Length + base64.Length;
         var messageLength = payloadEnd + 3;
-        if (messageLength + 64 > _toTwilio.Length)
+        var needed = messageLength + _markPrefix.Length + 24; // the mark follows the frame in the same buffer
+        if (needed > _toTwilio.Length)
         {
             ArrayPool<byte>.Shared.Return(_toTwilio);
-            _toTwilio = ArrayPool<byte>.Shared.Rent(messageLength + 64);
+            _toTwilio = ArrayPool<byte>.Shared.Rent(needed);
             _mediaPrefix.CopyTo(_toTwilio, 0);
         }
 
