@@ -30,8 +30,9 @@ public sealed class BridgeHarness : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SimulatedCall> _calls = new(StringComparer.Ordinal);
     private readonly HttpClient _http = new();
 
-    private BridgeHarness(FakeRealtimeServer openAi, FakeTwilioRest twilio, WebApplication bridge, Uri mediaUrl, Uri baseUrl, CapturingLoggerProvider logs)
+    private BridgeHarness(FakeRealtimeServer openAi, FakeTwilioRest twilio, WebApplication bridge, Uri mediaUrl, Uri baseUrl, CapturingLoggerProvider logs, string tenantId)
     {
+        TenantId = tenantId;
         OpenAi = openAi;
         Twilio = twilio;
         Bridge = bridge;
@@ -53,12 +54,14 @@ public sealed class BridgeHarness : IAsyncDisposable
     public Uri MediaUrl { get; }
     public Uri BaseUrl { get; }
     public CapturingLoggerProvider Logs { get; }
-    public string TenantId { get; } = "acme-" + Guid.NewGuid().ToString("N")[..8];
+    public string TenantId { get; }
+
+    public static string NewTenantId() => "acme-" + Guid.NewGuid().ToString("N")[..8];
 
     public T Service<T>() where T : notnull => Bridge.Services.GetRequiredService<T>();
 
     public static async Task<BridgeHarness> StartAsync(
-        AzuriteFixture azurite, FakeRealtimeScript script, IDictionary<string, string?>? settings = null)
+        AzuriteFixture azurite, FakeRealtimeScript script, IDictionary<string, string?>? settings = null, string? tenantId = null)
     {
         var openAi = await FakeRealtimeServer.StartAsync(script);
         var twilio = await FakeTwilioRest.StartAsync();
@@ -90,6 +93,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
+        builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
 
         // Core's PromptBuilder is not on this branch: the static one stands in for it.
@@ -101,7 +105,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         app.MapMediaBridge();
         await app.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync();
         await app.StartAsync();
-        var harness = new BridgeHarness(openAi, twilio, app, mediaUrl, baseUrl, logs);
+        var harness = new BridgeHarness(openAi, twilio, app, mediaUrl, baseUrl, logs, tenantId ?? NewTenantId());
         await harness.Service<TenantStore>().SaveAsync(new Tenant { Id = harness.TenantId, Name = "Acme Plumbing", VoiceNumbers = [] });
         return harness;
     }

@@ -15,10 +15,15 @@ public sealed class MediaBridgeEndToEndTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task A_call_gets_one_greeting_stores_its_turns_in_order_and_ends_with_one_hangup()
+    [Theory]
+    [InlineData("SdkSocket")]
+    [InlineData("SdkProtocol")]
+    public async Task A_call_gets_one_greeting_stores_its_turns_in_order_and_ends_with_one_hangup(string transport)
     {
-        await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 600, ReplyMs = 400, GoodbyeMs = 400, EndCallAfterCallerTurns = 2 });
+        await using var h = await BridgeHarness.StartAsync(
+            azurite,
+            new FakeRealtimeScript { GreetingMs = 600, ReplyMs = 400, GoodbyeMs = 400, EndCallAfterCallerTurns = 2 },
+            new Dictionary<string, string?> { ["MediaBridge:RealtimeTransport"] = transport });
         var (callSid, _) = await h.SeedCallAsync();
 
         var call = await h.CallAsync(h.CallOptions(callSid, h.Token(callSid),
