@@ -255,7 +255,7 @@ async Task RunAsync(int calls)
         ramp-up {rampSeconds:F1} s; window {elapsed:F1} s; active sessions in window {metricsDuring!.ActiveSessions}
         added latency caller->OpenAI  p50 {inbound.PercentileMs(0.5):F2} ms  p99 {inbound.PercentileMs(0.99):F2} ms  max {inbound.MaxMs:F2} ms  ({inbound.Count} frames)
         added latency OpenAI->caller  p50 {outbound.PercentileMs(0.5):F2} ms  p99 {outbound.PercentileMs(0.99):F2} ms  max {outbound.MaxMs:F2} ms  ({outbound.Count} frames)
-        bridge CPU {bridgeCpu / elapsed * 100:F1} % of a core = {bridgeCpu / elapsed * 100 / calls:F3} % per call
+        bridge CPU {bridgeCpu / elapsed * 100:F1} % of a core = {bridgeCpu / elapsed * 100 / calls:F3} % per call; {bridgeCpu * 1e6 / Math.Max(1, inbound.Count + outbound.Count):F1} µs per relayed frame (a frame each way, with its mark and echo, counts as two)
         bridge RSS idle {idleRss / 1048576.0:F1} MiB, peak {peakRss / 1048576.0:F1} MiB => {(peakRss - idleRss) / 1024.0 / calls:F1} KiB per call; managed heap in window {metricsDuring.ManagedHeapBytes / 1048576.0:F1} MiB
         frames lost: caller->OpenAI {Interlocked.Read(ref callerGaps)}, OpenAI->caller {Interlocked.Read(ref agentGaps)}, dropped by bridge {after!.FramesDropped}; relayed in {after.FramesIn}, out {after.FramesOut}
         load generator CPU {generatorLoad * 100:F1} % of its core{(generatorLoad >= 0.90 ? " (saturated: figures measure the generator, not the bridge)" : "")}; offered {offered * 100:F0} % of 50 frames/s per call each way
