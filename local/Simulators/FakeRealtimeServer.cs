@@ -71,6 +71,27 @@ public sealed class FakeRealtimeServer : LoopbackServer
     public ConcurrentQueue<string> SessionUpdates { get; } = new();
     public ConcurrentQueue<(string CallId, string Output)> FunctionOutputs { get; } = new();
 
+    /// <summary>Message items the client created (a reconnecting bridge replays the conversation this way).</summary>
+    public ConcurrentQueue<string> MessageItems { get; } = new();
+
+    /// <summary>Answer new upgrades with 503, as an unreachable service would.</summary>
+    public bool RefuseConnections { get; set; }
+
+    private readonly ConcurrentDictionary<WebSocket, byte> _sockets = new();
+
+    /// <summary>Drops every open session without a close handshake, as a network fault would.</summary>
+    public int AbortActiveSessions()
+    {
+        var n = 0;
+        foreach (var socket in _sockets.Keys)
+        {
+            socket.Abort();
+            n++;
+        }
+
+        return n;
+    }
+
     /// <summary>A shared 20 ms clock for continuous audio; null gives each session its own timer.</summary>
     public FramePacer? Pacer { get; set; }
 
@@ -86,9 +107,9 @@ public sealed class FakeRealtimeServer : LoopbackServer
 
     private async Task AcceptAsync(HttpContext http)
     {
-        if (!http.WebSockets.IsWebSocketRequest)
+        if (!http.WebSockets.IsWebSocketRequest || RefuseConnections)
         {
-            http.Response.StatusCode = 400;
+            http.Response.StatusCode = RefuseConnections ? 503 : 400;
             return;
         }
 
@@ -97,7 +118,15 @@ public sealed class FakeRealtimeServer : LoopbackServer
         try
         {
             using var socket = await http.WebSockets.AcceptWebSocketAsync("realtime").ConfigureAwait(false);
-            await new Session(this, socket).RunAsync(http.RequestAborted).ConfigureAwait(false);
+            _sockets[socket] = 0;
+            try
+            {
+                await new Session(this, socket).RunAsync(http.RequestAborted).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sockets.TryRemove(socket, out _);
+            }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
@@ -213,6 +242,10 @@ public sealed class FakeRealtimeServer : LoopbackServer
                     if (item.GetProperty("type").GetString() == "function_call_output")
                     {
                         server.FunctionOutputs.Enqueue((item.GetProperty("call_id").GetString() ?? "", item.GetProperty("output").GetString() ?? ""));
+                    }
+                    else if (item.GetProperty("type").GetString() == "message")
+                    {
+                        server.MessageItems.Enqueue(item.GetRawText());
                     }
 
                     break;
