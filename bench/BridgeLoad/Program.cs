@@ -159,13 +159,14 @@ async Task RunAsync(int calls)
     var pid = bridge.Id;
     var idleRss = ProcStat.RssBytes(pid);
 
-    var simulated = new List<SimulatedCall>(calls);
+    var simulated = new SimulatedCall[calls];
     var startedAt = Stopwatch.StartNew();
-    for (var i = 1; i <= calls; i++)
+    // Calls are placed a few at a time: the bridge loads each call's context from storage before its first frame.
+    await Parallel.ForEachAsync(Enumerable.Range(1, calls), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
     {
         var callSid = $"CA{calls:D5}{i:D27}";
         var lastAgentSeq = 0;
-        simulated.Add(await SimulatedCall.StartAsync(new SimulatedCallOptions
+        simulated[i - 1] = await SimulatedCall.StartAsync(new SimulatedCallOptions
         {
             StreamUrl = mediaUrl,
             AuthToken = AuthToken,
@@ -197,8 +198,8 @@ async Task RunAsync(int calls)
                     outbound.Record(Stopwatch.GetElapsedTime(BitConverter.ToInt64(audio)).TotalMicroseconds);
                 }
             },
-        }));
-    }
+        });
+    });
 
     var rampSeconds = startedAt.Elapsed.TotalSeconds;
     await Task.Delay(TimeSpan.FromSeconds(warmup));
