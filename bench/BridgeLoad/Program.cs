@@ -108,6 +108,9 @@ async Task RunAsync(int calls)
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
         ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
         ["DOTNET_gcServer"] = "0",
+
+        // For `perf` profiles of the bridge: JIT-compiled methods get names in /tmp/perf-<pid>.map.
+        ["DOTNET_PerfMapEnabled"] = args.Contains("--perf-map") ? "1" : "0",
     };
 
     // Seed the tenant with the same storage settings the bridge reads.
@@ -159,13 +162,16 @@ async Task RunAsync(int calls)
     var pid = bridge.Id;
     var idleRss = ProcStat.RssBytes(pid);
 
-    var simulated = new SimulatedCall[calls];
+    var simulated = new SimulatedCall?[calls];
+    var failedCalls = 0;
     var startedAt = Stopwatch.StartNew();
     // Calls are placed a few at a time: the bridge loads each call's context from storage before its first frame.
     await Parallel.ForEachAsync(Enumerable.Range(1, calls), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
     {
         var callSid = $"CA{calls:D5}{i:D27}";
         var lastAgentSeq = 0;
+        try
+        {
         simulated[i - 1] = await SimulatedCall.StartAsync(new SimulatedCallOptions
         {
             StreamUrl = mediaUrl,
@@ -199,6 +205,11 @@ async Task RunAsync(int calls)
                 }
             },
         });
+        }
+        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or IOException or OperationCanceledException)
+        {
+            Interlocked.Increment(ref failedCalls);
+        }
     });
 
     var rampSeconds = startedAt.Elapsed.TotalSeconds;
@@ -221,10 +232,18 @@ async Task RunAsync(int calls)
     var selfCpu = ProcStat.CpuSeconds(Environment.ProcessId) - selfCpu0;
     var metricsDuring = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
 
-    await Task.WhenAll(simulated.Select(c => c.HangUpAsync()));
-    await Task.WhenAll(simulated.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(60));
+    var placed = simulated.OfType<SimulatedCall>().ToList();
+    await Task.WhenAll(placed.Select(c => c.HangUpAsync()));
+    try
+    {
+        await Task.WhenAll(placed.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(60));
+    }
+    catch (TimeoutException)
+    {
+        Console.WriteLine("some calls did not end within 60 s of hanging up");
+    }
 
-    foreach (var call in simulated)
+    foreach (var call in placed)
     {
         await call.DisposeAsync();
     }
@@ -253,7 +272,7 @@ async Task RunAsync(int calls)
     var valid = generatorLoad < 0.90 && metricsDuring!.ActiveSessions == calls && offered >= 0.95;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
         ## {calls} calls{(valid ? "" : "  ** INVALID RUN **")}
-        ramp-up {rampSeconds:F1} s; window {elapsed:F1} s; active sessions in window {metricsDuring!.ActiveSessions}
+        ramp-up {rampSeconds:F1} s ({failedCalls} calls failed to start); window {elapsed:F1} s; active sessions in window {metricsDuring!.ActiveSessions}
         added latency caller->OpenAI  p50 {inbound.PercentileMs(0.5):F2} ms  p99 {inbound.PercentileMs(0.99):F2} ms  max {inbound.MaxMs:F2} ms  ({inbound.Count} frames)
         added latency OpenAI->caller  p50 {outbound.PercentileMs(0.5):F2} ms  p99 {outbound.PercentileMs(0.99):F2} ms  max {outbound.MaxMs:F2} ms  ({outbound.Count} frames)
         bridge CPU {bridgeCpu / elapsed * 100:F1} % of a core = {bridgeCpu / elapsed * 100 / calls:F3} % per call; {bridgeCpu * 1e6 / Math.Max(1, inbound.Count + outbound.Count):F1} µs per relayed frame (a frame each way, with its mark and echo, counts as two)
