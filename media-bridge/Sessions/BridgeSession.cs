@@ -39,6 +39,7 @@ public sealed class BridgeSession
 
     private byte[] _toOpenAi = ArrayPool<byte>.Shared.Rent(1024);
     private byte[] _toTwilio = ArrayPool<byte>.Shared.Rent(2048);
+    private int _toOpenAiLength;
     private volatile IRealtimeLink _link;
 
     // Playback state, under _playback: what has been sent and acknowledged of the current agent item.
@@ -181,8 +182,6 @@ public sealed class BridgeSession
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    private int _toOpenAiLength;
 
     private TwilioEvent ParseTwilio(ReadOnlySpan<byte> message, out long markSeq)
     {
@@ -461,10 +460,20 @@ public sealed class BridgeSession
 
     private async ValueTask OnControlEventAsync(ReadOnlyMemory<byte> message, CancellationToken ct)
     {
-        using var doc = JsonDocument.Parse(message);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(message);
+        }
+        catch (JsonException)
+        {
+            // A malformed event must not end the call; the next one may be fine.
+            return;
+        }
+
+        using var _ = doc;
         var root = doc.RootElement;
-        var type = root.GetProperty("type").GetString();
-        switch (type)
+        switch (Str(root, "type"))
         {
             case "input_audio_buffer.speech_started":
                 await OnCallerSpeechAsync(ct).ConfigureAwait(false);
