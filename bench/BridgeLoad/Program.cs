@@ -14,7 +14,7 @@ using CallCenter.Simulators;
 // Two modes:
 //   serve-bridge            the media bridge, wired as media-bridge/Program.cs wires it (plus the static prompt
 //                           builder), configured from the environment; the load run starts it pinned to core 0.
-//   [--calls 100,500,1000] [--seconds 20] [--warmup 5] [--bridge-core 0] [--transport SdkSocket|SdkProtocol] [--inline true|false]
+//   [--calls 100,500,1000] [--seconds 20] [--warmup 5] [--bridge-core 0] [--transport SdkSocket|SdkProtocol] [--inline true|false] [--env NAME=VALUE]…
 //                           the load run: Azurite, the fake OpenAI and the fake Twilio REST in this process,
 //                           N concurrent full-duplex calls at real 20 ms pacing, figures on stdout.
 if (args.Length > 0 && args[0] == "serve-bridge")
@@ -134,6 +134,15 @@ async Task RunAsync(int calls)
     foreach (var (k, v) in settings)
     {
         start.Environment[k] = v;
+    }
+
+    // Runtime settings under test: --env NAME=VALUE, repeatable.
+    for (var a = 0; a < args.Length - 1; a++)
+    {
+        if (args[a] == "--env" && args[a + 1].Split('=', 2) is [var name, var value])
+        {
+            start.Environment[name] = value;
+        }
     }
 
     using var bridge = Process.Start(start)!;
