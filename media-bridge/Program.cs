@@ -1,9 +1,13 @@
+using CallCenter.MediaBridge.Infrastructure;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddMediaBridge(builder.Configuration);
+builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
+
 var app = builder.Build();
-
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-app.MapGet("/readyz", () => Results.Ok(new { status = "ready" }));
-
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+app.MapMediaBridge();
 app.Run();
 
 public partial class Program;

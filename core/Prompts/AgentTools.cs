@@ -1,25 +1,43 @@
 namespace CallCenter.Core.Prompts;
 
-/// <summary>The functions the agent may call, per kind of conversation. Static: tools change with code, not data.</summary>
+/// <summary>
+/// The tools every voice agent has. The prompt builder lists them to the model; the media bridge executes
+/// them, so their names are the contract between the two.
+/// </summary>
 public static class AgentTools
 {
-    public static AgentTool UpdateLead { get; } = new(
-        "update_lead",
-        "Record what the contact told you about themselves: their name, their interest, and how qualified they are.",
-        """
-        {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"status":{"type":"string","enum":["new","contacted","qualified","customer","lost"]},"notes":{"type":"string"}}}
-        """);
+    public const string EndCall = "end_call";
+    public const string LookupLead = "lookup_lead";
+    public const string UpdateLead = "update_lead";
+    public const string ScheduleCallback = "schedule_callback";
 
-    public static AgentTool EndCall { get; } = new(
-        "end_call",
-        "Hang up once the conversation is over and you have said goodbye.",
-        """
-        {"type":"object","additionalProperties":false,"properties":{"reason":{"type":"string"}}}
-        """);
+    public static AgentTool EndCallTool { get; } = new(
+        EndCall,
+        "End the phone call. Say a short goodbye first; the line is closed once the goodbye has been heard.",
+        """{"type":"object","properties":{"reason":{"type":"string","description":"Why the call ends, for the call log."}},"additionalProperties":false}""");
 
-    public static IReadOnlyList<AgentTool> Voice { get; } = [UpdateLead, EndCall];
+    public static AgentTool LookupLeadTool { get; } = new(
+        LookupLead,
+        "Read what the CRM knows about the person on the call: name, status and notes.",
+        """{"type":"object","properties":{},"additionalProperties":false}""");
 
-    public static IReadOnlyList<AgentTool> WhatsApp { get; } = [UpdateLead];
+    public static AgentTool UpdateLeadTool { get; } = new(
+        UpdateLead,
+        "Record what you learnt about the caller in the CRM: their name, a status, or a note to add.",
+        """{"type":"object","properties":{"name":{"type":"string"},"status":{"type":"string","enum":["new","contacted","qualified","customer","lost"]},"note":{"type":"string"}},"additionalProperties":false}""");
+
+    public static AgentTool ScheduleCallbackTool { get; } = new(
+        ScheduleCallback,
+        "Schedule a call back to the caller at the time they asked for (ISO 8601 with offset), with a reason.",
+        """{"type":"object","properties":{"at":{"type":"string","description":"ISO 8601 date and time with offset"},"reason":{"type":"string"}},"required":["at"],"additionalProperties":false}""");
+
+    /// <summary>The built-in voice tools, in the order the model sees them.</summary>
+    public static IReadOnlyList<AgentTool> Voice { get; } = [EndCallTool, LookupLeadTool, UpdateLeadTool, ScheduleCallbackTool];
+
+    /// <summary>WhatsApp replies are text only: no tool runs in the message workflow, so none is offered.</summary>
+    public static IReadOnlyList<AgentTool> WhatsApp { get; } = [];
 
     public static IReadOnlyList<AgentTool> For(PromptChannel channel) => channel == PromptChannel.WhatsApp ? WhatsApp : Voice;
+
+    public static bool IsBuiltIn(string name) => name is EndCall or LookupLead or UpdateLead or ScheduleCallback;
 }

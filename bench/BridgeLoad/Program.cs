@@ -1,0 +1,307 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using CallCenter.Bench.BridgeLoad;
+using CallCenter.Core.Calls;
+using CallCenter.Core.Prompts;
+using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
+using CallCenter.DevServices;
+using CallCenter.MediaBridge.Infrastructure;
+using CallCenter.Simulators;
+
+// Two modes:
+//   serve-bridge            the media bridge, wired as media-bridge/Program.cs wires it (plus the static prompt
+//                           builder), configured from the environment; the load run starts it pinned to core 0.
+//   [--calls 100,500,1000] [--seconds 20] [--warmup 5] [--bridge-core 0] [--transport SdkSocket|SdkProtocol] [--inline true|false] [--env NAME=VALUE]…
+//                           the load run: Azurite, the fake OpenAI and the fake Twilio REST in this process,
+//                           N concurrent full-duplex calls at real 20 ms pacing, figures on stdout.
+if (args.Length > 0 && args[0] == "serve-bridge")
+{
+    var builder = WebApplication.CreateBuilder(args[1..]);
+    builder.Services.AddSingleton<IPromptBuilder, StaticPromptBuilder>();
+    builder.Services.AddMediaBridge(builder.Configuration);
+    builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
+    var bridge = builder.Build();
+    bridge.UseWebSockets();
+    bridge.MapMediaBridge();
+    await bridge.RunAsync();
+    return 0;
+}
+
+var callCounts = Arg("--calls", "100,500,1000").Split(',').Select(int.Parse).ToArray();
+var seconds = int.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture);
+var warmup = int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture);
+var bridgeCore = Arg("--bridge-core", "0");
+var transport = Arg("--transport", "SdkSocket");
+var inline = Arg("--inline", "true");
+
+await using var azurite = await AzuriteServer.StartAsync();
+Console.WriteLine($"# bench: {string.Join(',', callCounts)} calls, {seconds} s measured after {warmup} s warm-up, bridge on core {bridgeCore}, transport {transport}, inline socket scheduling {inline}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+foreach (var n in callCounts)
+{
+    await RunAsync(n);
+}
+
+return 0;
+
+async Task RunAsync(int calls)
+{
+    const string AuthToken = "bench-twilio-auth-token-0123456789";
+    const string SigningKey = "bench-signing-key-0123456789abcdef0123";
+    var inbound = new Histogram();
+    var outbound = new Histogram();
+    var measuring = 0;
+    var callerGaps = 0L;
+    var agentGaps = 0L;
+    var lastCallerSeq = new int[calls + 1];
+
+    await using var pacer = new FramePacer();
+    await using var openAi = await FakeRealtimeServer.StartAsync(new FakeRealtimeScript { VoiceActivityDetection = false, ContinuousAudio = true, GreetingMs = 0 });
+    openAi.Pacer = pacer;
+    openAi.OnAudioAppended = audio =>
+    {
+        if (audio.Length < 16)
+        {
+            return;
+        }
+
+        var sent = BitConverter.ToInt64(audio);
+        var id = BitConverter.ToInt32(audio[8..]);
+        var seq = BitConverter.ToInt32(audio[12..]);
+        if (id > 0 && id <= calls)
+        {
+            if (lastCallerSeq[id] != 0 && seq != lastCallerSeq[id] + 1)
+            {
+                Interlocked.Add(ref callerGaps, Math.Max(0, seq - lastCallerSeq[id] - 1));
+            }
+
+            lastCallerSeq[id] = seq;
+        }
+
+        if (Volatile.Read(ref measuring) == 1)
+        {
+            inbound.Record(Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
+        }
+    };
+    await using var twilio = await FakeTwilioRest.StartAsync();
+
+    var port = FreePort();
+    var mediaUrl = new Uri($"ws://127.0.0.1:{port}/media");
+    var prefix = "bench" + calls;
+    var settings = new Dictionary<string, string>
+    {
+        ["Storage__ConnectionString"] = azurite.ConnectionString,
+        ["Storage__TablePrefix"] = prefix,
+        ["Bridge__StreamUrl"] = mediaUrl.ToString(),
+        ["Bridge__TokenSigningKey"] = SigningKey,
+        ["MediaBridge__OpenAiApiKey"] = "sk-bench",
+        ["MediaBridge__OpenAiEndpoint"] = openAi.Endpoint.ToString(),
+        ["MediaBridge__TwilioAccountSid"] = "AC00000000000000000000000000000000",
+        ["MediaBridge__TwilioAuthToken"] = AuthToken,
+        ["MediaBridge__TwilioApiBaseUrl"] = twilio.BaseUri.ToString(),
+        ["MediaBridge__TranscriptQueueCapacity"] = "65536",
+        ["MediaBridge__RealtimeTransport"] = transport,
+        ["MediaBridge__InlineSocketScheduling"] = inline,
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
+        ["DOTNET_gcServer"] = "0",
+
+        // For `perf` profiles of the bridge: JIT-compiled methods get names in /tmp/perf-<pid>.map.
+        ["DOTNET_PerfMapEnabled"] = args.Contains("--perf-map") ? "1" : "0",
+    };
+
+    // Seed the tenant with the same storage settings the bridge reads.
+    var seed = Host.CreateApplicationBuilder();
+    seed.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Storage:ConnectionString"] = azurite.ConnectionString,
+        ["Storage:TablePrefix"] = prefix,
+        ["Bridge:StreamUrl"] = mediaUrl.ToString(),
+        ["Bridge:TokenSigningKey"] = SigningKey,
+    });
+    seed.Services.AddCallCenterStorage(seed.Configuration).AddStreamTokens(seed.Configuration);
+    using var seedHost = seed.Build();
+    var services = seedHost.Services;
+    await services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync();
+    await services.GetRequiredService<TenantStore>().SaveAsync(new Tenant { Id = "bench-tenant", Name = "Bench" });
+    var tokens = services.GetRequiredService<StreamTokens>();
+
+    var dll = typeof(Histogram).Assembly.Location;
+    var start = new ProcessStartInfo("taskset", ["-c", bridgeCore, "dotnet", dll, "serve-bridge"]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var (k, v) in settings)
+    {
+        start.Environment[k] = v;
+    }
+
+    // Runtime settings under test: --env NAME=VALUE, repeatable.
+    for (var a = 0; a < args.Length - 1; a++)
+    {
+        if (args[a] == "--env" && args[a + 1].Split('=', 2) is [var name, var value])
+        {
+            start.Environment[name] = value;
+        }
+    }
+
+    using var bridge = Process.Start(start)!;
+    bridge.OutputDataReceived += (_, _) => { };
+    bridge.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) { Console.Error.WriteLine("bridge: " + e.Data); } };
+    bridge.BeginOutputReadLine();
+    bridge.BeginErrorReadLine();
+    using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+    for (var i = 0; ; i++)
+    {
+        try
+        {
+            if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
+            {
+                break;
+            }
+        }
+        catch (HttpRequestException) when (i < 300)
+        {
+        }
+
+        await Task.Delay(100);
+    }
+
+    // The bridge process is `taskset … dotnet`; taskset execs, so the pid is the runtime's.
+    var pid = bridge.Id;
+    var idleRss = ProcStat.RssBytes(pid);
+
+    var simulated = new SimulatedCall?[calls];
+    var failedCalls = 0;
+    var startedAt = Stopwatch.StartNew();
+    // Calls are placed a few at a time: the bridge loads each call's context from storage before its first frame.
+    await Parallel.ForEachAsync(Enumerable.Range(1, calls), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+    {
+        var callSid = $"CA{calls:D5}{i:D27}";
+        var lastAgentSeq = 0;
+        try
+        {
+        simulated[i - 1] = await SimulatedCall.StartAsync(new SimulatedCallOptions
+        {
+            StreamUrl = mediaUrl,
+            AuthToken = AuthToken,
+            CallSid = callSid,
+            Parameters = new Dictionary<string, string> { [StreamTokens.ParameterName] = tokens.Issue("bench-tenant", callSid, CallDirection.Inbound) },
+            Pacing = Pacing.RealTime,
+            Pacer = pacer,
+            Record = false,
+            StampFrames = true,
+            StampId = i,
+            // Talks until the run hangs it up.
+            Script = [new CallerStep.Send(CallerAudio.Silence(600_000))],
+            OnAgentAudio = audio =>
+            {
+                if (audio.Length < 16)
+                {
+                    return;
+                }
+
+                var seq = BitConverter.ToInt32(audio[12..]);
+                if (lastAgentSeq != 0 && seq != lastAgentSeq + 1)
+                {
+                    Interlocked.Add(ref agentGaps, Math.Max(0, seq - lastAgentSeq - 1));
+                }
+
+                lastAgentSeq = seq;
+                if (Volatile.Read(ref measuring) == 1)
+                {
+                    outbound.Record(Stopwatch.GetElapsedTime(BitConverter.ToInt64(audio)).TotalMicroseconds);
+                }
+            },
+        });
+        }
+        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or IOException or OperationCanceledException)
+        {
+            Interlocked.Increment(ref failedCalls);
+        }
+    });
+
+    var rampSeconds = startedAt.Elapsed.TotalSeconds;
+    await Task.Delay(TimeSpan.FromSeconds(warmup));
+    var metricsBefore = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
+    var bridgeCpu0 = ProcStat.CpuSeconds(pid);
+    var selfCpu0 = ProcStat.CpuSeconds(Environment.ProcessId);
+    var window = Stopwatch.StartNew();
+    Volatile.Write(ref measuring, 1);
+    long peakRss = 0;
+    while (window.Elapsed < TimeSpan.FromSeconds(seconds))
+    {
+        await Task.Delay(500);
+        peakRss = Math.Max(peakRss, ProcStat.RssBytes(pid));
+    }
+
+    Volatile.Write(ref measuring, 0);
+    var elapsed = window.Elapsed.TotalSeconds;
+    var bridgeCpu = ProcStat.CpuSeconds(pid) - bridgeCpu0;
+    var selfCpu = ProcStat.CpuSeconds(Environment.ProcessId) - selfCpu0;
+    var metricsDuring = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
+
+    var placed = simulated.OfType<SimulatedCall>().ToList();
+    await Task.WhenAll(placed.Select(c => c.HangUpAsync()));
+    try
+    {
+        await Task.WhenAll(placed.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(60));
+    }
+    catch (TimeoutException)
+    {
+        Console.WriteLine("some calls did not end within 60 s of hanging up");
+    }
+
+    foreach (var call in placed)
+    {
+        await call.DisposeAsync();
+    }
+
+    BridgeMetricsSnapshot? after = null;
+    for (var i = 0; i < 100; i++)
+    {
+        after = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
+        if (after!.ActiveSessions == 0 && after.OpenSockets == 0 && after.BackgroundTasks == 0)
+        {
+            break;
+        }
+
+        await Task.Delay(100);
+    }
+
+    bridge.Kill();
+    await bridge.WaitForExitAsync();
+
+    var generatorLoad = selfCpu / elapsed;
+
+    // A run only counts when every call was up and both directions kept 50 frames a second; otherwise the
+    // machine (or the generator) could not offer the load, and the latencies describe that, not the bridge.
+    var expected = calls * 50.0 * elapsed;
+    var offered = Math.Min(inbound.Count, outbound.Count) / expected;
+    var valid = generatorLoad < 0.90 && metricsDuring!.ActiveSessions == calls && offered >= 0.95;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+        ## {calls} calls{(valid ? "" : "  ** INVALID RUN **")}
+        ramp-up {rampSeconds:F1} s ({failedCalls} calls failed to start); window {elapsed:F1} s; active sessions in window {metricsDuring!.ActiveSessions}
+        added latency caller->OpenAI  p50 {inbound.PercentileMs(0.5):F2} ms  p99 {inbound.PercentileMs(0.99):F2} ms  max {inbound.MaxMs:F2} ms  ({inbound.Count} frames)
+        added latency OpenAI->caller  p50 {outbound.PercentileMs(0.5):F2} ms  p99 {outbound.PercentileMs(0.99):F2} ms  max {outbound.MaxMs:F2} ms  ({outbound.Count} frames)
+        bridge CPU {bridgeCpu / elapsed * 100:F1} % of a core = {bridgeCpu / elapsed * 100 / calls:F3} % per call; {bridgeCpu * 1e6 / Math.Max(1, inbound.Count + outbound.Count):F1} µs per relayed frame (a frame each way, with its mark and echo, counts as two)
+        bridge RSS idle {idleRss / 1048576.0:F1} MiB, peak {peakRss / 1048576.0:F1} MiB => {(peakRss - idleRss) / 1024.0 / calls:F1} KiB per call; managed heap in window {metricsDuring.ManagedHeapBytes / 1048576.0:F1} MiB
+        frames lost: caller->OpenAI {Interlocked.Read(ref callerGaps)}, OpenAI->caller {Interlocked.Read(ref agentGaps)}, dropped by bridge {after!.FramesDropped}; relayed in {after.FramesIn}, out {after.FramesOut}
+        load generator CPU {generatorLoad * 100:F1} % of its core{(generatorLoad >= 0.90 ? " (saturated: figures measure the generator, not the bridge)" : "")}; offered {offered * 100:F0} % of 50 frames/s per call each way
+        after the run: sessions {after.ActiveSessions}, sockets {after.OpenSockets}, tasks {after.BackgroundTasks}
+        """));
+    _ = metricsBefore;
+}
+
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}

@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+
+namespace CallCenter.Core.Prompts;
+
+/// <summary>What a tenant-declared tool does when the model calls it; data, never code.</summary>
+public enum DeclaredToolEffect
+{
+    /// <summary>Append the call's arguments (as JSON) to the lead's notes and answer "ok".</summary>
+    AppendToLeadNotes,
+
+    /// <summary>Answer the model with the declared <see cref="DeclaredTool.ReplyText"/>.</summary>
+    Reply,
+}
+
+/// <summary>A tool a tenant adds to its agent: a name, a description, a JSON schema and a declared effect.</summary>
+public sealed partial record DeclaredTool(
+    string Name,
+    string Description,
+    string ParametersJsonSchema,
+    DeclaredToolEffect Effect,
+    string? ReplyText = null)
+{
+    public AgentTool ToAgentTool() => new(Name, Description, ParametersJsonSchema);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!NamePattern().IsMatch(Name) || AgentTools.IsBuiltIn(Name))
+        {
+            errors.Add($"tool name '{Name}' must be 1-64 of [a-z0-9_] and not a built-in tool");
+        }
+
+        if (Effect == DeclaredToolEffect.Reply && string.IsNullOrWhiteSpace(ReplyText))
+        {
+            errors.Add($"tool '{Name}' replies, so it needs a reply text");
+        }
+
+        return errors;
+    }
+
+    [GeneratedRegex("^[a-z0-9_]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+}
+
+/// <summary>Where a tenant's declared tools come from; read once per call, before the first frame.</summary>
+public interface IDeclaredTools
+{
+    Task<IReadOnlyList<DeclaredTool>> ListAsync(string tenantId, CancellationToken ct = default);
+}

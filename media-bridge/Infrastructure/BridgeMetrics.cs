@@ -1,0 +1,73 @@
+namespace CallCenter.MediaBridge.Infrastructure;
+
+/// <summary>
+/// Process-wide counters, served at <c>/metrics</c>. Gauges (sessions, sockets, tasks) must return to zero
+/// when the bridge is idle: that is how the tests prove that nothing outlives its call.
+/// </summary>
+public sealed class BridgeMetrics
+{
+    private long _activeSessions;
+    private long _openSockets;
+    private long _backgroundTasks;
+    private long _framesIn;
+    private long _framesOut;
+    private long _framesDropped;
+    private long _droppedEvents;
+    private long _callsTotal;
+    private long _rejectedStreams;
+    private long _hangups;
+    private long _bargeIns;
+    private long _toolCalls;
+
+    public void SessionOpened() { Interlocked.Increment(ref _activeSessions); Interlocked.Increment(ref _callsTotal); }
+    public void SessionClosed() => Interlocked.Decrement(ref _activeSessions);
+    public void SocketOpened() => Interlocked.Increment(ref _openSockets);
+    public void SocketClosed() => Interlocked.Decrement(ref _openSockets);
+    public void TaskStarted() => Interlocked.Increment(ref _backgroundTasks);
+    public void TaskEnded() => Interlocked.Decrement(ref _backgroundTasks);
+    public void StreamRejected() => Interlocked.Increment(ref _rejectedStreams);
+    public void HungUp() => Interlocked.Increment(ref _hangups);
+    public void EventDropped() => Interlocked.Increment(ref _droppedEvents);
+
+    /// <summary>Per-call counters are added once, when the call ends, so the hot path touches no shared line.</summary>
+    public void AddCall(long framesIn, long framesOut, long framesDropped, int bargeIns, int toolCalls)
+    {
+        Interlocked.Add(ref _framesIn, framesIn);
+        Interlocked.Add(ref _framesOut, framesOut);
+        Interlocked.Add(ref _framesDropped, framesDropped);
+        Interlocked.Add(ref _bargeIns, bargeIns);
+        Interlocked.Add(ref _toolCalls, toolCalls);
+    }
+
+    public BridgeMetricsSnapshot Snapshot() => new(
+        Interlocked.Read(ref _activeSessions),
+        Interlocked.Read(ref _openSockets),
+        Interlocked.Read(ref _backgroundTasks),
+        Interlocked.Read(ref _framesIn),
+        Interlocked.Read(ref _framesOut),
+        Interlocked.Read(ref _framesDropped),
+        Interlocked.Read(ref _droppedEvents),
+        Interlocked.Read(ref _callsTotal),
+        Interlocked.Read(ref _rejectedStreams),
+        Interlocked.Read(ref _hangups),
+        Interlocked.Read(ref _bargeIns),
+        Interlocked.Read(ref _toolCalls),
+        GC.GetTotalMemory(false),
+        Environment.WorkingSet);
+}
+
+public sealed record BridgeMetricsSnapshot(
+    long ActiveSessions,
+    long OpenSockets,
+    long BackgroundTasks,
+    long FramesIn,
+    long FramesOut,
+    long FramesDropped,
+    long DroppedEvents,
+    long CallsTotal,
+    long RejectedStreams,
+    long Hangups,
+    long BargeIns,
+    long ToolCalls,
+    long ManagedHeapBytes,
+    long WorkingSetBytes);

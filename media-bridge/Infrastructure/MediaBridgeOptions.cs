@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CallCenter.MediaBridge.Infrastructure;
+
+/// <summary>The bridge's providers and limits, from the <c>MediaBridge</c> section (validated at start-up).</summary>
+public sealed class MediaBridgeOptions
+{
+    public const string Section = "MediaBridge";
+
+    [Required]
+    public string OpenAiApiKey { get; set; } = "";
+
+    /// <summary>Null for OpenAI itself; a loopback URL for the local fake.</summary>
+    public Uri? OpenAiEndpoint { get; set; }
+
+    /// <summary>How events cross the SDK's session; see <see cref="Infrastructure.RealtimeTransport"/>.</summary>
+    public RealtimeTransport RealtimeTransport { get; set; } = RealtimeTransport.SdkSocket;
+
+    [Required]
+    public string RealtimeModel { get; set; } = "gpt-realtime";
+
+    [Required]
+    public string TranscriptionModel { get; set; } = "gpt-4o-mini-transcribe";
+
+    [Required]
+    public string TwilioAccountSid { get; set; } = "";
+
+    [Required]
+    public string TwilioAuthToken { get; set; } = "";
+
+    /// <summary>Null for Twilio itself; the local fake REST server otherwise.</summary>
+    public Uri? TwilioApiBaseUrl { get; set; }
+
+    /// <summary>Checks <c>x-twilio-signature</c> on the WebSocket upgrade (over <c>Bridge:StreamUrl</c>).</summary>
+    public bool ValidateTwilioSignature { get; set; } = true;
+
+    /// <summary>Transcript and live events waiting for the background writer; past this they are dropped.</summary>
+    [Range(16, 1_000_000)]
+    public int TranscriptQueueCapacity { get; set; } = 8192;
+
+    /// <summary>How long the goodbye may take to play before the bridge hangs up anyway.</summary>
+    public TimeSpan GoodbyeTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long Twilio has to send <c>start</c> after the socket opens.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Optional raw μ-law 8 kHz file played when OpenAI cannot be reached again mid-call.</summary>
+    public string? ApologyAudioFile { get; set; }
+}

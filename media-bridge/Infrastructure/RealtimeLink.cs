@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
+using OpenAI.Realtime;
+
+namespace CallCenter.MediaBridge.Infrastructure;
+
+/// <summary>One OpenAI Realtime session of one call, as raw GA JSON events in and out.</summary>
+public interface IRealtimeLink : IDisposable
+{
+    Task SendAsync(ReadOnlyMemory<byte> json, CancellationToken ct);
+
+    IAsyncEnumerable<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken ct);
+}
+
+public interface IRealtimeConnector
+{
+    Task<IRealtimeLink> ConnectAsync(CancellationToken ct);
+}
+
+/// <summary>How the bridge exchanges events over the SDK's session; both send and receive raw GA JSON.</summary>
+public enum RealtimeTransport
+{
+    /// <summary>The SDK's protocol methods: <c>SendCommandAsync(BinaryData)</c> and <c>ReceiveUpdatesAsync(RequestOptions)</c>.</summary>
+    SdkProtocol,
+
+    /// <summary>
+    /// The WebSocket the SDK opened (<c>RealtimeSessionClient.WebSocket</c>), read into and written from pooled
+    /// buffers: no copy or object per message. Chosen by measurement, see docs/benchmarks.md.
+    /// </summary>
+    SdkSocket,
+}
+
+/// <summary>
+/// Opens sessions through the OpenAI SDK's Realtime client. Events go through the SDK's protocol-level
+/// methods (raw JSON), because the bridge sends GA-shaped events verbatim and copies audio payloads without
+/// decoding them; the typed model would decode and re-encode every frame.
+/// </summary>
+internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> options) : IRealtimeConnector
+{
+    private readonly RealtimeClient _client = new(
+        new ApiKeyCredential(options.Value.OpenAiApiKey),
+        options.Value.OpenAiEndpoint is { } endpoint ? new RealtimeClientOptions { Endpoint = endpoint } : new RealtimeClientOptions());
+
+    public async Task<IRealtimeLink> ConnectAsync(CancellationToken ct)
+    {
+        var session = await _client.StartConversationSessionAsync(options.Value.RealtimeModel, cancellationToken: ct).ConfigureAwait(false);
+        return options.Value.RealtimeTransport == RealtimeTransport.SdkSocket
+            ? new SocketRealtimeLink(session)
+            : new SdkRealtimeLink(session);
+    }
+
+    private sealed class SocketRealtimeLink(RealtimeSessionClient session) : IRealtimeLink
+    {
+        private readonly WebSocket _socket = session.WebSocket;
+        private readonly SemaphoreSlim _send = new(1, 1);
+
+        public async Task SendAsync(ReadOnlyMemory<byte> json, CancellationToken ct)
+        {
+            // Audio (the Twilio loop) and control events (the OpenAI loop, tools) share the socket.
+            await _send.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await _socket.SendAsync(json, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _send.Release();
+            }
+        }
+
+        public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReceiveAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(4096);
+            try
+            {
+                while (true)
+                {
+                    var filled = 0;
+                    ValueWebSocketReceiveResult r;
+                    do
+                    {
+                        if (filled == buffer.Length)
+                        {
+                            var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                            buffer.AsSpan(0, filled).CopyTo(bigger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = bigger;
+                        }
+
+                        r = await _socket.ReceiveAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
+                        if (r.MessageType == WebSocketMessageType.Close)
+                        {
+                            yield break;
+                        }
+
+                        filled += r.Count;
+                    }
+                    while (!r.EndOfMessage);
+
+                    // Valid until the next MoveNext: the session handles each message before asking for another.
+                    yield return buffer.AsMemory(0, filled);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        public void Dispose()
+        {
+            session.Dispose();
+            _send.Dispose();
+        }
+    }
+
+    private sealed class SdkRealtimeLink(RealtimeSessionClient session) : IRealtimeLink
+    {
+        // A call sends with one token for its whole life: reuse the options rather than allocate per frame.
+        private RequestOptions _sendOptions = new();
+
+        public Task SendAsync(ReadOnlyMemory<byte> json, CancellationToken ct)
+        {
+            if (_sendOptions.CancellationToken != ct)
+            {
+                _sendOptions = new RequestOptions { CancellationToken = ct };
+            }
+
+            return session.SendCommandAsync(BinaryData.FromBytes(json), _sendOptions);
+        }
+
+        public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReceiveAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            await foreach (var result in session.ReceiveUpdatesAsync(new RequestOptions { CancellationToken = ct }).ConfigureAwait(false))
+            {
+                yield return result.GetRawResponse().Content.ToMemory();
+            }
+        }
+
+        public void Dispose() => session.Dispose();
+    }
+}

@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using CallCenter.Core.Calls;
+using CallCenter.Core.Crm;
+using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
+using CallCenter.MediaBridge.Infrastructure;
+using CallCenter.Simulators;
+using CallCenter.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CallCenter.MediaBridge.Tests;
+
+/// <summary>
+/// The bridge on real Kestrel sockets on loopback, wired exactly as Program.cs wires it, with the fake
+/// OpenAI Realtime server, the fake Twilio REST API and Azurite behind it.
+/// </summary>
+public sealed class BridgeHarness : IAsyncDisposable
+{
+    public const string AuthToken = "twilio-test-auth-token-0123456789";
+    public const string SigningKey = "bridge-test-signing-key-0123456789abcdef";
+
+    private readonly ConcurrentDictionary<string, SimulatedCall> _calls = new(StringComparer.Ordinal);
+    private readonly HttpClient _http = new();
+
+    private BridgeHarness(FakeRealtimeServer openAi, FakeTwilioRest twilio, WebApplication bridge, Uri mediaUrl, Uri baseUrl, CapturingLoggerProvider logs, string tenantId)
+    {
+        TenantId = tenantId;
+        OpenAi = openAi;
+        Twilio = twilio;
+        Bridge = bridge;
+        MediaUrl = mediaUrl;
+        BaseUrl = baseUrl;
+        Logs = logs;
+        Twilio.HangUp += async sid =>
+        {
+            if (_calls.TryGetValue(sid, out var call))
+            {
+                await call.HangUpAsync();
+            }
+        };
+    }
+
+    public FakeRealtimeServer OpenAi { get; }
+    public FakeTwilioRest Twilio { get; }
+    public WebApplication Bridge { get; }
+    public Uri MediaUrl { get; }
+    public Uri BaseUrl { get; }
+    public CapturingLoggerProvider Logs { get; }
+    public string TenantId { get; }
+
+    public static string NewTenantId() => "acme-" + Guid.NewGuid().ToString("N")[..8];
+
+    public T Service<T>() where T : notnull => Bridge.Services.GetRequiredService<T>();
+
+    public static async Task<BridgeHarness> StartAsync(
+        AzuriteFixture azurite, FakeRealtimeScript script, IDictionary<string, string?>? settings = null, string? tenantId = null)
+    {
+        var openAi = await FakeRealtimeServer.StartAsync(script);
+        var twilio = await FakeTwilioRest.StartAsync();
+        var port = FreePort();
+        var baseUrl = new Uri($"http://127.0.0.1:{port}");
+        var mediaUrl = new Uri($"ws://127.0.0.1:{port}/media");
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "bridge.appsettings.json"), optional: false);
+        var values = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TablePrefix"] = "b" + Guid.NewGuid().ToString("N")[..12],
+            ["Bridge:StreamUrl"] = mediaUrl.ToString(),
+            ["Bridge:TokenSigningKey"] = SigningKey,
+            ["MediaBridge:OpenAiApiKey"] = "sk-test",
+            ["MediaBridge:OpenAiEndpoint"] = openAi.Endpoint.ToString(),
+            ["MediaBridge:TwilioAccountSid"] = "AC00000000000000000000000000000000",
+            ["MediaBridge:TwilioAuthToken"] = AuthToken,
+            ["MediaBridge:TwilioApiBaseUrl"] = twilio.BaseUri.ToString(),
+            ["MediaBridge:GoodbyeTimeout"] = "00:00:20",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+        {
+            values[k] = v;
+        }
+
+        builder.Configuration.AddInMemoryCollection(values);
+        var logs = new CapturingLoggerProvider();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+
+        // Core's PromptBuilder is not on this branch: the static one stands in for it.
+        builder.Services.AddMediaBridge(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapMediaBridge();
+        await app.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync();
+        await app.StartAsync();
+        var harness = new BridgeHarness(openAi, twilio, app, mediaUrl, baseUrl, logs, tenantId ?? NewTenantId());
+        await harness.Service<TenantStore>().SaveAsync(new Tenant { Id = harness.TenantId, Name = "Acme Plumbing", VoiceNumbers = [] });
+        return harness;
+    }
+
+    /// <summary>A call log and lead for a new CallSid, as the voice webhook would have left them.</summary>
+    public async Task<(string CallSid, Lead Lead)> SeedCallAsync(CallDirection direction = CallDirection.Inbound)
+    {
+        var callSid = "CA" + Guid.NewGuid().ToString("N");
+        var phone = "+1555" + Random.Shared.Next(1000000, 9999999);
+        var (lead, _) = await Service<LeadStore>().GetOrCreateByPhoneAsync(TenantId, phone, LeadSources.InboundCall, "Dana");
+        await Service<CallLogStore>().CreateIfMissingAsync(new CallLog
+        {
+            TenantId = TenantId,
+            CallSid = callSid,
+            Direction = direction,
+            From = direction == CallDirection.Inbound ? phone : "+15550000000",
+            To = direction == CallDirection.Inbound ? "+15550000000" : phone,
+            LeadId = lead.Id,
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+        return (callSid, lead);
+    }
+
+    public string Token(string callSid, CallDirection direction = CallDirection.Inbound) =>
+        Service<StreamTokens>().Issue(TenantId, callSid, direction);
+
+    public SimulatedCallOptions CallOptions(string callSid, string? token, IReadOnlyList<CallerStep> script) => new()
+    {
+        StreamUrl = MediaUrl,
+        AuthToken = AuthToken,
+        CallSid = callSid,
+        Parameters = token is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [StreamTokens.ParameterName] = token },
+        Script = script,
+    };
+
+    /// <summary>Starts a simulated call; a hangup at the fake Twilio REST API ends its stream.</summary>
+    public async Task<SimulatedCall> CallAsync(SimulatedCallOptions options)
+    {
+        var call = await SimulatedCall.StartAsync(options);
+        _calls[options.CallSid] = call;
+        return call;
+    }
+
+    public async Task<BridgeMetricsSnapshot> MetricsAsync() =>
+        (await _http.GetFromJsonAsync<BridgeMetricsSnapshot>(new Uri(BaseUrl, "/metrics")))!;
+
+    /// <summary>Waits (generously: the machine may be loaded) until the bridge holds no session, socket or task.</summary>
+    public async Task<BridgeMetricsSnapshot> WaitUntilIdleAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var m = await MetricsAsync();
+            if ((m.ActiveSessions == 0 && m.OpenSockets == 0 && m.BackgroundTasks == 0) || DateTime.UtcNow > deadline)
+            {
+                return m;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var call in _calls.Values)
+        {
+            await call.DisposeAsync();
+        }
+
+        await Bridge.StopAsync();
+        await Bridge.DisposeAsync();
+        await OpenAi.DisposeAsync();
+        await Twilio.DisposeAsync();
+        _http.Dispose();
+    }
+}

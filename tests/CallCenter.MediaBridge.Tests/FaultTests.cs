@@ -1,0 +1,78 @@
+using CallCenter.Core.Calls;
+using CallCenter.Core.Storage;
+using CallCenter.Simulators;
+using CallCenter.Testing;
+
+namespace CallCenter.MediaBridge.Tests;
+
+/// <summary>What the bridge does when a socket drops mid-call.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class FaultTests(AzuriteFixture azurite)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_dropped_openai_session_is_reopened_once_with_the_conversation_and_no_second_greeting()
+    {
+        await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200, ReplyMs = 200 });
+        var (callSid, _) = await h.SeedCallAsync();
+        var call = await h.CallAsync(h.CallOptions(callSid, h.Token(callSid),
+        [
+            new CallerStep.WaitUntilHeard(200),
+            new CallerStep.Send(CallerAudio.Speech(400)),
+            new CallerStep.Send(CallerAudio.Silence(400)),
+            new CallerStep.WaitUntilHeard(400),
+        ]));
+        var before = await BridgeHarness.Eventually(() => h.Service<TurnStore>().ListAsync(h.TenantId, callSid), t => t.Count >= 3);
+        Assert.Equal(3, before.Count);
+
+        Assert.Equal(1, h.OpenAi.AbortActiveSessions());
+        await BridgeHarness.Eventually(() => Task.FromResult(h.OpenAi.SessionUpdates.Count), n => n == 2);
+        await BridgeHarness.Eventually(() => Task.FromResult(h.OpenAi.MessageItems.Count), n => n == 3);
+        await call.HangUpAsync();
+        await call.Completion.WaitAsync(Timeout);
+        await h.WaitUntilIdleAsync();
+
+        Assert.Equal(2, h.OpenAi.Connections);
+        Assert.Equal(2, h.OpenAi.SessionUpdates.Count);
+        Assert.Equal(1, h.OpenAi.ResponseCreates); // the greeting only: a reconnect does not greet again
+        var replayed = h.OpenAi.MessageItems.ToArray();
+        Assert.Contains("Hello, thanks for calling.", replayed[0], StringComparison.Ordinal);
+        Assert.Contains("caller turn 1", replayed[1], StringComparison.Ordinal);
+        Assert.Equal(0, h.Twilio.TotalHangups);
+    }
+
+    [Fact]
+    public async Task When_openai_cannot_be_reached_again_the_bridge_hangs_up_once()
+    {
+        await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200 });
+        var (callSid, _) = await h.SeedCallAsync();
+        var call = await h.CallAsync(h.CallOptions(callSid, h.Token(callSid), [new CallerStep.WaitUntilHeard(200)]));
+        await BridgeHarness.Eventually(() => Task.FromResult(call.PlayedMs), ms => ms >= 200);
+
+        h.OpenAi.RefuseConnections = true;
+        h.OpenAi.AbortActiveSessions();
+        await call.Completion.WaitAsync(Timeout);
+        var metrics = await h.WaitUntilIdleAsync();
+
+        Assert.Equal(1, h.Twilio.HangupsFor(callSid));
+        Assert.Equal(1, metrics.Hangups);
+        Assert.Equal(0, metrics.OpenSockets);
+    }
+
+    [Fact]
+    public async Task When_the_caller_hangs_up_the_openai_session_is_closed()
+    {
+        await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200 });
+        var (callSid, _) = await h.SeedCallAsync(CallDirection.Outbound);
+        var call = await h.CallAsync(h.CallOptions(callSid, h.Token(callSid, CallDirection.Outbound), [new CallerStep.WaitUntilHeard(200), new CallerStep.HangUp()]));
+
+        await call.Completion.WaitAsync(Timeout);
+        await BridgeHarness.Eventually(() => Task.FromResult(h.OpenAi.ActiveSessions), n => n == 0);
+        var metrics = await h.WaitUntilIdleAsync();
+
+        Assert.Equal(0, h.OpenAi.ActiveSessions);
+        Assert.Equal(0, metrics.ActiveSessions);
+        Assert.Equal(0, h.Twilio.TotalHangups);
+    }
+}
