@@ -1,18 +1,119 @@
+using System.Text.Json;
+using CallCenter.Core.Calls;
+using CallCenter.Core.Storage;
+using CallCenter.Core.Workflow;
 using CallCenter.Local.Host;
+using Microsoft.DurableTask.Client;
 
-// The product on this machine: Azurite, the Functions routes and the Durable engine, until Ctrl+C.
-// Storage:ConnectionString (environment: Storage__ConnectionString) points it at running storage instead.
+// The whole product on this machine, with no Twilio or OpenAI account: Azurite (data under .local-data/),
+// the Functions routes and the Durable engine, the media bridge, and stand-ins for Twilio and OpenAI.
+// Flags: --port N (default 7071), --calls N (default 1), --outbound, --no-call.
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args, new Dictionary<string, string>
 {
     ["--port"] = "Local:Port",
-    ["--task-hub"] = "Local:TaskHub",
+    ["--calls"] = "Local:Calls",
 }).Build();
+var port = configuration.GetValue("Local:Port", 7071);
+var calls = args.Contains("--no-call") ? 0 : configuration.GetValue("Local:Calls", 1);
+var outbound = args.Contains("--outbound");
 
-await using var host = await LocalHost.StartAsync(new LocalHostSettings
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
 {
-    Port = configuration.GetValue("Local:Port", 7071),
-    StorageConnectionString = configuration["Storage:ConnectionString"],
-    TaskHub = configuration["Local:TaskHub"] ?? "callcenter",
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+{
+    signal.Cancel = true;
+    stop.Cancel();
 });
-Console.WriteLine($"CallCenter is running at {host.BaseUrl} (Ctrl+C to stop)");
-await host.App.WaitForShutdownAsync();
+
+Console.WriteLine("Starting Azurite, the local host, the media bridge and the Twilio and OpenAI stand-ins...");
+await using var stack = await LocalStack.StartAsync(port, configuration["Storage:ConnectionString"], stop.Token);
+var services = stack.Host.Services;
+await DemoTenant.SeedAsync(services, stop.Token);
+Console.WriteLine($"Functions routes: {stack.Host.BaseUrl}api/ (OpenAPI: {stack.Host.BaseUrl}api/openapi.json)");
+Console.WriteLine($"Media bridge:     {stack.StreamUrl}");
+Console.WriteLine($"Demo tenant '{DemoTenant.Id}', number {DemoTenant.Number}, lead Dana {DemoTenant.LeadPhone}");
+
+var network = new PhoneNetwork(stack);
+for (var i = 0; i < calls && !stop.IsCancellationRequested; i++)
+{
+    var result = outbound ? await PlaceOutboundAsync() : await network.CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, Progress, stop.Token);
+    await ReportAsync(result);
+}
+
+Console.WriteLine("Serving until Ctrl+C.");
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+}
+
+return;
+
+static void Progress(string step) => Console.WriteLine($"  {step}");
+
+async Task<SimulatedCallResult> PlaceOutboundAsync()
+{
+    var answered = new TaskCompletionSource<SimulatedCallResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+    async Task Answer(IReadOnlyDictionary<string, string> dialled)
+    {
+        try
+        {
+            answered.TrySetResult(await network.AnswerAsync(dialled, Progress, stop.Token));
+        }
+        catch (Exception e)
+        {
+            answered.TrySetException(e);
+        }
+    }
+
+    stack.Twilio.CallCreated += Answer;
+    try
+    {
+        using var http = new HttpClient { BaseAddress = stack.Host.BaseUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{DemoTenant.Id}/calls") { Content = JsonContent.Create(new { to = DemoTenant.LeadPhone }) };
+        request.Headers.Add("X-Api-Key", stack.Host.App.Configuration["Auth:AdminKey"]);
+        var response = await http.SendAsync(request, stop.Token);
+        var placed = await response.Content.ReadFromJsonAsync<JsonElement>(stop.Token);
+        Console.WriteLine($"Outbound call {placed.GetProperty("id").GetString()} accepted ({(int)response.StatusCode}); the agent speaks first");
+        return await answered.Task.WaitAsync(TimeSpan.FromMinutes(2), stop.Token);
+    }
+    finally
+    {
+        stack.Twilio.CallCreated -= Answer;
+    }
+}
+
+async Task ReportAsync(SimulatedCallResult result)
+{
+    Console.WriteLine($"  the caller heard {result.AgentAudioMs} ms of agent audio and spoke {result.CallerAudioMs} ms");
+    var durable = services.GetRequiredService<DurableTaskClient>();
+    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+    timeout.CancelAfter(TimeSpan.FromMinutes(3));
+    var done = await durable.WaitForInstanceCompletionAsync(CallWorkflowNames.InstanceId(result.CallSid), timeout.Token);
+    var call = await services.GetRequiredService<CallLogStore>().GetAsync(DemoTenant.Id, result.CallSid, stop.Token);
+    var turns = await services.GetRequiredService<TurnStore>().ListAsync(DemoTenant.Id, result.CallSid, stop.Token);
+    Console.WriteLine($"  workflow {done.RuntimeStatus}; status {call?.Status?.ToWire()}, {call?.DurationSeconds} s, {turns.Count} turns stored");
+    if (call?.RecordingBlobPath is { } path)
+    {
+        Console.WriteLine($"  recording stored: {path}");
+    }
+
+    Console.WriteLine($"  transcript ({call?.TranscriptSource.ToString().ToLowerInvariant()}):");
+    foreach (var line in (call?.FinalTranscript ?? "(none)").Split('\n'))
+    {
+        Console.WriteLine($"    {line}");
+    }
+
+    Console.WriteLine($"  summary: {call?.Summary ?? "(none)"}");
+    if (call?.RecordingBlobPath is { } blob
+        && await services.GetRequiredService<RecordingStore>().GetReadLinkAsync(DemoTenant.Id, blob, RecordingStore.MaxLinkLifetime, DateTimeOffset.UtcNow, stop.Token) is { } link)
+    {
+        Console.WriteLine($"  recording (WAV, link valid 15 minutes): {link}");
+    }
+}

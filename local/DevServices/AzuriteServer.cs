@@ -27,6 +27,9 @@ public sealed class AzuriteServer : IAsyncDisposable
         TablePort = tablePort;
     }
 
+    /// <summary>The Node.js process serving Azurite (for pinning and CPU accounting in benchmarks).</summary>
+    public int ProcessId => _process.Id;
+
     public int BlobPort { get; }
     public int QueuePort { get; }
     public int TablePort { get; }

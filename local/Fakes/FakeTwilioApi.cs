@@ -29,6 +29,17 @@ public sealed class FakeTwilioApi : LoopbackServer
 
     public int TotalRecordingFetches => RecordingFetches.Values.Sum();
 
+    private readonly ConcurrentDictionary<string, byte[]> _recordings = new();
+
+    /// <summary>Raised when a call is created (an outbound dial), with its fields and new CallSid.</summary>
+    public event Func<IReadOnlyDictionary<string, string>, Task>? CallCreated;
+
+    /// <summary>Raised when a call is updated to completed (a hangup), with its CallSid.</summary>
+    public event Func<string, Task>? CallCompleted;
+
+    /// <summary>Serves these bytes for the recording instead of the generated tone.</summary>
+    public void SetRecording(string recordingSid, byte[] wav) => _recordings[recordingSid] = wav;
+
     /// <summary>Held before a recording's bytes are sent: lets a test kill the host mid-download.</summary>
     public TimeSpan FetchDelay { get; set; }
 
@@ -90,7 +101,7 @@ public sealed class FakeTwilioApi : LoopbackServer
             }
 
             await Task.Delay(FetchDelay, http.RequestAborted);
-            return Results.Bytes(RecordingBytes(sid), "audio/x-wav");
+            return Results.Bytes(_recordings.TryGetValue(sid, out var stored) ? stored : RecordingBytes(sid), "audio/x-wav");
         });
         app.MapDelete(account + "/Recordings/{file}", (string file, HttpContext http) =>
         {
@@ -114,6 +125,12 @@ public sealed class FakeTwilioApi : LoopbackServer
             var sid = "CA" + Guid.NewGuid().ToString("N");
             fields["Sid"] = sid;
             CreatedCalls.Enqueue(fields);
+            if (CallCreated is { } created)
+            {
+                // Twilio dials after answering the request.
+                _ = Task.Run(() => created(fields));
+            }
+
             return Results.Json(new Dictionary<string, object?>
             {
                 ["sid"] = sid, ["account_sid"] = _accountSid, ["to"] = fields.GetValueOrDefault("To"), ["from"] = fields.GetValueOrDefault("From"),
@@ -121,7 +138,7 @@ public sealed class FakeTwilioApi : LoopbackServer
                 ["uri"] = $"{account}/Calls/{sid}.json",
             }, statusCode: 201);
         });
-        app.MapPost(account + "/Calls/{file}", (string file, HttpContext http) =>
+        app.MapPost(account + "/Calls/{file}", async (string file, HttpContext http) =>
         {
             if (!Authorized(http.Request))
             {
@@ -130,6 +147,12 @@ public sealed class FakeTwilioApi : LoopbackServer
 
             var sid = file.Replace(".json", "", StringComparison.Ordinal);
             CallUpdates.AddOrUpdate(sid, 1, (_, n) => n + 1);
+            var form = await http.Request.ReadFormAsync();
+            if (form["Status"] == "completed" && CallCompleted is { } completed)
+            {
+                _ = Task.Run(() => completed(sid));
+            }
+
             return Results.Json(new Dictionary<string, object?> { ["sid"] = sid, ["account_sid"] = _accountSid, ["status"] = "completed" });
         });
     }

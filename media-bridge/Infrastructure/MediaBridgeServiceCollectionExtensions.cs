@@ -22,6 +22,15 @@ public static class MediaBridgeServiceCollectionExtensions
     public static IServiceCollection AddMediaBridge(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MediaBridgeOptions>().Bind(configuration.GetSection(MediaBridgeOptions.Section))
+            .Configure(o =>
+            {
+                // The account and key settings the Functions app uses too (Twilio:*, OpenAI:*) serve when
+                // the bridge's own section does not name them, so a deployment sets each secret once.
+                o.TwilioAccountSid = Fallback(o.TwilioAccountSid, configuration["Twilio:AccountSid"]);
+                o.TwilioAuthToken = Fallback(o.TwilioAuthToken, configuration["Twilio:AuthToken"]);
+                o.TwilioApiBaseUrl ??= configuration.GetValue<Uri?>("Twilio:ApiBaseUrl");
+                o.OpenAiApiKey = Fallback(o.OpenAiApiKey, configuration["OpenAI:ApiKey"]);
+            })
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeclaredToolsOptions>().Bind(configuration.GetSection(DeclaredToolsOptions.Section));
         services.AddCallCenterStorage(configuration);
@@ -53,4 +62,6 @@ public static class MediaBridgeServiceCollectionExtensions
         services.TryAddSingleton<MediaStreamHandler>();
         return services;
     }
+
+    private static string Fallback(string value, string? shared) => value.Length > 0 ? value : shared ?? "";
 }

@@ -57,7 +57,9 @@ public sealed class PromptBuilderTests(AzuriteFixture azurite, CrmHost host) : I
         Assert.Contains("Open Sun-Thu 8-22", whatsApp.Text);
         Assert.Contains("Avi", whatsApp.Text);
         Assert.Contains("he-IL", whatsApp.Text);
-        Assert.Contains("update_lead", whatsApp.Text);
+        // Tools are listed only where something runs them: the bridge on calls, none in the WhatsApp workflow.
+        Assert.Contains("end_call", voice.Text);
+        Assert.DoesNotContain("end_call", whatsApp.Text);
     }
 
     [Fact]

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Xml.Linq;
+using CallCenter.Fakes;
+using CallCenter.Simulators;
+
+namespace CallCenter.Local.Host;
+
+/// <summary>What a simulated call did, as the caller experienced it.</summary>
+public sealed record SimulatedCallResult(string CallSid, long AgentAudioMs, long CallerAudioMs, bool HungUpByAgent, string? RecordingSid);
+
+/// <summary>
+/// Twilio's side of a call, simulated: it signs and sends the webhooks Twilio would send (status, answer,
+/// recording), opens the Media Streams socket the TwiML names, plays a caller, and on the agent's hangup
+/// ends the call and delivers the recording.
+/// </summary>
+public sealed class PhoneNetwork(LocalStack stack)
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A caller dials a tenant number and says two things; the agent greets, answers and hangs up.</summary>
+    public async Task<SimulatedCallResult> CallInAsync(string from, string to, Action<string> progress, CancellationToken ct)
+    {
+        var callSid = "CA" + Guid.NewGuid().ToString("N");
+        var url = new Uri(stack.Host.BaseUrl, "/api/twilio/voice");
+        var statusUrl = new Uri(stack.Host.BaseUrl, "/api/twilio/status");
+        await PostAsync(statusUrl, Fields(callSid, from, to, "inbound", "initiated", 0), ct);
+        progress($"call {callSid} from {from} to {to}: ringing");
+        await PostAsync(statusUrl, Fields(callSid, from, to, "inbound", "ringing", 1), ct);
+        var twiml = await PostAsync(url, Fields(callSid, from, to, "inbound", "ringing", null), ct);
+        return await ConnectAsync(callSid, from, to, "inbound", twiml, statusUrl, progress, ct);
+    }
+
+    /// <summary>Answers a call the product dialled through the (fake) Twilio REST API, as the called person.</summary>
+    public async Task<SimulatedCallResult> AnswerAsync(IReadOnlyDictionary<string, string> dialled, Action<string> progress, CancellationToken ct)
+    {
+        var (callSid, from, to) = (dialled["Sid"], dialled["From"], dialled["To"]);
+        var statusUrl = new Uri(dialled["StatusCallback"]);
+        await PostAsync(statusUrl, Fields(callSid, from, to, "outbound-api", "initiated", 0), ct);
+        progress($"call {callSid} from {from} to {to}: ringing");
+        await PostAsync(statusUrl, Fields(callSid, from, to, "outbound-api", "ringing", 1), ct);
+        var twiml = await PostAsync(new Uri(dialled["Url"]), Fields(callSid, from, to, "outbound-api", "in-progress", null), ct);
+        return await ConnectAsync(callSid, from, to, "outbound-api", twiml, statusUrl, progress, ct);
+    }
+
+    private async Task<SimulatedCallResult> ConnectAsync(
+        string callSid, string from, string to, string direction, string twiml, Uri statusUrl, Action<string> progress, CancellationToken ct)
+    {
+        var document = XDocument.Parse(twiml).Root!;
+        var stream = document.Descendants("Stream").Single();
+        var recording = document.Descendants("Recording").SingleOrDefault();
+        var parameters = stream.Elements("Parameter").ToDictionary(p => p.Attribute("name")!.Value, p => p.Attribute("value")!.Value);
+
+        await PostAsync(statusUrl, Fields(callSid, from, to, direction, "in-progress", 2), ct);
+        var hungUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task OnHangup(string sid)
+        {
+            if (sid == callSid)
+            {
+                hungUp.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        stack.Twilio.CallCompleted += OnHangup;
+        var started = DateTimeOffset.UtcNow;
+        var speech = new[] { CallerAudio.Speech(1600, seed: 1), CallerAudio.Speech(1400, seed: 2) };
+        try
+        {
+            await using var call = await SimulatedCall.StartAsync(new SimulatedCallOptions
+            {
+                StreamUrl = new Uri(stream.Attribute("url")!.Value),
+                AuthToken = LocalStack.AuthToken,
+                AccountSid = LocalStack.AccountSid,
+                CallSid = callSid,
+                Parameters = parameters,
+                Pacing = Pacing.RealTime,
+                RealTimePlayback = true,
+                Script =
+                [
+                    // The greeting first, then each of the caller's turns waits for the agent's answer.
+                    new CallerStep.WaitUntilHeard(300),
+                    new CallerStep.Send(speech[0]),
+                    new CallerStep.Send(CallerAudio.Silence(1200)),
+                    new CallerStep.WaitUntilHeard(700),
+                    new CallerStep.Send(speech[1]),
+                    new CallerStep.Send(CallerAudio.Silence(1200)),
+                ],
+            }, ct);
+            progress("connected to the agent; the caller speaks twice");
+            var agentHungUp = await Task.WhenAny(hungUp.Task, call.Completion, Task.Delay(TimeSpan.FromSeconds(60), ct)) == hungUp.Task;
+            progress(agentHungUp ? "the agent said goodbye and hung up" : "the call ended without the agent's hangup");
+            await call.HangUpAsync();
+            var heard = call.Heard();
+            var duration = (int)Math.Ceiling((DateTimeOffset.UtcNow - started).TotalSeconds);
+
+            var completed = Fields(callSid, from, to, direction, "completed", 3);
+            completed["CallDuration"] = duration.ToString(CultureInfo.InvariantCulture);
+            await PostAsync(statusUrl, completed, ct);
+
+            string? recordingSid = null;
+            if (recording?.Attribute("recordingStatusCallback")?.Value is { } callback)
+            {
+                recordingSid = "RE" + Guid.NewGuid().ToString("N");
+                stack.Twilio.SetRecording(recordingSid, DualChannelWav([.. speech[0], .. speech[1]], heard));
+                await PostAsync(new Uri(callback), new Dictionary<string, string>
+                {
+                    ["AccountSid"] = LocalStack.AccountSid,
+                    ["CallSid"] = callSid,
+                    ["RecordingSid"] = recordingSid,
+                    ["RecordingUrl"] = stack.Twilio.RecordingUrl(recordingSid).AbsoluteUri,
+                    ["RecordingStatus"] = "completed",
+                    ["RecordingDuration"] = duration.ToString(CultureInfo.InvariantCulture),
+                    ["RecordingChannels"] = "2",
+                    ["RecordingSource"] = "StartCallRecordingTwiML",
+                }, ct);
+            }
+
+            return new SimulatedCallResult(callSid, heard.Length / 8, (speech[0].Length + speech[1].Length) / 8, agentHungUp, recordingSid);
+        }
+        finally
+        {
+            stack.Twilio.CallCompleted -= OnHangup;
+        }
+    }
+
+    private async Task<string> PostAsync(Uri url, Dictionary<string, string> form, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("X-Twilio-Signature", TwilioRequestSigner.Sign(LocalStack.AuthToken, url.AbsoluteUri, form));
+        using var response = await _http.SendAsync(request, ct);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
+    private static Dictionary<string, string> Fields(string callSid, string from, string to, string direction, string status, int? sequence)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["AccountSid"] = LocalStack.AccountSid,
+            ["CallSid"] = callSid,
+            ["From"] = from,
+            ["To"] = to,
+            ["Direction"] = direction,
+            ["CallStatus"] = status,
+            ["ApiVersion"] = "2010-04-01",
+        };
+        if (sequence is { } n)
+        {
+            fields["SequenceNumber"] = n.ToString(CultureInfo.InvariantCulture);
+            fields["Timestamp"] = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
+            fields["CallbackSource"] = "call-progress-events";
+        }
+
+        return fields;
+    }
+
+    /// <summary>A two-channel 16-bit PCM WAV at 8 kHz, caller left and agent right, as Twilio records dual calls.</summary>
+    private static byte[] DualChannelWav(byte[] callerMuLaw, byte[] agentMuLaw)
+    {
+        var samples = Math.Max(callerMuLaw.Length, agentMuLaw.Length);
+        using var wav = new MemoryStream();
+        using var w = new BinaryWriter(wav);
+        w.Write("RIFF"u8); w.Write(36 + (samples * 4)); w.Write("WAVE"u8);
+        w.Write("fmt "u8); w.Write(16); w.Write((short)1); w.Write((short)2); w.Write(8000); w.Write(8000 * 4); w.Write((short)4); w.Write((short)16);
+        w.Write("data"u8); w.Write(samples * 4);
+        for (var i = 0; i < samples; i++)
+        {
+            w.Write(i < callerMuLaw.Length ? MuLaw.Decode(callerMuLaw[i]) : (short)0);
+            w.Write(i < agentMuLaw.Length ? MuLaw.Decode(agentMuLaw[i]) : (short)0);
+        }
+
+        w.Flush();
+        return wav.ToArray();
+    }
+}
