@@ -8,7 +8,8 @@ using Microsoft.DurableTask.Client;
 // The whole product on this machine, with no Twilio or OpenAI account: Azurite (data under .local-data/),
 // the Functions routes and the Durable engine, the media bridge, and stand-ins for Twilio and OpenAI.
 // Flags: --port N (default 7071), --calls N (default 1), --outbound, --no-call.
-var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args, new Dictionary<string, string>
+string[] switches = ["--no-call", "--outbound"];
+var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args.Except(switches).ToArray(), new Dictionary<string, string>
 {
     ["--port"] = "Local:Port",
     ["--calls"] = "Local:Calls",

@@ -12,7 +12,8 @@ using CallCenter.Fakes;
 var rate = Arg("--rate", 200);
 var seconds = Arg("--seconds", 30);
 var warmup = Arg("--warmup", 5);
-const string token = "bench-twilio-auth-token-0123456789";
+// The local host signs and checks with its stand-in Twilio account's token.
+const string token = "local-twilio-auth-token-not-a-secret";
 const string adminKey = "bench-admin-key-0123456789abcdef0123456789";
 
 await using var azurite = await AzuriteServer.StartAsync();
@@ -25,7 +26,6 @@ var host = Process.Start(new ProcessStartInfo("taskset")
     Environment =
     {
         ["Storage__ConnectionString"] = azurite.ConnectionString,
-        ["Twilio__AuthToken"] = token,
         ["Auth__AdminKey"] = adminKey,
         ["Logging__LogLevel__Default"] = "Warning",
         ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
@@ -33,8 +33,9 @@ var host = Process.Start(new ProcessStartInfo("taskset")
     RedirectStandardOutput = true,
     RedirectStandardError = true,
 })!;
-host.OutputDataReceived += (_, _) => { };
-host.ErrorDataReceived += (_, _) => { };
+var hostOutput = new System.Text.StringBuilder();
+host.OutputDataReceived += (_, e) => { lock (hostOutput) { hostOutput.AppendLine(e.Data); } };
+host.ErrorDataReceived += (_, e) => { lock (hostOutput) { hostOutput.AppendLine(e.Data); } };
 host.BeginOutputReadLine();
 host.BeginErrorReadLine();
 
@@ -45,7 +46,12 @@ try
         BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
         Timeout = TimeSpan.FromSeconds(30),
     };
-    await WaitForHealthAsync(http);
+    if (!await WaitForHealthAsync(http, host))
+    {
+        Console.Error.WriteLine($"the local host did not start:\n{hostOutput}");
+        return;
+    }
+
     var number = "+15550009000";
     using (var tenant = new HttpRequestMessage(HttpMethod.Put, "api/tenants/bench") { Content = JsonContent.Create(new { name = "Bench", voiceNumbers = new[] { number } }) })
     {
@@ -65,7 +71,7 @@ try
 
     latencies.Sort();
     double P(double q) => latencies[(int)Math.Min(latencies.Count - 1, Math.Floor(q * latencies.Count))];
-    var failures = latencies.Count(l => double.IsPositiveInfinity(l));
+    var failures = latencies.Count(double.IsPositiveInfinity);
     var generatorLoad = selfCpu / elapsed;
     Console.WriteLine($"requests {latencies.Count} in {elapsed:F1} s ({latencies.Count / elapsed:F0}/s), failures {failures}");
     Console.WriteLine($"latency ms: p50 {P(0.50):F2}  p99 {P(0.99):F2}  max {latencies[^1]:F2}");
@@ -127,7 +133,7 @@ static async Task SendAsync(HttpClient http, string path, Dictionary<string, str
         using var response = await http.SendAsync(request);
         latency = response.IsSuccessStatusCode ? (clock.Elapsed - due).TotalMilliseconds : double.PositiveInfinity;
     }
-    catch (HttpRequestException)
+    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
     {
         latency = double.PositiveInfinity;
     }
@@ -161,24 +167,26 @@ static Dictionary<string, string> Fields(string callSid, string number, string s
     return fields;
 }
 
-static async Task WaitForHealthAsync(HttpClient http)
+static async Task<bool> WaitForHealthAsync(HttpClient http, Process host)
 {
     var deadline = DateTime.UtcNow.AddMinutes(2);
-    while (true)
+    while (DateTime.UtcNow < deadline && !host.HasExited)
     {
         try
         {
             if ((await http.GetAsync("api/health")).IsSuccessStatusCode)
             {
-                return;
+                return true;
             }
         }
-        catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+        catch (HttpRequestException)
         {
         }
 
         await Task.Delay(250);
     }
+
+    return false;
 }
 
 static void Pin(int pid) => Process.Start("taskset", ["-a", "-p", "-c", "0", pid.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
