@@ -66,6 +66,8 @@ public sealed class LocalHost : IAsyncDisposable
                 ["Twilio:PublicBaseUrl"] = baseUrl.AbsoluteUri,
             });
             builder.Configuration.AddInMemoryCollection(settings.Settings);
+            // The environment has the last word, so a run can point the host at other services.
+            builder.Configuration.AddEnvironmentVariables();
             builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
             builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
 

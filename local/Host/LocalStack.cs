@@ -65,6 +65,7 @@ public sealed class LocalStack : IAsyncDisposable
             ["Storage:ConnectionString"] = host.StorageConnectionString,
             ["MediaBridge:OpenAiEndpoint"] = realtime.Endpoint.AbsoluteUri,
         });
+        builder.Configuration.AddEnvironmentVariables();
         builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, bridgePort));
         builder.Services.AddMediaBridge(builder.Configuration);

@@ -87,6 +87,7 @@ public sealed class CrashRecoveryTests(CallCenterFixture fixture)
         var dll = Path.Combine(AzuriteServer.RepositoryRoot(), "local", "bin", configuration, "net10.0", "CallCenter.Local.dll");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--no-call");
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
