@@ -54,6 +54,12 @@ public sealed class CrashRecoveryTests(CallCenterFixture fixture)
         }
         finally
         {
+            // Also when the test fails before the kill: no host outlives it.
+            if (!host.HasExited)
+            {
+                host.Kill(entireProcessTree: true);
+            }
+
             host.Dispose();
         }
 
