@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -128,8 +127,8 @@ public sealed class SimulatedCall : IAsyncDisposable
     }
 
     /// <summary>Twilio's <c>x-twilio-signature</c> for a WebSocket upgrade: HMAC-SHA1 over the URL alone.</summary>
-    public static string Sign(string authToken, Uri url) =>
-        Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(url.ToString())));
+    /// <summary>The upgrade's x-twilio-signature: Twilio's webhook signature over the wss URL, with no parameters.</summary>
+    public static string Sign(string authToken, Uri url) => CallCenter.Fakes.TwilioRequestSigner.Sign(authToken, url.ToString(), []);
 
     public static async Task<SimulatedCall> StartAsync(SimulatedCallOptions options, CancellationToken ct = default)
     {
