@@ -45,6 +45,7 @@ for (var i = 0; i < calls && !stop.IsCancellationRequested; i++)
     await ReportAsync(result);
 }
 
+Console.WriteLine($"Dashboard:        {Dashboard.Url(stack.Host.BaseUrl, DemoTenant.Id, stack.Host.App.Configuration["Auth:AdminKey"]!)}");
 Console.WriteLine("Serving until Ctrl+C.");
 try
 {

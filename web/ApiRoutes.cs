@@ -46,6 +46,7 @@ public static partial class ApiRoutes
         new("GET", "/api/tenants/{tenantId}/prompts/{channel}/versions/{version}", "GetPromptVersion", "Read one prompt version", Tenant),
         new("POST", "/api/tenants/{tenantId}/prompts/{channel}/versions/{version}/activate", "ActivatePromptVersion", "Make a version current again", Tenant),
         new("POST", "/api/tenants/{tenantId}/prompts/{channel}/preview", "PreviewPrompt", "The instructions a call or message would get (optional leadId)", Tenant),
+        new("GET", "/api/tenants/{tenantId}/live/negotiate", "NegotiateLiveEvents", "A WebSocket URL that receives the tenant's live call events (Web PubSub client URL)", Tenant),
         new("GET", "/api/tenants/{tenantId}/whatsapp/conversations", "ListConversations", "WhatsApp conversations, paged", Tenant),
         new("GET", "/api/tenants/{tenantId}/whatsapp/conversations/{conversationId}", "GetConversation", "A WhatsApp conversation with its messages", Tenant),
     ];

@@ -8,6 +8,7 @@ using CallCenter.Core.Prompts;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.DevServices;
+using CallCenter.Fakes;
 using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.Simulators;
 
@@ -58,6 +59,7 @@ async Task RunAsync(int calls)
     var lastCallerSeq = new int[calls + 1];
 
     await using var pacer = new FramePacer();
+    await using var liveEvents = await FakeWebPubSub.StartAsync("bench-web-pubsub-key");
     await using var openAi = await FakeRealtimeServer.StartAsync(new FakeRealtimeScript { VoiceActivityDetection = false, ContinuousAudio = true, GreetingMs = 0 });
     openAi.Pacer = pacer;
     openAi.OnAudioAppended = audio =>
@@ -97,6 +99,8 @@ async Task RunAsync(int calls)
         ["Bridge__StreamUrl"] = mediaUrl.ToString(),
         ["Bridge__TokenSigningKey"] = SigningKey,
         ["MediaBridge__OpenAiApiKey"] = "sk-bench",
+        ["WebPubSub__Endpoint"] = liveEvents.Root.ToString(),
+        ["WebPubSub__AccessKey"] = liveEvents.AccessKey,
         ["MediaBridge__OpenAiEndpoint"] = openAi.Endpoint.ToString(),
         ["MediaBridge__TwilioAccountSid"] = "AC00000000000000000000000000000000",
         ["MediaBridge__TwilioAuthToken"] = AuthToken,

@@ -28,14 +28,15 @@ public static class CallActivities
     public const string RecordTranscriptFailure = "RecordTranscriptFailure";
     public const string Summarize = "SummarizeCall";
     public const string Finish = "FinishCall";
+    public const string PublishFinished = "PublishCallFinished";
 
-    public static IReadOnlyList<string> All { get; } = [Plan, DownloadRecording, ResolveTranscript, RecordTranscriptFailure, Summarize, Finish];
+    public static IReadOnlyList<string> All { get; } = [Plan, DownloadRecording, ResolveTranscript, RecordTranscriptFailure, Summarize, Finish, PublishFinished];
 }
 
 /// <summary>
 /// The per-call post-processing, written once and run by both hosts: wait for the call to end and for its
 /// recording (each bounded by a durable timer), store the recording, settle the transcript by the tenant's
-/// policy, summarize into the CRM, then mark the call finished. Every effect lives in an idempotent activity.
+/// policy, summarize into the CRM, mark the call finished and tell the tenant's dashboards. Every effect lives in an idempotent activity.
 /// </summary>
 public static class CallWorkflow
 {
@@ -97,6 +98,15 @@ public static class CallWorkflow
         }
 
         await context.CallActivityAsync(CallActivities.Finish, call, retry);
+        try
+        {
+            await context.CallActivityAsync(CallActivities.PublishFinished, call, retry);
+        }
+        catch (TaskFailedException)
+        {
+            // Dashboards also read the call from the API; a lost notice loses no data.
+        }
+
         return new CallWorkflowResult(ended?.Status, blobPath, source, summarized);
     }
 

@@ -1,4 +1,5 @@
 using CallCenter.Core.Calls;
+using CallCenter.Core.Events;
 using CallCenter.Core.OpenAi;
 using CallCenter.Core.Twilio;
 using Microsoft.DurableTask;
@@ -17,6 +18,7 @@ public static class CallWorkflowRegistration
         services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallWorkflowOptions>().Bind(configuration.GetSection(CallWorkflowOptions.Section));
         services.AddStreamTokens(configuration);
+        services.AddLiveEvents(configuration);
         services.TryAddSingleton(TimeProvider.System);
 
         services.TryAddSingleton<TwilioSignature>();
@@ -54,6 +56,7 @@ public static class CallWorkflowRegistration
         registry.AddOrchestratorFunc<string, string>(OutboundCallNames.Orchestration, OutboundCallWorkflow.RunAsync);
         registry.AddActivity(OutboundCallNames.Dial, sp => Step<string, string>(id => sp.GetRequiredService<CallDialer>().DialAsync(id)));
         registry.AddActivity(CallActivities.Finish, sp => Step<CallRef, bool>(async i => { await sp.GetRequiredService<CallWorkflowSteps>().FinishAsync(i); return true; }));
+        registry.AddActivity(CallActivities.PublishFinished, sp => Step<CallRef, bool>(async i => { await sp.GetRequiredService<CallWorkflowSteps>().PublishFinishedAsync(i); return true; }));
         return registry;
     }
 

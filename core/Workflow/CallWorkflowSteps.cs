@@ -1,5 +1,6 @@
 using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
+using CallCenter.Core.Events;
 using CallCenter.Core.OpenAi;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
@@ -7,8 +8,8 @@ using CallCenter.Core.Twilio;
 
 namespace CallCenter.Core.Workflow;
 
-/// <summary>The workflow's first and last steps: what to wait for, and marking the call finished.</summary>
-public sealed class CallWorkflowSteps(TenantStore tenants, CallLogStore calls, TimeProvider time)
+/// <summary>The workflow's first and last steps: what to wait for, marking the call finished, and saying so.</summary>
+public sealed class CallWorkflowSteps(TenantStore tenants, CallLogStore calls, ILiveEvents live, TimeProvider time)
 {
     public async Task<CallPlan> PlanAsync(CallRef call)
     {
@@ -30,6 +31,13 @@ public sealed class CallWorkflowSteps(TenantStore tenants, CallLogStore calls, T
             c.WorkflowFinishedAt = time.GetUtcNow();
             return true;
         });
+
+    /// <summary>Call-finished to the tenant's dashboards, carrying the summary; sent at least once.</summary>
+    public async Task PublishFinishedAsync(CallRef call, CancellationToken ct = default)
+    {
+        var log = await calls.GetAsync(call.TenantId, call.CallSid, ct);
+        await live.PublishAsync(call.TenantId, [new LiveEvent(call.CallSid, LiveEventKind.CallFinished, null, log?.Summary, 0, time.GetUtcNow())], ct);
+    }
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Functions.Triggers;
 
-/// <summary>Per-call support routes (tenant API key).</summary>
+/// <summary>Per-call support routes and the live-events negotiate step (tenant API key).</summary>
 public static class CallFunctions
 {
     [Function("PlaceCall")]
@@ -30,4 +30,10 @@ public static class CallFunctions
         string tenantId,
         string callId) =>
         CallEndpoints.WorkflowAsync(request, tenantId, callId, client).AsAction();
+
+    [Function("NegotiateLiveEvents")]
+    public static Task<IActionResult> NegotiateLive(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenantId}/live/negotiate")] HttpRequest request,
+        string tenantId) =>
+        LiveEndpoints.NegotiateAsync(request, tenantId).AsAction();
 }

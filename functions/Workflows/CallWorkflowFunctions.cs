@@ -54,4 +54,11 @@ public sealed class CallWorkflowFunctions(
         await steps.FinishAsync(call);
         return true;
     }
+
+    [Function(CallActivities.PublishFinished)]
+    public async Task<bool> PublishFinished([ActivityTrigger] CallRef call, CancellationToken ct)
+    {
+        await steps.PublishFinishedAsync(call, ct);
+        return true;
+    }
 }

@@ -3,6 +3,7 @@ using CallCenter.Core.Storage;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using CallCenter.DevServices;
+using CallCenter.Fakes;
 using CallCenter.Web;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
@@ -27,19 +28,25 @@ public sealed record LocalHostSettings
 
 /// <summary>
 /// The local stand-in for the Functions host: the same routes over the same endpoints and handlers, the
-/// Durable Task engine on Azurite, and Azurite itself when no storage is given.
+/// Durable Task engine on Azurite, Azurite itself when no storage is given, and the Web PubSub stand-in for
+/// live events when no service is configured.
 /// </summary>
 public sealed class LocalHost : IAsyncDisposable
 {
+    private const string LiveEventsKey = "local-web-pubsub-access-key-not-a-secret";
     private readonly AzuriteServer? _azurite;
 
-    private LocalHost(WebApplication app, Uri baseUrl, string taskHub, AzuriteServer? azurite)
+    private LocalHost(WebApplication app, Uri baseUrl, string taskHub, AzuriteServer? azurite, FakeWebPubSub? liveEvents)
     {
         App = app;
         TaskHub = taskHub;
         BaseUrl = baseUrl;
         _azurite = azurite;
+        LiveEvents = liveEvents;
     }
+
+    /// <summary>The Web PubSub stand-in the dashboards connect to, unless a real service is configured.</summary>
+    public FakeWebPubSub? LiveEvents { get; }
 
     public WebApplication App { get; }
     public Uri BaseUrl { get; }
@@ -52,6 +59,7 @@ public sealed class LocalHost : IAsyncDisposable
         var azurite = settings.StorageConnectionString is null
             ? await AzuriteServer.StartAsync(settings.DataFolder, (10000, 10001, 10002), ct)
             : null;
+        FakeWebPubSub? liveEvents = null;
         try
         {
             var connection = settings.StorageConnectionString ?? azurite!.ConnectionString;
@@ -68,6 +76,16 @@ public sealed class LocalHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings.Settings);
             // The environment has the last word, so a run can point the host at other services.
             builder.Configuration.AddEnvironmentVariables();
+            if (string.IsNullOrEmpty(builder.Configuration["WebPubSub:Endpoint"]))
+            {
+                liveEvents = await FakeWebPubSub.StartAsync(LiveEventsKey);
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["WebPubSub:Endpoint"] = liveEvents.Root.AbsoluteUri,
+                    ["WebPubSub:AccessKey"] = LiveEventsKey,
+                });
+            }
+
             builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
             builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
 
@@ -85,13 +103,19 @@ public sealed class LocalHost : IAsyncDisposable
             var app = builder.Build();
             await app.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync(ct);
             app.MapLocalDurableEngine(grpcPort);
+            app.UseDashboard();
             app.MapCallCenterRoutes();
             await app.StartAsync(ct);
             await app.WaitUntilReadyAsync(ct);
-            return new LocalHost(app, baseUrl, settings.TaskHub, azurite);
+            return new LocalHost(app, baseUrl, settings.TaskHub, azurite, liveEvents);
         }
         catch
         {
+            if (liveEvents is not null)
+            {
+                await liveEvents.DisposeAsync();
+            }
+
             if (azurite is not null)
             {
                 await azurite.DisposeAsync();
@@ -105,6 +129,11 @@ public sealed class LocalHost : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
+        if (LiveEvents is not null)
+        {
+            await LiveEvents.DisposeAsync();
+        }
+
         if (_azurite is not null)
         {
             await _azurite.DisposeAsync();

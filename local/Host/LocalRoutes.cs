@@ -46,6 +46,7 @@ public static class LocalRoutes
         api.MapGet("/tenants/{tenantId}/prompts/{channel}/versions/{version}", (HttpRequest r, string tenantId, string channel, string version) => PromptEndpoints.GetVersionAsync(r, tenantId, channel, version));
         api.MapPost("/tenants/{tenantId}/prompts/{channel}/versions/{version}/activate", (HttpRequest r, string tenantId, string channel, string version) => PromptEndpoints.ActivateAsync(r, tenantId, channel, version));
         api.MapPost("/tenants/{tenantId}/prompts/{channel}/preview", (HttpRequest r, string tenantId, string channel) => PromptEndpoints.PreviewAsync(r, tenantId, channel));
+        api.MapGet("/tenants/{tenantId}/live/negotiate", (HttpRequest r, string tenantId) => LiveEndpoints.NegotiateAsync(r, tenantId));
         api.MapGet("/tenants/{tenantId}/whatsapp/conversations", (HttpRequest r, string tenantId) => ConversationEndpoints.ListAsync(r, tenantId));
         api.MapGet("/tenants/{tenantId}/whatsapp/conversations/{conversationId}", (HttpRequest r, string tenantId, string conversationId) => ConversationEndpoints.GetAsync(r, tenantId, conversationId));
     }

@@ -63,6 +63,8 @@ public sealed class LocalStack : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = host.StorageConnectionString,
+            ["WebPubSub:Endpoint"] = host.App.Configuration["WebPubSub:Endpoint"],
+            ["WebPubSub:AccessKey"] = host.App.Configuration["WebPubSub:AccessKey"],
             ["MediaBridge:OpenAiEndpoint"] = realtime.Endpoint.AbsoluteUri,
         });
         builder.Configuration.AddEnvironmentVariables();

@@ -34,6 +34,9 @@ internal static partial class BridgeTrace
     [LoggerMessage(10, LogLevel.Error, "Transcript writer failed to store {Count} turns for tenant {TenantId}")]
     public static partial void TranscriptWriteFailed(ILogger logger, int count, string tenantId, Exception error);
 
+    [LoggerMessage(12, LogLevel.Warning, "Could not publish {Count} live events for tenant {TenantId}")]
+    public static partial void LiveEventsFailed(ILogger logger, int count, string tenantId, Exception error);
+
     [LoggerMessage(11, LogLevel.Error, "Call {CallSid}: could not load the call's context")]
     public static partial void ContextFailed(ILogger logger, string callSid, Exception error);
 }

@@ -35,12 +35,12 @@ public static class MediaBridgeServiceCollectionExtensions
         services.AddOptions<DeclaredToolsOptions>().Bind(configuration.GetSection(DeclaredToolsOptions.Section));
         services.AddCallCenterStorage(configuration);
         services.AddStreamTokens(configuration);
+        services.AddLiveEvents(configuration);
         services.AddPrompts();
         services.TryAddSingleton(TimeProvider.System);
 
         services.TryAddSingleton<BridgeMetrics>();
         services.TryAddSingleton<TranscriptQueue>();
-        services.TryAddSingleton<ILiveEvents, RecentLiveEvents>();
         services.TryAddSingleton<IDeclaredTools, ConfiguredDeclaredTools>();
         services.AddHostedService<TranscriptWriter>();
 

@@ -76,15 +76,20 @@ internal sealed class TranscriptWriter(
                 {
                     await turns.AppendAsync(group.Key, tenantTurns, ct).ConfigureAwait(false);
                 }
-
-                foreach (var item in group)
-                {
-                    await live.PublishAsync(group.Key, item.Live, ct).ConfigureAwait(false);
-                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 BridgeTrace.TranscriptWriteFailed(logger, tenantTurns.Count, group.Key, e);
+            }
+
+            // One message per tenant and batch: the dashboards get the batch's events in order.
+            try
+            {
+                await live.PublishAsync(group.Key, group.Select(i => i.Live).ToList(), ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                BridgeTrace.LiveEventsFailed(logger, group.Count(), group.Key, e);
             }
         }
     }

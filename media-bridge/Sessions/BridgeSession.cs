@@ -88,6 +88,7 @@ public sealed class BridgeSession
     public async Task RunAsync()
     {
         var ct = _cts.Token;
+        Publish(null, new LiveEvent(CallSid, LiveEventKind.CallStarted, null, null, 0, _services.Time.GetUtcNow()));
         try
         {
             await _link.SendAsync(_services.SessionUpdate(_context), ct).ConfigureAwait(false);

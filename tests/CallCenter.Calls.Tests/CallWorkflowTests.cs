@@ -1,4 +1,5 @@
 using CallCenter.Core.Calls;
+using CallCenter.Core.Events;
 using CallCenter.Core.OpenAi;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
@@ -25,6 +26,7 @@ public sealed class CallWorkflowTests
     private readonly Mock<ITwilioMedia> _media = new();
     private readonly Mock<ITranscriber> _transcriber = new();
     private readonly Mock<ICallSummaryModel> _summaries = new();
+    private readonly Mock<ILiveEvents> _live = new();
 
     public CallWorkflowTests(CallCenterFixture fixture)
     {
@@ -172,6 +174,39 @@ public sealed class CallWorkflowTests
         Assert.NotNull(call.WorkflowFinishedAt);
     }
 
+    [Fact]
+    public async Task A_finished_call_is_announced_to_the_tenants_dashboards_with_its_summary_after_it_is_marked_finished()
+    {
+        CallLog? atAnnouncement = null;
+        WorkflowRun? current = null;
+        _live.Setup(l => l.PublishAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<LiveEvent>>(), It.IsAny<CancellationToken>()))
+            .Returns(async () => atAnnouncement = await current!.CallAsync());
+        await using var run = current = await StartAsync(TranscriptionPolicy.RealtimeOnly, realtimeTurns: true);
+        await run.EndCallAsync();
+
+        await run.CompleteAsync();
+
+        _live.Verify(l => l.PublishAsync(run.TenantId,
+            It.Is<IReadOnlyList<LiveEvent>>(e => e.Count == 1 && e[0].Kind == LiveEventKind.CallFinished && e[0].CallSid == run.CallSid && e[0].Text == "summary"),
+            It.IsAny<CancellationToken>()), Times.Once);
+        Assert.NotNull(atAnnouncement?.WorkflowFinishedAt);
+    }
+
+    [Fact]
+    public async Task An_announcement_that_keeps_failing_is_retried_then_given_up_and_the_call_still_completes()
+    {
+        _live.Setup(l => l.PublishAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<LiveEvent>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new HttpRequestException("503"));
+        await using var run = await StartAsync(TranscriptionPolicy.RealtimeOnly, realtimeTurns: true);
+        await run.EndCallAsync();
+
+        var result = await run.CompleteAsync();
+
+        Assert.True(result.Summarized);
+        _live.Verify(l => l.PublishAsync(run.TenantId, It.IsAny<IReadOnlyList<LiveEvent>>(), It.IsAny<CancellationToken>()), Times.Exactly(Fast.MaxAttempts));
+        Assert.NotNull((await run.CallAsync()).WorkflowFinishedAt);
+    }
+
     private async Task<WorkflowRun> StartAsync(TranscriptionPolicy policy, bool realtimeTurns)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -184,6 +219,7 @@ public sealed class CallWorkflowTests
             ["OpenAI:ApiKey"] = "unused",
             ["Bridge:StreamUrl"] = "wss://bridge.test/media",
             ["Bridge:TokenSigningKey"] = "test-bridge-signing-key-0123456789abcdef",
+            ["WebPubSub:Endpoint"] = "http://127.0.0.1:9/",
         }).Build();
         var engine = await DurableTaskTestHost.StartAsync(r => r.AddCallWorkflow(), new DurableTaskTestHostOptions
         {
@@ -197,6 +233,7 @@ public sealed class CallWorkflowTests
                 services.AddSingleton(_media.Object);
                 services.AddSingleton(_transcriber.Object);
                 services.AddSingleton(_summaries.Object);
+                services.AddSingleton(_live.Object);
             },
         });
 

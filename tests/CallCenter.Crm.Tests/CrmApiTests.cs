@@ -23,7 +23,7 @@ public sealed class CrmApiTests(AzuriteFixture azurite, CrmHost host) : IClassFi
         var attackerKey = await host.CreateTenantAsync(attacker);
 
         var tenantRoutes = ApiRoutes.All.Where(r => r.Path.StartsWith("/api/tenants/{tenantId}", StringComparison.Ordinal)).ToList();
-        Assert.Equal(21, tenantRoutes.Count);
+        Assert.Equal(22, tenantRoutes.Count);
         foreach (var route in tenantRoutes)
         {
             var path = route.Path

@@ -6,6 +6,7 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
+using CallCenter.Fakes;
 using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.Simulators;
 using CallCenter.Testing;
@@ -29,9 +30,10 @@ public sealed class BridgeHarness : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SimulatedCall> _calls = new(StringComparer.Ordinal);
     private readonly HttpClient _http = new();
 
-    private BridgeHarness(FakeRealtimeServer openAi, FakeTwilioRest twilio, WebApplication bridge, Uri mediaUrl, Uri baseUrl, CapturingLoggerProvider logs, string tenantId)
+    private BridgeHarness(FakeRealtimeServer openAi, FakeTwilioRest twilio, FakeWebPubSub liveEvents, WebApplication bridge, Uri mediaUrl, Uri baseUrl, CapturingLoggerProvider logs, string tenantId)
     {
         TenantId = tenantId;
+        LiveEvents = liveEvents;
         OpenAi = openAi;
         Twilio = twilio;
         Bridge = bridge;
@@ -49,6 +51,7 @@ public sealed class BridgeHarness : IAsyncDisposable
 
     public FakeRealtimeServer OpenAi { get; }
     public FakeTwilioRest Twilio { get; }
+    public FakeWebPubSub LiveEvents { get; }
     public WebApplication Bridge { get; }
     public Uri MediaUrl { get; }
     public Uri BaseUrl { get; }
@@ -64,6 +67,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     {
         var openAi = await FakeRealtimeServer.StartAsync(script);
         var twilio = await FakeTwilioRest.StartAsync();
+        var liveEvents = await FakeWebPubSub.StartAsync("bridge-test-web-pubsub-key");
         var port = FreePort();
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
         var mediaUrl = new Uri($"ws://127.0.0.1:{port}/media");
@@ -77,6 +81,8 @@ public sealed class BridgeHarness : IAsyncDisposable
             ["Bridge:StreamUrl"] = mediaUrl.ToString(),
             ["Bridge:TokenSigningKey"] = SigningKey,
             ["MediaBridge:OpenAiApiKey"] = "sk-test",
+            ["WebPubSub:Endpoint"] = liveEvents.Root.ToString(),
+            ["WebPubSub:AccessKey"] = liveEvents.AccessKey,
             ["MediaBridge:OpenAiEndpoint"] = openAi.Endpoint.ToString(),
             ["MediaBridge:TwilioAccountSid"] = "AC00000000000000000000000000000000",
             ["MediaBridge:TwilioAuthToken"] = AuthToken,
@@ -103,7 +109,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         app.MapMediaBridge();
         await app.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync();
         await app.StartAsync();
-        var harness = new BridgeHarness(openAi, twilio, app, mediaUrl, baseUrl, logs, tenantId ?? NewTenantId());
+        var harness = new BridgeHarness(openAi, twilio, liveEvents, app, mediaUrl, baseUrl, logs, tenantId ?? NewTenantId());
         await harness.Service<TenantStore>().SaveAsync(new Tenant { Id = harness.TenantId, Name = "Acme Plumbing", VoiceNumbers = [] });
         return harness;
     }
@@ -198,6 +204,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         await Bridge.StopAsync();
         await Bridge.DisposeAsync();
         await OpenAi.DisposeAsync();
+        await LiveEvents.DisposeAsync();
         await Twilio.DisposeAsync();
         _http.Dispose();
     }

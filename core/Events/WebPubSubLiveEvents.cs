@@ -1,0 +1,125 @@
+using System.Buffers.Text;
+using System.ComponentModel.DataAnnotations;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CallCenter.Core.Events;
+
+public sealed class WebPubSubOptions
+{
+    public const string Section = "WebPubSub";
+
+    /// <summary><c>https://&lt;name&gt;.webpubsub.azure.com</c>; the loopback stand-in locally.</summary>
+    [Required]
+    public Uri Endpoint { get; set; } = null!;
+
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9_]{0,127}$")]
+    public string Hub { get; set; } = "calls";
+
+    /// <summary>
+    /// Signs requests with the access key (HS256 JWT, as the REST API documents). Left empty in Azure, where
+    /// local auth is off and the app's managed identity is used.
+    /// </summary>
+    public string? AccessKey { get; set; }
+
+    /// <summary>How long a dashboard's client URL stays valid.</summary>
+    [Range(1, 1440)]
+    public int ClientTokenMinutes { get; set; } = 60;
+}
+
+/// <summary>
+/// Azure Web PubSub over its documented data-plane REST API (no SDK is served here): send to a tenant's
+/// group, and generate a client access token that joins the dashboard to that group on connect.
+/// </summary>
+public sealed class WebPubSubLiveEvents(IHttpClientFactory http, IOptions<WebPubSubOptions> options, TimeProvider time, TokenCredential? credential = null)
+    : ILiveEvents, ILiveEventsNegotiation
+{
+    public const string HttpClientName = "web-pubsub";
+    private const string ApiVersion = "2024-12-01";
+    private static readonly string[] Scopes = ["https://webpubsub.azure.com/.default"];
+    private readonly WebPubSubOptions _options = options.Value;
+    private readonly TokenCredential _credential = credential ?? new DefaultAzureCredential();
+    private AccessToken _entraToken;
+
+    public async Task PublishAsync(string tenantId, IReadOnlyList<LiveEvent> events, CancellationToken ct = default)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        using var request = await RequestAsync($"groups/{LiveEventWire.Group(tenantId)}/:send", "", ct);
+        request.Content = new ByteArrayContent(LiveEventWire.Serialize(events));
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await http.CreateClient(HttpClientName).SendAsync(request, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<Uri> ClientUrlAsync(string tenantId, CancellationToken ct = default)
+    {
+        var group = LiveEventWire.Group(tenantId);
+        using var request = await RequestAsync(":generateToken", $"userId={group}&group={group}&minutesToExpire={_options.ClientTokenMinutes}&", ct);
+        using var response = await http.CreateClient(HttpClientName).SendAsync(request, ct);
+        response.EnsureSuccessStatusCode();
+        using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+        var token = body.RootElement.GetProperty("token").GetString();
+        var scheme = _options.Endpoint.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
+        return new Uri($"{scheme}://{_options.Endpoint.Authority}/client/hubs/{_options.Hub}?access_token={Uri.EscapeDataString(token!)}");
+    }
+
+    /// <summary>A POST to <c>{endpoint}/api/hubs/{hub}/{operation}</c>, authenticated by key or by identity.</summary>
+    private async Task<HttpRequestMessage> RequestAsync(string operation, string query, CancellationToken ct)
+    {
+        var url = new Uri(_options.Endpoint, $"/api/hubs/{_options.Hub}/{operation}?{query}api-version={ApiVersion}");
+        var request = new HttpRequestMessage(HttpMethod.Post, url);
+        var bearer = string.IsNullOrEmpty(_options.AccessKey) ? await EntraTokenAsync(ct) : KeyToken(url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return request;
+    }
+
+    private async ValueTask<string> EntraTokenAsync(CancellationToken ct)
+    {
+        // The identity's token is reused until five minutes before it expires: one token call per hour, not per event.
+        var cached = _entraToken;
+        if (cached.Token is null || cached.ExpiresOn - time.GetUtcNow() < TimeSpan.FromMinutes(5))
+        {
+            cached = _entraToken = await _credential.GetTokenAsync(new TokenRequestContext(Scopes), ct);
+        }
+
+        return cached.Token;
+    }
+
+    /// <summary>The access-key form the REST API documents: HS256, audience = the request URL, short expiry.</summary>
+    private string KeyToken(Uri url)
+    {
+        var exp = time.GetUtcNow().AddMinutes(5).ToUnixTimeSeconds();
+        var header = Base64Url.EncodeToString("""{"alg":"HS256","typ":"JWT"}"""u8);
+        var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new { aud = url.AbsoluteUri, exp }));
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(_options.AccessKey!), Encoding.ASCII.GetBytes($"{header}.{payload}"));
+        return $"{header}.{payload}.{Base64Url.EncodeToString(signature)}";
+    }
+}
+
+public static class LiveEventsRegistration
+{
+    /// <summary>Live events through Azure Web PubSub (the <c>WebPubSub</c> section, validated at start-up).</summary>
+    public static IServiceCollection AddLiveEvents(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebPubSubOptions>().Bind(configuration.GetSection(WebPubSubOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(WebPubSubLiveEvents.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new WebPubSubLiveEvents(
+            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<WebPubSubOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<TokenCredential>()));
+        services.TryAddSingleton<ILiveEvents>(sp => sp.GetRequiredService<WebPubSubLiveEvents>());
+        services.TryAddSingleton<ILiveEventsNegotiation>(sp => sp.GetRequiredService<WebPubSubLiveEvents>());
+        return services;
+    }
+}
