@@ -53,7 +53,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         Directory.CreateDirectory(folder);
         var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
 
-        var start = new ProcessStartInfo(NodeExecutable())
+        var start = new ProcessStartInfo(NodeTools.Node())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -114,26 +114,8 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     /// <summary>The azurite.js to run, after <c>npm ci</c> from the lockfile if it is not installed yet.</summary>
-    public static async Task<string> EnsureInstalledAsync(CancellationToken ct = default)
-    {
-        var folder = Path.Combine(RepositoryRoot(), "local", "azurite");
-        var script = Path.Combine(folder, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (File.Exists(script))
-        {
-            return script;
-        }
-
-        // Several test processes may start at once: one installs, the others wait on the lock.
-        await using var gate = await LockAsync(Path.Combine(folder, ".install.lock"), ct).ConfigureAwait(false);
-        if (!File.Exists(script))
-        {
-            await RunAsync(NpmExecutable(), ["ci", "--no-audit", "--no-fund", "--loglevel=error"], folder, ct).ConfigureAwait(false);
-        }
-
-        return File.Exists(script)
-            ? script
-            : throw new InvalidOperationException($"npm ci finished but {script} is missing.");
-    }
+    public static Task<string> EnsureInstalledAsync(CancellationToken ct = default) =>
+        NodeTools.InstallAsync(Path.Combine(RepositoryRoot(), "local", "azurite"), Path.Combine("node_modules", "azurite", "dist", "src", "azurite.js"), ct);
 
     /// <summary>The folder holding CallCenter.sln, found from this assembly or the working directory.</summary>
     public static string RepositoryRoot()
@@ -189,69 +171,5 @@ public sealed class AzuriteServer : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string NodeExecutable() => FindOnPath("node")
-        ?? throw new InvalidOperationException("Node.js is required to run Azurite (install Node.js 20 or later and put `node` on PATH).");
-
-    private static string NpmExecutable() => FindOnPath("npm")
-        ?? throw new InvalidOperationException("npm is required to install Azurite (it comes with Node.js 20 or later).");
-
-    private static string? FindOnPath(string name)
-    {
-        var names = OperatingSystem.IsWindows() ? new[] { name + ".exe", name + ".cmd" } : [name];
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
-        {
-            foreach (var candidate in names)
-            {
-                var path = Path.Combine(dir, candidate);
-                if (File.Exists(path))
-                {
-                    return path;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static async Task RunAsync(string file, string[] args, string workingDirectory, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"`{Path.GetFileName(file)} {string.Join(' ', args)}` in {workingDirectory} failed ({process.ExitCode}):\n{await stdout.ConfigureAwait(false)}{await stderr.ConfigureAwait(false)}");
-        }
-    }
-
-    private static async Task<FileStream> LockAsync(string path, CancellationToken ct)
-    {
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException)
-            {
-                await Task.Delay(200, ct).ConfigureAwait(false);
-            }
-        }
     }
 }

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CallCenter.DevServices;
+
+namespace CallCenter.Local.Tests;
+
+/// <summary>The run command as a newcomer runs it: its own process, stopped with Ctrl+C's signal and run again.</summary>
+public sealed partial class RunCommandTests
+{
+    private const string AdminKey = "local-admin-key-for-this-machine-only-0123456789"; // local/appsettings.json
+
+    [Fact]
+    public async Task Stopping_and_running_again_keeps_the_earlier_calls_and_does_not_rerun_their_workflows()
+    {
+        var data = Directory.CreateTempSubdirectory("callcenter-rerun-");
+        try
+        {
+            var (firstOutput, firstCall, firstWorkflow) = await RunOnceAsync(data.FullName);
+            Assert.Contains("workflow Completed", firstOutput, StringComparison.Ordinal);
+            Assert.Contains("recording (WAV, link valid 15 minutes): http", firstOutput, StringComparison.Ordinal);
+            Assert.Contains("Dashboard:", firstOutput, StringComparison.Ordinal);
+
+            var (secondOutput, secondCall, _, earlier) = await RunAgainAsync(data.FullName, firstCall);
+            Assert.NotEqual(firstCall, secondCall);
+            Assert.Contains("workflow Completed", secondOutput, StringComparison.Ordinal);
+            Assert.True(earlier.Listed, "the first run's call is listed after the restart");
+            Assert.Equal(firstWorkflow, earlier.Workflow);
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(string Output, string CallSid, string Workflow)> RunOnceAsync(string dataFolder)
+    {
+        await using var azurite = await AzuriteServer.StartAsync(dataFolder);
+        await using var run = await LocalRun.StartAsync(azurite.ConnectionString);
+        var callSid = run.CallSid();
+        var workflow = await run.WorkflowAsync(callSid);
+        return (await run.StopAsync(), callSid, workflow);
+    }
+
+    private static async Task<(string Output, string CallSid, string Workflow, (bool Listed, string Workflow) Earlier)> RunAgainAsync(string dataFolder, string earlierCall)
+    {
+        // Azurite restarts too, from the same folder: nothing survives but what it stored.
+        await using var azurite = await AzuriteServer.StartAsync(dataFolder);
+        await using var run = await LocalRun.StartAsync(azurite.ConnectionString);
+        var callSid = run.CallSid();
+        var workflow = await run.WorkflowAsync(callSid);
+        var calls = await run.GetAsync("/api/tenants/demo/calls?limit=100");
+        var listed = calls.GetProperty("items").EnumerateArray().Any(c => c.GetProperty("id").GetString() == earlierCall);
+        var earlier = await run.WorkflowAsync(earlierCall);
+        return (await run.StopAsync(), callSid, workflow, (listed, earlier));
+    }
+
+    /// <summary>`dotnet CallCenter.Local.dll` with one simulated call, on the given storage.</summary>
+    private sealed partial class LocalRun : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+        private readonly HttpClient _http;
+
+        private LocalRun(Process process, int port)
+        {
+            _process = process;
+            _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            _http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        }
+
+        public static async Task<LocalRun> StartAsync(string storage)
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
+            var dll = Path.Combine(AzuriteServer.RepositoryRoot(), "local", "bin", configuration, "net10.0", "CallCenter.Local.dll");
+            var port = AzuriteServer.FreePort();
+            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { dll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--calls", "1" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.Environment["Storage__ConnectionString"] = storage;
+            var run = new LocalRun(Process.Start(start)!, port);
+            run._process.OutputDataReceived += (_, e) => run.Append(e.Data);
+            run._process.ErrorDataReceived += (_, e) => run.Append(e.Data);
+            run._process.BeginOutputReadLine();
+            run._process.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddMinutes(4);
+            while (!run.Output.Contains("Serving until Ctrl+C.", StringComparison.Ordinal))
+            {
+                Assert.False(run._process.HasExited, $"the run command exited:\n{run.Output}");
+                Assert.True(DateTime.UtcNow < deadline, $"the run command did not finish its call:\n{run.Output}");
+                await Task.Delay(250);
+            }
+
+            return run;
+        }
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        public string CallSid() => CallLine().Match(Output) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException(Output);
+
+        public async Task<JsonElement> GetAsync(string path) => await _http.GetFromJsonAsync<JsonElement>(path);
+
+        /// <summary>The instance as support staff see it: created and last-updated times change if it runs again.</summary>
+        public async Task<string> WorkflowAsync(string callSid)
+        {
+            var w = await GetAsync($"/api/tenants/demo/calls/{callSid}/workflow");
+            return $"{w.GetProperty("status")} {w.GetProperty("createdAt")} {w.GetProperty("lastUpdatedAt")}";
+        }
+
+        /// <summary>What Ctrl+C does: SIGTERM/SIGINT, then the process ends on its own.</summary>
+        public async Task<string> StopAsync()
+        {
+            using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, _process.ExitCode);
+            return Output;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.Dispose();
+            _http.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        private void Append(string? line)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+
+        [GeneratedRegex(@"call (CA[0-9a-f]{32}) from")]
+        private static partial Regex CallLine();
+    }
+}
