@@ -6,7 +6,8 @@ using CallCenter.Local.Host;
 using Microsoft.DurableTask.Client;
 
 // The whole product on this machine, with no Twilio or OpenAI account: Azurite (data under .local-data/),
-// the Functions routes and the Durable engine, the media bridge, and stand-ins for Twilio and OpenAI.
+// the Functions routes and the Durable engine, the media bridge, and stand-ins for Twilio and OpenAI (real
+// services replace them when the environment holds their credentials: see LocalStack and the README).
 // Flags: --port N (default 7071), --calls N (default 1), --outbound, --no-call.
 string[] switches = ["--no-call", "--outbound"];
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args.Except(switches).ToArray(), new Dictionary<string, string>
@@ -30,7 +31,7 @@ using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Cre
     stop.Cancel();
 });
 
-Console.WriteLine("Starting Azurite, the local host, the media bridge and the Twilio and OpenAI stand-ins...");
+Console.WriteLine("Starting Azurite, the local host, the media bridge and the stand-ins for Twilio, OpenAI and Web PubSub...");
 await using var stack = await LocalStack.StartAsync(port, configuration["Storage:ConnectionString"], stop.Token);
 var services = stack.Host.Services;
 await DemoTenant.SeedAsync(services, stop.Token);
@@ -38,10 +39,17 @@ Console.WriteLine($"Functions routes: {stack.Host.BaseUrl}api/ (OpenAPI: {stack.
 Console.WriteLine($"Media bridge:     {stack.StreamUrl}");
 Console.WriteLine($"Demo tenant '{DemoTenant.Id}', number {DemoTenant.Number}, lead Dana {DemoTenant.LeadPhone}");
 
-var network = new PhoneNetwork(stack);
+if (!stack.CanSimulateCalls)
+{
+    Console.WriteLine("Real Twilio: no simulated call. Set your number's voice webhook to <Twilio__PublicBaseUrl>/api/twilio/voice,");
+    Console.WriteLine($"add the number to a tenant (PUT /api/tenants/{DemoTenant.Id}) and call it from a phone.");
+    calls = 0;
+}
+
+var network = stack.CanSimulateCalls ? new PhoneNetwork(stack) : null;
 for (var i = 0; i < calls && !stop.IsCancellationRequested; i++)
 {
-    var result = outbound ? await PlaceOutboundAsync() : await network.CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, Progress, stop.Token);
+    var result = outbound ? await PlaceOutboundAsync() : await network!.CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, Progress, stop.Token);
     await ReportAsync(result);
 }
 
@@ -66,7 +74,7 @@ async Task<SimulatedCallResult> PlaceOutboundAsync()
     {
         try
         {
-            answered.TrySetResult(await network.AnswerAsync(dialled, Progress, stop.Token));
+            answered.TrySetResult(await network!.AnswerAsync(dialled, Progress, stop.Token));
         }
         catch (Exception e)
         {
@@ -74,7 +82,7 @@ async Task<SimulatedCallResult> PlaceOutboundAsync()
         }
     }
 
-    stack.Twilio.CallCreated += Answer;
+    stack.Twilio!.CallCreated += Answer;
     try
     {
         using var http = new HttpClient { BaseAddress = stack.Host.BaseUrl };

@@ -17,7 +17,7 @@ public sealed class LocalStack : IAsyncDisposable
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     private const string SigningKey = "local-bridge-signing-key-not-a-secret-0123456789";
 
-    private LocalStack(LocalHost host, WebApplication bridge, Uri streamUrl, FakeTwilioApi twilio, FakeOpenAiApi openAi, FakeRealtimeServer realtime)
+    private LocalStack(LocalHost host, WebApplication bridge, Uri streamUrl, FakeTwilioApi? twilio, FakeOpenAiApi? openAi, FakeRealtimeServer? realtime)
     {
         Host = host;
         Bridge = bridge;
@@ -30,31 +30,67 @@ public sealed class LocalStack : IAsyncDisposable
     public LocalHost Host { get; }
     public WebApplication Bridge { get; }
     public Uri StreamUrl { get; }
-    public FakeTwilioApi Twilio { get; }
-    public FakeOpenAiApi OpenAi { get; }
-    public FakeRealtimeServer Realtime { get; }
 
+    /// <summary>The Twilio stand-in; null when real Twilio credentials are configured.</summary>
+    public FakeTwilioApi? Twilio { get; }
+
+    /// <summary>The OpenAI stand-ins; null when a real OpenAI key is configured.</summary>
+    public FakeOpenAiApi? OpenAi { get; }
+
+    public FakeRealtimeServer? Realtime { get; }
+
+    /// <summary>Simulated calls need the Twilio stand-in: with real Twilio, calls come from real phones.</summary>
+    public bool CanSimulateCalls => Twilio is not null;
+
+    /// <summary>
+    /// Starts everything. Real services replace the stand-ins when the environment names them:
+    /// <c>OpenAI__ApiKey</c> for OpenAI; <c>Twilio__AccountSid</c> + <c>Twilio__AuthToken</c> for Twilio, which
+    /// then also needs <c>Twilio__PublicBaseUrl</c> and <c>Bridge__StreamUrl</c> (public tunnels to the local host's
+    /// port and to the bridge on <c>Local__BridgePort</c>, 7072 by default).
+    /// </summary>
     public static async Task<LocalStack> StartAsync(int port, string? storageConnectionString = null, CancellationToken ct = default)
     {
-        var twilio = await FakeTwilioApi.StartAsync(AccountSid, AuthToken);
-        var openAi = await FakeOpenAiApi.StartAsync();
+        var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var realTwilio = !string.IsNullOrEmpty(environment["Twilio:AccountSid"]) && !string.IsNullOrEmpty(environment["Twilio:AuthToken"]);
+        var realOpenAi = !string.IsNullOrEmpty(environment["OpenAI:ApiKey"]);
+        if (realTwilio && (string.IsNullOrEmpty(environment["Twilio:PublicBaseUrl"]) || string.IsNullOrEmpty(environment["Bridge:StreamUrl"])))
+        {
+            throw new InvalidOperationException(
+                "With real Twilio credentials, set Twilio__PublicBaseUrl and Bridge__StreamUrl to public tunnels to this machine (see the README).");
+        }
+
+        var twilio = realTwilio ? null : await FakeTwilioApi.StartAsync(AccountSid, AuthToken);
+        var openAi = realOpenAi ? null : await FakeOpenAiApi.StartAsync();
         // The agent ends the call after the caller's second turn, as a short real conversation would.
-        var realtime = await FakeRealtimeServer.StartAsync(new FakeRealtimeScript { EndCallAfterCallerTurns = 2, PaceAudio = true });
-        var bridgePort = AzuriteServer.FreePort();
-        var streamUrl = new Uri($"ws://127.0.0.1:{bridgePort}/media");
+        var realtime = realOpenAi ? null : await FakeRealtimeServer.StartAsync(new FakeRealtimeScript { EndCallAfterCallerTurns = 2, PaceAudio = true });
+        var bridgePort = realTwilio ? environment.GetValue("Local:BridgePort", 7072) : AzuriteServer.FreePort();
+        var streamUrl = realTwilio ? new Uri(environment["Bridge:StreamUrl"]!) : new Uri($"ws://127.0.0.1:{bridgePort}/media");
         var shared = new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",
             // The gRPC worker reports each idle stream reconnect to the in-process sidecar; not news here.
             ["Logging:LogLevel:Microsoft.DurableTask"] = "Error",
-            ["Twilio:AccountSid"] = AccountSid,
-            ["Twilio:AuthToken"] = AuthToken,
-            ["Twilio:ApiBaseUrl"] = twilio.Root.AbsoluteUri,
-            ["OpenAI:ApiKey"] = "local-openai-key",
-            ["OpenAI:Endpoint"] = openAi.Endpoint.AbsoluteUri,
             ["Bridge:StreamUrl"] = streamUrl.AbsoluteUri,
             ["Bridge:TokenSigningKey"] = SigningKey,
         };
+        // The embedded default points at the stand-in's port: a real account goes to Twilio itself.
+        shared["Twilio:ApiBaseUrl"] = twilio?.Root.AbsoluteUri ?? "https://api.twilio.com";
+        if (twilio is not null)
+        {
+            shared["Twilio:AccountSid"] = AccountSid;
+            shared["Twilio:AuthToken"] = AuthToken;
+        }
+
+        if (openAi is not null)
+        {
+            shared["OpenAI:ApiKey"] = "local-openai-key";
+            shared["OpenAI:Endpoint"] = openAi.Endpoint.AbsoluteUri;
+        }
+        else
+        {
+            // The embedded defaults point OpenAI at the stand-in's port; a real key goes to the real API.
+            shared["OpenAI:Endpoint"] = "https://api.openai.com/v1";
+        }
 
         var host = await LocalHost.StartAsync(new LocalHostSettings { Port = port, StorageConnectionString = storageConnectionString, Settings = shared }, ct);
 
@@ -65,7 +101,7 @@ public sealed class LocalStack : IAsyncDisposable
             ["Storage:ConnectionString"] = host.StorageConnectionString,
             ["WebPubSub:Endpoint"] = host.App.Configuration["WebPubSub:Endpoint"],
             ["WebPubSub:AccessKey"] = host.App.Configuration["WebPubSub:AccessKey"],
-            ["MediaBridge:OpenAiEndpoint"] = realtime.Endpoint.AbsoluteUri,
+            ["MediaBridge:OpenAiEndpoint"] = realtime?.Endpoint.AbsoluteUri,
         });
         builder.Configuration.AddEnvironmentVariables();
         builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
@@ -83,8 +119,12 @@ public sealed class LocalStack : IAsyncDisposable
         await Bridge.StopAsync();
         await Bridge.DisposeAsync();
         await Host.DisposeAsync();
-        await Realtime.DisposeAsync();
-        await OpenAi.DisposeAsync();
-        await Twilio.DisposeAsync();
+        foreach (var standIn in new IAsyncDisposable?[] { Realtime, OpenAi, Twilio })
+        {
+            if (standIn is not null)
+            {
+                await standIn.DisposeAsync();
+            }
+        }
     }
 }

@@ -16,6 +16,8 @@ public sealed record SimulatedCallResult(string CallSid, long AgentAudioMs, long
 public sealed class PhoneNetwork(LocalStack stack)
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly FakeTwilioApi _twilio = stack.Twilio
+        ?? throw new InvalidOperationException("Simulated calls need the Twilio stand-in; with real Twilio, call the number from a phone.");
 
     /// <summary>A caller dials a tenant number and says two things; the agent greets, answers and hangs up.</summary>
     public async Task<SimulatedCallResult> CallInAsync(string from, string to, Action<string> progress, CancellationToken ct)
@@ -62,7 +64,7 @@ public sealed class PhoneNetwork(LocalStack stack)
             return Task.CompletedTask;
         }
 
-        stack.Twilio.CallCompleted += OnHangup;
+        _twilio.CallCompleted += OnHangup;
         var started = DateTimeOffset.UtcNow;
         var speech = new[] { CallerAudio.Speech(1600, seed: 1), CallerAudio.Speech(1400, seed: 2) };
         try
@@ -102,13 +104,13 @@ public sealed class PhoneNetwork(LocalStack stack)
             if (recording?.Attribute("recordingStatusCallback")?.Value is { } callback)
             {
                 recordingSid = "RE" + Guid.NewGuid().ToString("N");
-                stack.Twilio.SetRecording(recordingSid, DualChannelWav([.. speech[0], .. speech[1]], heard));
+                _twilio.SetRecording(recordingSid, DualChannelWav([.. speech[0], .. speech[1]], heard));
                 await PostAsync(new Uri(callback), new Dictionary<string, string>
                 {
                     ["AccountSid"] = LocalStack.AccountSid,
                     ["CallSid"] = callSid,
                     ["RecordingSid"] = recordingSid,
-                    ["RecordingUrl"] = stack.Twilio.RecordingUrl(recordingSid).AbsoluteUri,
+                    ["RecordingUrl"] = _twilio.RecordingUrl(recordingSid).AbsoluteUri,
                     ["RecordingStatus"] = "completed",
                     ["RecordingDuration"] = duration.ToString(CultureInfo.InvariantCulture),
                     ["RecordingChannels"] = "2",
@@ -120,7 +122,7 @@ public sealed class PhoneNetwork(LocalStack stack)
         }
         finally
         {
-            stack.Twilio.CallCompleted -= OnHangup;
+            _twilio.CallCompleted -= OnHangup;
         }
     }
 

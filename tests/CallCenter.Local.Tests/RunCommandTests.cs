@@ -35,6 +35,33 @@ public sealed partial class RunCommandTests
         }
     }
 
+    [Fact]
+    public async Task With_real_twilio_and_openai_credentials_the_stand_ins_step_aside_and_twilio_is_answered_on_the_public_urls()
+    {
+        const string Token = "real-looking-twilio-auth-token-0123";
+        await using var azurite = await AzuriteServer.StartAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["Twilio__AccountSid"] = "AC" + new string('7', 32),
+            ["Twilio__AuthToken"] = Token,
+            ["Twilio__PublicBaseUrl"] = "https://callcenter.tunnel.test/",
+            ["Bridge__StreamUrl"] = "wss://bridge.tunnel.test/media",
+            ["Local__BridgePort"] = AzuriteServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OpenAI__ApiKey"] = "sk-real-looking-key",
+        };
+        await using var run = await LocalRun.StartAsync(azurite.ConnectionString, ["--calls", "1"], environment);
+
+        // Twilio signs the public URL it was given, not the loopback address the request arrives on.
+        var form = new Dictionary<string, string> { ["CallSid"] = "CA" + new string('1', 32), ["From"] = "+15555550100", ["To"] = "+15550001000", ["CallStatus"] = "ringing", ["Direction"] = "inbound" };
+        var twiml = await run.PostTwilioAsync("https://callcenter.tunnel.test/api/twilio/voice", form, Token);
+        var output = await run.StopAsync();
+
+        Assert.Contains("Real Twilio: no simulated call.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ringing", output, StringComparison.Ordinal);
+        Assert.Contains("url=\"wss://bridge.tunnel.test/media\"", twiml, StringComparison.Ordinal);
+        Assert.Contains("recordingStatusCallback=\"https://callcenter.tunnel.test/api/twilio/recording", twiml, StringComparison.Ordinal);
+    }
+
     private static async Task<(string Output, string CallSid, string Workflow)> RunOnceAsync(string dataFolder)
     {
         await using var azurite = await AzuriteServer.StartAsync(dataFolder);
@@ -71,18 +98,23 @@ public sealed partial class RunCommandTests
             _http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
         }
 
-        public static async Task<LocalRun> StartAsync(string storage)
+        public static async Task<LocalRun> StartAsync(string storage, string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
         {
             var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
             var dll = Path.Combine(AzuriteServer.RepositoryRoot(), "local", "bin", configuration, "net10.0", "CallCenter.Local.dll");
             var port = AzuriteServer.FreePort();
             var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { dll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--calls", "1" })
+            foreach (var arg in new[] { dll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(args ?? ["--calls", "1"]))
             {
                 start.ArgumentList.Add(arg);
             }
 
             start.Environment["Storage__ConnectionString"] = storage;
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            {
+                start.Environment[name] = value;
+            }
+
             var run = new LocalRun(Process.Start(start)!, port);
             run._process.OutputDataReceived += (_, e) => run.Append(e.Data);
             run._process.ErrorDataReceived += (_, e) => run.Append(e.Data);
@@ -113,6 +145,17 @@ public sealed partial class RunCommandTests
         public string CallSid() => CallLine().Match(Output) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException(Output);
 
         public async Task<JsonElement> GetAsync(string path) => await _http.GetFromJsonAsync<JsonElement>(path);
+
+        /// <summary>A webhook signed for <paramref name="publicUrl"/>, delivered to this run's port.</summary>
+        public async Task<string> PostTwilioAsync(string publicUrl, Dictionary<string, string> form, string authToken)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(publicUrl).PathAndQuery) { Content = new FormUrlEncodedContent(form) };
+            request.Headers.Add("X-Twilio-Signature", Fakes.TwilioRequestSigner.Sign(authToken, publicUrl, form));
+            using var response = await _http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+            return body;
+        }
 
         /// <summary>The instance as support staff see it: created and last-updated times change if it runs again.</summary>
         public async Task<string> WorkflowAsync(string callSid)
