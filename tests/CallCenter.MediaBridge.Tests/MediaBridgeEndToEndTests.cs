@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Net.WebSockets;
 using CallCenter.Core.Calls;
+using CallCenter.Core.Events;
 using CallCenter.Core.Storage;
 using CallCenter.Simulators;
 using CallCenter.Testing;
@@ -64,7 +66,18 @@ public sealed class MediaBridgeEndToEndTests(AzuriteFixture azurite)
         Assert.Contains("\"server_vad\"", update, StringComparison.Ordinal);
         Assert.Contains("\"end_call\"", update, StringComparison.Ordinal);
         Assert.True(call.Heard().Length >= 8 * (600 + 400 + 400));
+
+        // The tenant's dashboards saw the call start, each turn in order, and its end.
+        var live = await BridgeHarness.Eventually(() => Task.FromResult(LiveEventsOf(h, callSid)), e => e.LastOrDefault()?.Kind == LiveEventKind.CallEnded);
+        Assert.Equal(LiveEventKind.CallStarted, live[0].Kind);
+        Assert.Equal(turns.Select(t => (t.Sequence, t.Text)), live.Where(e => e.Kind == LiveEventKind.Transcript).Select(e => (e.Sequence, e.Text!)));
+        Assert.Equal(LiveEventKind.CallEnded, live[^1].Kind);
     }
+
+    private static List<LiveEvent> LiveEventsOf(BridgeHarness h, string callSid) =>
+        h.LiveEvents.Sent.Where(m => m.Group == LiveEventWire.Group(h.TenantId))
+            .SelectMany(m => JsonSerializer.Deserialize<List<LiveEvent>>(m.Message, LiveEventWire.Json)!)
+            .Where(e => e.CallSid == callSid).ToList();
 
     [Fact]
     public async Task Caller_speech_during_agent_audio_clears_twilio_and_truncates_at_the_played_offset()
