@@ -128,28 +128,34 @@ function retryLive() {
   retryMs = Math.min(retryMs * 2, 30000);
 }
 
-// ---- calls
-let callsContinuation = null;
-async function loadCalls(more = false) {
-  const query = new URLSearchParams({ limit: '50' });
-  if (more && callsContinuation) query.set('continuation', callsContinuation);
-  const page = await api(`/calls?${query}`);
-  callsContinuation = page.continuation;
-  $('calls-more').hidden = !callsContinuation;
-  const rows = $('call-rows');
-  if (!more) rows.replaceChildren();
-  page.items.sort((a, b) => (b.createdAt || '').localeCompare(a.createdAt || ''));
-  for (const c of page.items) {
-    const tr = el('tr', undefined, { 'data-call': c.id });
-    [when(c.createdAt), c.direction, c.from, c.to, c.status ?? '', c.durationSeconds != null ? `${c.durationSeconds} s` : '', c.transcriptSource]
-      .forEach((v) => tr.append(el('td', v)));
-    tr.addEventListener('click', () => showCall(c.id).catch((e) => showError(e.message)));
-    rows.append(tr);
-  }
+// ---- paged tables: the first page on open or refresh, the next ones with "More"
+function pagedTable(name, path, row, order = () => 0) {
+  let continuation = null;
+  const load = async (more = false) => {
+    const query = new URLSearchParams({ limit: '50' });
+    if (more && continuation) query.set('continuation', continuation);
+    const page = await api(`${path}?${query}`);
+    continuation = page.continuation;
+    $(`${name}-more`).hidden = !continuation;
+    const rows = $(`${name}-rows`);
+    if (!more) rows.replaceChildren();
+    page.items.sort(order).forEach((item) => rows.append(row(item)));
+  };
+  loaders[name] = () => load();
+  $(`${name}-refresh`).addEventListener('click', () => load().catch((e) => showError(e.message)));
+  $(`${name}-more`).addEventListener('click', () => load(true).catch((e) => showError(e.message)));
+  return load;
 }
-loaders.calls = () => loadCalls();
-$('calls-refresh').addEventListener('click', () => loadCalls().catch((e) => showError(e.message)));
-$('calls-more').addEventListener('click', () => loadCalls(true).catch((e) => showError(e.message)));
+
+const cells = (tr, values) => { values.forEach((v) => tr.append(el('td', v))); return tr; };
+
+// ---- calls
+const loadCalls = pagedTable('calls', '/calls', (c) => {
+  const tr = cells(el('tr', undefined, { 'data-call': c.id }),
+    [when(c.createdAt), c.direction, c.from, c.to, c.status ?? '', c.durationSeconds != null ? `${c.durationSeconds} s` : '', c.transcriptSource]);
+  tr.addEventListener('click', () => showCall(c.id).catch((e) => showError(e.message)));
+  return tr;
+}, (a, b) => (b.createdAt || '').localeCompare(a.createdAt || '')); // newest first within a page
 
 async function showCall(id) {
   const d = await api(`/calls/${encodeURIComponent(id)}`);
@@ -186,23 +192,7 @@ async function showCall(id) {
 }
 
 // ---- leads
-let leadsContinuation = null;
-async function loadLeads(more = false) {
-  const query = new URLSearchParams({ limit: '50' });
-  if (more && leadsContinuation) query.set('continuation', leadsContinuation);
-  const page = await api(`/leads?${query}`);
-  leadsContinuation = page.continuation;
-  $('leads-more').hidden = !leadsContinuation;
-  if (!more) $('lead-rows').replaceChildren();
-  for (const l of page.items) {
-    const tr = el('tr');
-    [l.name ?? '', l.phone, l.status, l.source, l.notes ?? '', when(l.updatedAt)].forEach((v) => tr.append(el('td', v)));
-    $('lead-rows').append(tr);
-  }
-}
-loaders.leads = () => loadLeads();
-$('leads-refresh').addEventListener('click', () => loadLeads().catch((e) => showError(e.message)));
-$('leads-more').addEventListener('click', () => loadLeads(true).catch((e) => showError(e.message)));
+pagedTable('leads', '/leads', (l) => cells(el('tr'), [l.name ?? '', l.phone, l.status, l.source, l.notes ?? '', when(l.updatedAt)]));
 
 // ---- prompts: versions, edit (each save is a new version), re-activate, preview
 const channel = () => $('prompt-channel').value;

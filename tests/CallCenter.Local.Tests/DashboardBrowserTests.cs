@@ -11,7 +11,8 @@ namespace CallCenter.Local.Tests;
 
 /// <summary>
 /// The dashboard in headless Chromium against the whole local product: a simulated call appears live with its
-/// transcript, then its detail shows the stored transcript and a recording the browser plays.
+/// transcript, then its detail shows the stored transcript and a recording the browser plays; the leads,
+/// prompt (versions and preview) and WhatsApp tabs show the demo tenant's data.
 /// </summary>
 public sealed class DashboardBrowserTests(ITestOutputHelper output)
 {
@@ -56,6 +57,10 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             var recording = seen.GetProperty("recording");
             Assert.True(recording.GetProperty("duration").GetDouble() > 0.5, recording.ToString());
             Assert.True(recording.GetProperty("played").GetDouble() > 0, recording.ToString());
+            Assert.Contains(seen.GetProperty("leads").EnumerateArray(), l => l.GetString()!.Contains(DemoTenant.LeadPhone, StringComparison.Ordinal));
+            Assert.True(seen.GetProperty("promptVersions").GetInt32() >= 1);
+            Assert.Contains("Demo Plumbing", seen.GetProperty("preview").GetString(), StringComparison.Ordinal);
+            Assert.Equal(["No conversation yet."], seen.GetProperty("whatsapp").EnumerateArray().Select(w => w.GetString()));
             Assert.Empty(seen.GetProperty("errors").EnumerateArray());
             Assert.True(new FileInfo(screenshot).Length > 10_000);
             await browser.WaitForExitAsync(ct);

@@ -45,7 +45,22 @@ try {
   });
 
   await page.screenshot({ path: screenshot, fullPage: true });
-  console.log(JSON.stringify({ callSid, firstState, stateWhileTalking, liveLines, transcript, summary, recording, errors }));
+
+  // The other tabs, each over its own route.
+  await page.getByRole('button', { name: 'Leads' }).click();
+  await page.locator('#leads-rows tr').first().waitFor({ timeout: 30_000 });
+  const leads = await page.locator('#leads-rows tr').allInnerTexts();
+  await page.getByRole('button', { name: 'Prompts' }).click();
+  await page.locator('#prompt-versions li').first().waitFor({ timeout: 30_000 });
+  const promptVersions = await page.locator('#prompt-versions li').count();
+  await page.locator('#prompt-preview').click();
+  await page.waitForFunction(() => document.querySelector('#prompt-preview-text').textContent.includes('voice:'), null, { timeout: 30_000 });
+  const preview = await page.locator('#prompt-preview-text').textContent();
+  await page.getByRole('button', { name: 'WhatsApp' }).click();
+  await page.locator('#wa-list li').first().waitFor({ timeout: 30_000 });
+  const whatsapp = await page.locator('#wa-list li').allInnerTexts();
+
+  console.log(JSON.stringify({ callSid, firstState, stateWhileTalking, liveLines, transcript, summary, recording, leads, promptVersions, preview, whatsapp, errors }));
 } finally {
   await browser.close();
 }
