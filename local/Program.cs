@@ -46,6 +46,8 @@ if (!stack.CanSimulateCalls)
     calls = 0;
 }
 
+var adminKey = stack.Host.App.Configuration["Auth:AdminKey"]!;
+var live = LiveConsole.RunAsync(stack.Host.BaseUrl, DemoTenant.Id, adminKey, Console.WriteLine, stop.Token);
 var network = stack.CanSimulateCalls ? new PhoneNetwork(stack) : null;
 for (var i = 0; i < calls && !stop.IsCancellationRequested; i++)
 {
@@ -53,7 +55,7 @@ for (var i = 0; i < calls && !stop.IsCancellationRequested; i++)
     await ReportAsync(result);
 }
 
-Console.WriteLine($"Dashboard:        {Dashboard.Url(stack.Host.BaseUrl, DemoTenant.Id, stack.Host.App.Configuration["Auth:AdminKey"]!)}");
+Console.WriteLine($"Dashboard:        {Dashboard.Url(stack.Host.BaseUrl, DemoTenant.Id, adminKey)}");
 Console.WriteLine("Serving until Ctrl+C.");
 try
 {
@@ -63,6 +65,7 @@ catch (OperationCanceledException)
 {
 }
 
+await live;
 return;
 
 static void Progress(string step) => Console.WriteLine($"  {step}");
@@ -87,7 +90,7 @@ async Task<SimulatedCallResult> PlaceOutboundAsync()
     {
         using var http = new HttpClient { BaseAddress = stack.Host.BaseUrl };
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{DemoTenant.Id}/calls") { Content = JsonContent.Create(new { to = DemoTenant.LeadPhone }) };
-        request.Headers.Add("X-Api-Key", stack.Host.App.Configuration["Auth:AdminKey"]);
+        request.Headers.Add("X-Api-Key", adminKey);
         var response = await http.SendAsync(request, stop.Token);
         var placed = await response.Content.ReadFromJsonAsync<JsonElement>(stop.Token);
         Console.WriteLine($"Outbound call {placed.GetProperty("id").GetString()} accepted ({(int)response.StatusCode}); the agent speaks first");

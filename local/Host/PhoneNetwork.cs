@@ -80,11 +80,11 @@ public sealed class PhoneNetwork(LocalStack stack)
                 RealTimePlayback = true,
                 Script =
                 [
-                    // The greeting first, then each of the caller's turns waits for the agent's answer.
-                    new CallerStep.WaitUntilHeard(300),
+                    // The whole greeting first (600 ms), then each of the caller's turns waits for the agent's answer.
+                    new CallerStep.WaitUntilHeard(600),
                     new CallerStep.Send(speech[0]),
                     new CallerStep.Send(CallerAudio.Silence(1200)),
-                    new CallerStep.WaitUntilHeard(700),
+                    new CallerStep.WaitUntilHeard(1000),
                     new CallerStep.Send(speech[1]),
                     new CallerStep.Send(CallerAudio.Silence(1200)),
                 ],

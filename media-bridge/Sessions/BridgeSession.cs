@@ -62,6 +62,9 @@ public sealed class BridgeSession
     private int _greetings;
     private int _openAiErrorsLogged;
     private int _hangupArmed;
+
+    // The response that called end_call: its own response.done comes before the goodbye is even asked for.
+    private string? _endCallResponseId;
     private int _goodbyeDone;
     private int _hungUp;
 
@@ -486,11 +489,12 @@ public sealed class BridgeSession
                 AddTurn(TurnRole.Agent, Str(root, "transcript"));
                 break;
             case "response.function_call_arguments.done":
-                await OnFunctionCallAsync(Str(root, "call_id") ?? "", Str(root, "name") ?? "", Str(root, "arguments") ?? "{}", ct)
+                await OnFunctionCallAsync(Str(root, "response_id"), Str(root, "call_id") ?? "", Str(root, "name") ?? "", Str(root, "arguments") ?? "{}", ct)
                     .ConfigureAwait(false);
                 break;
             case "response.done":
-                if (Volatile.Read(ref _hangupArmed) == 1)
+                if (Volatile.Read(ref _hangupArmed) == 1
+                    && (!root.TryGetProperty("response", out var response) || Str(response, "id") != Volatile.Read(ref _endCallResponseId)))
                 {
                     Interlocked.Exchange(ref _goodbyeDone, 1);
                     TryHangUpAfterGoodbye();
@@ -532,12 +536,13 @@ public sealed class BridgeSession
         await _link.SendAsync(RealtimeEvents.Truncate(itemId, playedMs), ct).ConfigureAwait(false);
     }
 
-    private async ValueTask OnFunctionCallAsync(string callId, string name, string arguments, CancellationToken ct)
+    private async ValueTask OnFunctionCallAsync(string? responseId, string callId, string name, string arguments, CancellationToken ct)
     {
         _toolCalls++;
         AddTurn(TurnRole.Tool, $"{name} {arguments}");
         if (name == AgentTools.EndCall)
         {
+            Volatile.Write(ref _endCallResponseId, responseId);
             // Let the model say goodbye; hang up once that response is done and its audio has played.
             await _link.SendAsync(RealtimeEvents.FunctionOutput(callId, """{"ok":true,"note":"say a short goodbye now"}"""), ct)
                 .ConfigureAwait(false);

@@ -74,6 +74,29 @@ public sealed class MediaBridgeEndToEndTests(AzuriteFixture azurite)
         Assert.Equal(LiveEventKind.CallEnded, live[^1].Kind);
     }
 
+    [Fact]
+    public async Task With_agent_audio_paced_in_real_time_the_goodbye_is_heard_in_full_before_the_one_hangup()
+    {
+        // OpenAI ends the response that calls end_call before the goodbye response begins: that first
+        // response.done must not count as the goodbye's.
+        await using var h = await BridgeHarness.StartAsync(
+            azurite, new FakeRealtimeScript { GreetingMs = 600, ReplyMs = 400, GoodbyeMs = 600, EndCallAfterCallerTurns = 1, PaceAudio = true });
+        var (callSid, _) = await h.SeedCallAsync();
+
+        var call = await h.CallAsync(h.CallOptions(callSid, h.Token(callSid),
+        [
+            new CallerStep.WaitUntilHeard(600),
+            new CallerStep.Send(CallerAudio.Speech(400)),
+            new CallerStep.Send(CallerAudio.Silence(400)),
+        ]));
+        await call.Completion.WaitAsync(CallTimeout);
+
+        Assert.Equal(1, h.Twilio.HangupsFor(callSid));
+        Assert.True(call.Heard().Length >= 8 * (600 + 600), $"heard {call.Heard().Length / 8} ms of agent audio");
+        var turns = await BridgeHarness.Eventually(() => h.Service<TurnStore>().ListAsync(h.TenantId, callSid), t => t.Count >= 4);
+        Assert.Equal("Goodbye.", turns[^1].Text);
+    }
+
     private static List<LiveEvent> LiveEventsOf(BridgeHarness h, string callSid) =>
         h.LiveEvents.Sent.Where(m => m.Group == LiveEventWire.Group(h.TenantId))
             .SelectMany(m => JsonSerializer.Deserialize<List<LiveEvent>>(m.Message, LiveEventWire.Json)!)
