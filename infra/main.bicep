@@ -68,6 +68,9 @@ param mediaBridgeMaxReplicas int = 10
 @minValue(1)
 param mediaBridgeConcurrentCalls int = 100
 
+@description('Origins (https://…) hosting the dashboard\'s static files; the API answers their browsers (CORS).')
+param dashboardOrigins string[] = []
+
 @description('Web PubSub tier.')
 @allowed([
   'Free_F1'
@@ -287,6 +290,7 @@ module functionApp 'modules/function-app.bicep' = {
     bridgeFqdn: mediaBridge.outputs.fqdn
     webPubSubEndpoint: webPubSub.outputs.endpoint
     webPubSubHub: webPubSub.outputs.hubName
+    dashboardOrigins: dashboardOrigins
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB

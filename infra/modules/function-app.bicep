@@ -49,6 +49,9 @@ param twilioAccountSid string
 @description('Public host name of the media bridge.')
 param bridgeFqdn string
 
+@description('Origins (https://…) where the dashboard\'s static files are hosted; they may call the API from a browser.')
+param dashboardOrigins string[] = []
+
 @description('Web PubSub endpoint.')
 param webPubSubEndpoint string
 
@@ -109,6 +112,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      cors: {
+        // API keys travel in a header, never in cookies: no credentials mode.
+        allowedOrigins: dashboardOrigins
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {
