@@ -46,14 +46,17 @@ public sealed class LocalStack : IAsyncDisposable
     /// Starts everything. Real services replace the stand-ins when the environment names them:
     /// <c>OpenAI__ApiKey</c> for OpenAI; <c>Twilio__AccountSid</c> + <c>Twilio__AuthToken</c> for Twilio, which
     /// then also needs <c>Twilio__PublicBaseUrl</c> and <c>Bridge__StreamUrl</c> (public tunnels to the local host's
-    /// port and to the bridge on <c>Local__BridgePort</c>, 7072 by default).
+    /// port and to the bridge on <c>Local__BridgePort</c>, 7072 by default) unless <c>Twilio__ApiBaseUrl</c> names
+    /// another Twilio-compatible API (a test's, which calls loopback URLs).
     /// </summary>
     public static async Task<LocalStack> StartAsync(int port, string? storageConnectionString = null, CancellationToken ct = default)
     {
         var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var realTwilio = !string.IsNullOrEmpty(environment["Twilio:AccountSid"]) && !string.IsNullOrEmpty(environment["Twilio:AuthToken"]);
         var realOpenAi = !string.IsNullOrEmpty(environment["OpenAI:ApiKey"]);
-        if (realTwilio && (string.IsNullOrEmpty(environment["Twilio:PublicBaseUrl"]) || string.IsNullOrEmpty(environment["Bridge:StreamUrl"])))
+        // Twilio itself (no other API base named) calls public URLs only.
+        if (realTwilio && string.IsNullOrEmpty(environment["Twilio:ApiBaseUrl"])
+            && (string.IsNullOrEmpty(environment["Twilio:PublicBaseUrl"]) || string.IsNullOrEmpty(environment["Bridge:StreamUrl"])))
         {
             throw new InvalidOperationException(
                 "With real Twilio credentials, set Twilio__PublicBaseUrl and Bridge__StreamUrl to public tunnels to this machine (see the README).");
@@ -63,8 +66,9 @@ public sealed class LocalStack : IAsyncDisposable
         var openAi = realOpenAi ? null : await FakeOpenAiApi.StartAsync();
         // The agent ends the call after the caller's second turn, as a short real conversation would.
         var realtime = realOpenAi ? null : await FakeRealtimeServer.StartAsync(new FakeRealtimeScript { EndCallAfterCallerTurns = 2, PaceAudio = true });
-        var bridgePort = realTwilio ? environment.GetValue("Local:BridgePort", 7072) : AzuriteServer.FreePort();
-        var streamUrl = realTwilio ? new Uri(environment["Bridge:StreamUrl"]!) : new Uri($"ws://127.0.0.1:{bridgePort}/media");
+        var publicStream = environment["Bridge:StreamUrl"] is { Length: > 0 } named ? new Uri(named) : null;
+        var bridgePort = publicStream is null ? AzuriteServer.FreePort() : environment.GetValue("Local:BridgePort", 7072);
+        var streamUrl = publicStream ?? new Uri($"ws://127.0.0.1:{bridgePort}/media");
         var shared = new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",
