@@ -47,7 +47,7 @@ public sealed class WebPubSubLiveEvents(IHttpClientFactory http, IOptions<WebPub
     private static readonly string[] Scopes = ["https://webpubsub.azure.com/.default"];
     private readonly WebPubSubOptions _options = options.Value;
     private readonly TokenCredential _credential = credential ?? new DefaultAzureCredential();
-    private AccessToken _entraToken;
+    private CachedToken? _entraToken;
 
     public async Task PublishAsync(string tenantId, IReadOnlyList<LiveEvent> events, CancellationToken ct = default)
     {
@@ -88,14 +88,18 @@ public sealed class WebPubSubLiveEvents(IHttpClientFactory http, IOptions<WebPub
     private async ValueTask<string> EntraTokenAsync(CancellationToken ct)
     {
         // The identity's token is reused until five minutes before it expires: one token call per hour, not per event.
-        var cached = _entraToken;
-        if (cached.Token is null || cached.ExpiresOn - time.GetUtcNow() < TimeSpan.FromMinutes(5))
+        // One reference, so a reader never sees half of a token another thread is writing.
+        if (Volatile.Read(ref _entraToken) is not { } cached || cached.ExpiresOn - time.GetUtcNow() < TimeSpan.FromMinutes(5))
         {
-            cached = _entraToken = await _credential.GetTokenAsync(new TokenRequestContext(Scopes), ct);
+            var token = await _credential.GetTokenAsync(new TokenRequestContext(Scopes), ct);
+            cached = new CachedToken(token.Token, token.ExpiresOn);
+            Volatile.Write(ref _entraToken, cached);
         }
 
         return cached.Token;
     }
+
+    private sealed record CachedToken(string Token, DateTimeOffset ExpiresOn);
 
     /// <summary>The access-key form the REST API documents: HS256, audience = the request URL, short expiry.</summary>
     private string KeyToken(Uri url)
