@@ -268,9 +268,9 @@ static int[] Affinity()
         : [int.Parse(part, CultureInfo.InvariantCulture)]).ToArray();
 }
 
-// Requests Azurite logged so far: its debug log has one "incoming request" line per request.
+// Requests Azurite logged so far: its debug log ends each request with one "End response" line.
 static long AzuriteRequests(string? log) =>
-    log is null || !File.Exists(log) ? 0 : File.ReadLines(log).LongCount(l => l.Contains("Incoming Request", StringComparison.OrdinalIgnoreCase) || l.Contains("IncomingRequest", StringComparison.OrdinalIgnoreCase));
+    log is null || !File.Exists(log) ? 0 : File.ReadLines(log).LongCount(l => l.Contains("EndMiddleware: End response", StringComparison.Ordinal));
 
 /// <summary>CPU seconds of the host, Azurite and this process, and busy seconds of each core, at one instant.</summary>
 internal sealed record Sample(DateTime At, double Host, double Azurite, double Self, double[] CoreBusy)
