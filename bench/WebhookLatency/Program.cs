@@ -7,16 +7,19 @@ using CallCenter.Fakes;
 // Open-loop load: webhooks are sent on a fixed schedule and latency is measured from the scheduled time,
 // so a slow server is not hidden by a generator that waits for it. Each simulated call sends its voice
 // webhook and four status callbacks (initiated, ringing, in-progress, completed), signed like Twilio.
-// The local host (the system under test) runs on --host-core, Azurite on --azurite-core, this generator
-// where it is started (taskset -c 1). CPU is read per process from /proc, and per core from /proc/stat.
-// Usage: WebhookLatency [--rate 200] [--seconds 30] [--warmup 5] [--host-core 0] [--azurite-core 0]
+// The local host (the system under test) runs alone on --host-core. Azurite stands in for Azure Storage, a
+// remote service whose CPU is not the Functions host's: by default it shares the generator's core (start
+// this with taskset -c 1), and the run is invalid when that core is saturated. CPU is read per process from
+// /proc and per core from /proc/stat; the long default warm-up lets the host's tiered JIT and Azurite's V8
+// settle, as on a long-lived instance.
+// Usage: WebhookLatency [--rate 200] [--seconds 30] [--warmup 30] [--host-core 0] [--azurite-core 1]
 //        [--azurite-disk] [--azurite-log FILE] [--drain 60] [--perf-map] [--env NAME=VALUE]...
 var rate = Arg("--rate", 200);
 var seconds = Arg("--seconds", 30);
-var warmup = Arg("--warmup", 5);
+var warmup = Arg("--warmup", 30);
 var drainLimit = Arg("--drain", 60);
 var hostCore = Arg("--host-core", 0);
-var azuriteCore = Arg("--azurite-core", 0);
+var azuriteCore = Arg("--azurite-core", 1);
 var azuriteLog = Text("--azurite-log");
 var generatorCores = Affinity();
 // The local host signs and checks with its stand-in Twilio account's token.
@@ -129,6 +132,10 @@ try
     if (azuriteLog is not null)
     {
         Console.WriteLine($"Azurite requests: {requestsInWindow} in the window ({(double)requestsInWindow / n:F1} per webhook), {requestsInDrain} in the drain");
+        foreach (var (kind, count) in AzuriteRequestKinds(azuriteLog, before.At, before.At.AddSeconds(window.Wall)))
+        {
+            Console.WriteLine($"  {(double)count / n,6:F2} per webhook  {kind}");
+        }
     }
 
     var generator = window.Self / window.Wall;
@@ -271,6 +278,36 @@ static int[] Affinity()
 // Requests Azurite logged so far: its debug log ends each request with one "End response" line.
 static long AzuriteRequests(string? log) =>
     log is null || !File.Exists(log) ? 0 : File.ReadLines(log).LongCount(l => l.Contains("EndMiddleware: End response", StringComparison.Ordinal));
+
+// The window's requests by resource (task hub queues and tables, product tables) and operation, from the
+// debug log's per-request lines: "<time> <request id> info: ...RequestURL=..." and "...Operation=...".
+static IEnumerable<(string Kind, int Count)> AzuriteRequestKinds(string log, DateTime from, DateTime to)
+{
+    var resources = new Dictionary<string, string>();
+    var operations = new Dictionary<string, string>();
+    foreach (var line in File.ReadLines(log))
+    {
+        var parts = line.Split(' ', 4);
+        if (parts.Length < 4 || !DateTime.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var at) || at < from || at >= to)
+        {
+            continue;
+        }
+
+        if (System.Text.RegularExpressions.Regex.Match(parts[3], @"RequestURL=http://[^/]+/[^/]+/([^?( ]*)") is { Success: true } url)
+        {
+            // Queue names end in a partition number, message URLs in a message id: neither tells the kind apart.
+            resources[parts[1]] = System.Text.RegularExpressions.Regex.Replace(url.Groups[1].Value, @"(-\d+)?/messages(/.*)?$", "/messages");
+        }
+        else if (System.Text.RegularExpressions.Regex.Match(parts[3], @"DispatchMiddleware: Operation=(\S+)") is { Success: true } operation)
+        {
+            operations[parts[1]] = operation.Groups[1].Value;
+        }
+    }
+
+    return operations.GroupBy(o => $"{resources.GetValueOrDefault(o.Key, "?")} {o.Value}")
+        .Select(g => (g.Key, g.Count()))
+        .OrderByDescending(k => k.Item2);
+}
 
 /// <summary>CPU seconds of the host, Azurite and this process, and busy seconds of each core, at one instant.</summary>
 internal sealed record Sample(DateTime At, double Host, double Azurite, double Self, double[] CoreBusy)
