@@ -91,7 +91,7 @@ try
     var idle = Sample.Take(host.Id, azurite.ProcessId);
     await Task.Delay(TimeSpan.FromSeconds(5));
     var idleCpu = Sample.Take(host.Id, azurite.ProcessId) - idle;
-    Console.WriteLine($"idle: local host {idleCpu.Host / idleCpu.Wall * 100:F1}%, Azurite {idleCpu.Azurite / idleCpu.Wall * 100:F1}% of a core");
+    Console.WriteLine($"idle after start: local host {idleCpu.Host / idleCpu.Wall * 100:F1}%, Azurite {idleCpu.Azurite / idleCpu.Wall * 100:F1}% of a core");
 
     await RunAsync(http, number, rate, warmup, record: false);
     var requestsBefore = AzuriteRequests(azuriteLog);
@@ -119,6 +119,11 @@ try
     var drain = last - drainStart;
     var requestsInDrain = AzuriteRequests(azuriteLog) - requestsBefore - requestsInWindow;
 
+    // Idle again once warm: what the engine costs with nothing to do (the first idle figure includes start-up JIT).
+    var settled = Sample.Take(host.Id, azurite.ProcessId);
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    var settledCpu = Sample.Take(host.Id, azurite.ProcessId) - settled;
+
     latencies.Sort();
     double P(double q) => latencies[(int)Math.Min(latencies.Count - 1, Math.Floor(q * latencies.Count))];
     var failures = latencies.Count(double.IsPositiveInfinity);
@@ -129,6 +134,7 @@ try
     Console.WriteLine($"Azurite CPU:    {window.Azurite / window.Wall * 100:F0}% of a core, {window.Azurite / n * 1000:F2} ms per request");
     Console.WriteLine($"drain after the window: {drain.Wall:F1} s, local host {drain.Host:F2} s CPU, Azurite {drain.Azurite:F2} s CPU"
         + $" => with drain {(window.Host + drain.Host) / n * 1000:F2} + {(window.Azurite + drain.Azurite) / n * 1000:F2} ms per request");
+    Console.WriteLine($"idle after the drain: local host {settledCpu.Host / settledCpu.Wall * 100:F1}%, Azurite {settledCpu.Azurite / settledCpu.Wall * 100:F1}% of a core");
     if (azuriteLog is not null)
     {
         Console.WriteLine($"Azurite requests: {requestsInWindow} in the window ({(double)requestsInWindow / n:F1} per webhook), {requestsInDrain} in the drain");
