@@ -41,12 +41,13 @@ public sealed class TenantCache
         store.Saved += Clear;
     }
 
+    // A read is shared by every request that misses meanwhile, so no one request's cancellation stops it.
     public Task<Tenant?> GetAsync(string tenantId, CancellationToken ct = default) =>
-        GetOrLoadAsync(_tenants, tenantId, () => _store.GetAsync(tenantId, ct));
+        GetOrLoadAsync(_tenants, tenantId, () => _store.GetAsync(tenantId, CancellationToken.None), ct);
 
     /// <summary>The owner of a voice number, as <see cref="TenantStore.FindByVoiceNumberAsync"/> says; unowned numbers are remembered too.</summary>
     public Task<Tenant?> FindByVoiceNumberAsync(string number, CancellationToken ct = default) =>
-        GetOrLoadAsync(_voiceNumbers, number, () => _store.FindByVoiceNumberAsync(number, ct));
+        GetOrLoadAsync(_voiceNumbers, number, () => _store.FindByVoiceNumberAsync(number, CancellationToken.None), ct);
 
     private void Clear()
     {
@@ -54,7 +55,7 @@ public sealed class TenantCache
         _voiceNumbers.Clear();
     }
 
-    private async Task<Tenant?> GetOrLoadAsync(ConcurrentDictionary<string, Entry> entries, string key, Func<Task<Tenant?>> load)
+    private async Task<Tenant?> GetOrLoadAsync(ConcurrentDictionary<string, Entry> entries, string key, Func<Task<Tenant?>> load, CancellationToken ct)
     {
         var now = _time.GetTimestamp();
         if (entries.Count >= MaxEntries)
@@ -71,9 +72,9 @@ public sealed class TenantCache
             (load, now, self: this));
         try
         {
-            return await entry.Tenant.Value.ConfigureAwait(false);
+            return await entry.Tenant.Value.WaitAsync(ct).ConfigureAwait(false);
         }
-        catch
+        catch (Exception) when (!ct.IsCancellationRequested)
         {
             entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
             throw;
