@@ -13,7 +13,7 @@ public sealed record CallWebhookFields(string CallSid, string From, string To, C
 /// Finds the call a Twilio webhook speaks of, creating it (and linking its lead) the first time any webhook
 /// of an inbound call arrives. The tenant comes from the called number or the CallSid index, never from the form.
 /// </summary>
-public sealed class CallRegistry(TenantStore tenants, LeadStore leads, CallLogStore calls, OutboundCallStore outbound, TimeProvider time)
+public sealed class CallRegistry(TenantCache tenants, LeadStore leads, CallLogStore calls, OutboundCallStore outbound, TimeProvider time)
 {
     /// <summary>Reads the fields every call webhook carries; null with a reason when they are unusable.</summary>
     public (CallWebhookFields? Fields, string? Error) Parse(TwilioWebhook webhook)
@@ -43,14 +43,15 @@ public sealed class CallRegistry(TenantStore tenants, LeadStore leads, CallLogSt
 
     /// <summary>
     /// The tenant and call of a webhook. An inbound call we have not seen is created with the reported status;
-    /// a known call is returned as stored. Null when no tenant owns the call.
+    /// a known call is returned as last known (<see cref="CallLogStore.GetLastKnownAsync"/>). Null when no
+    /// tenant owns the call.
     /// </summary>
     public async Task<(Tenant Tenant, CallLog Call, bool Created)?> FindOrCreateAsync(CallWebhookFields f, CancellationToken ct, string? outboundCallId = null)
     {
         if (await calls.FindTenantAsync(f.CallSid, ct) is { } tenantId)
         {
             var tenant = await tenants.GetAsync(tenantId, ct);
-            var known = await calls.GetAsync(tenantId, f.CallSid, ct);
+            var known = await calls.GetLastKnownAsync(tenantId, f.CallSid, ct);
             if (tenant is not null && known is not null)
             {
                 return (tenant, known, false);
@@ -68,7 +69,7 @@ public sealed class CallRegistry(TenantStore tenants, LeadStore leads, CallLogSt
         }
 
         var lead = PhoneNumbers.IsE164(f.From)
-            ? (await leads.GetOrCreateByPhoneAsync(owner.Id, f.From, LeadSources.InboundCall, ct: ct)).Lead.Id
+            ? await leads.GetOrCreateIdByPhoneAsync(owner.Id, f.From, LeadSources.InboundCall, ct)
             : null;
         var call = new CallLog
         {

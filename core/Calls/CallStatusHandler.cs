@@ -33,7 +33,8 @@ public sealed class CallStatusHandler(TwilioSignature signature, CallRegistry re
             return WebhookAnswer.Empty;
         }
 
-        var stored = await calls.UpdateAsync(tenant.Id, call.CallSid, c =>
+        // Statuses, their times and the duration only move forward: a repeated or late report costs no request.
+        var stored = await calls.UpdateForwardAsync(tenant.Id, call.CallSid, c =>
         {
             var changed = CallStatusMachine.Apply(c, status, fields.At) is StatusOutcome.Advanced or StatusOutcome.RecordedLate;
             if (status == c.Status && duration is not null && c.DurationSeconds is null)

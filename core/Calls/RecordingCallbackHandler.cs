@@ -60,7 +60,7 @@ public sealed class RecordingCallbackHandler(
         // Parked first: if the call is not known yet, its workflow finds the recording when it plans.
         await calls.ParkRecordingAsync(callSid, recording, ct);
         var tenantId = await calls.FindTenantAsync(callSid, ct);
-        var call = tenantId is null ? null : await calls.GetAsync(tenantId, callSid, ct);
+        var call = tenantId is null ? null : await calls.GetLastKnownAsync(tenantId, callSid, ct);
         if (call is null)
         {
             CallTrace.UnknownCall(logger, callSid);

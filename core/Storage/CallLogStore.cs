@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using CallCenter.Core.Calls;
@@ -9,10 +10,23 @@ namespace CallCenter.Core.Storage;
 /// Call logs in their tenant's partition (row key = CallSid), plus the CallSid index that finds a call's
 /// tenant when only the CallSid is known (status and recording callbacks, the media bridge).
 /// </summary>
+/// <remarks>
+/// The webhooks of a call come in bursts, so the store remembers what it last wrote or read of recent calls:
+/// a CallSid's tenant (which never changes) and the call's row with its ETag, so that the next status write
+/// is one conditional replace instead of a read and a replace. A row changed elsewhere fails that replace
+/// and is read again.
+/// </remarks>
 public sealed class CallLogStore(CallCenterTables tables)
 {
     private const string IndexRow = "call";
     private const string RecordingRow = "recording";
+    private const int MaxUpdateAttempts = 200;
+
+    // Far above the calls one instance sees in progress; reaching it means churn, and a reset costs one read each.
+    private const int MaxRemembered = 10_000;
+
+    private readonly ConcurrentDictionary<string, string> _tenantOfCall = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string TenantId, string CallSid), TableEntity> _rows = new();
 
     /// <summary>
     /// Creates the call unless it exists; returns the stored call and whether this call created it. A CallSid
@@ -28,7 +42,9 @@ public sealed class CallLogStore(CallCenterTables tables)
 
         try
         {
-            await tables.Calls.AddEntityAsync(ToEntity(call), ct).ConfigureAwait(false);
+            var row = ToEntity(call);
+            var added = await tables.Calls.AddEntityAsync(row, ct).ConfigureAwait(false);
+            Remember(row, added);
             return (call, true);
         }
         catch (RequestFailedException e) when (e.IsConflict())
@@ -41,9 +57,20 @@ public sealed class CallLogStore(CallCenterTables tables)
     /// <summary>The tenant that owns a CallSid, or null for a call we never saw.</summary>
     public async Task<string?> FindTenantAsync(string callSid, CancellationToken ct = default)
     {
+        if (_tenantOfCall.TryGetValue(callSid, out var known))
+        {
+            return known;
+        }
+
         var found = await tables.CallIndex.GetEntityIfExistsAsync<TableEntity>(callSid, IndexRow, cancellationToken: ct)
             .ConfigureAwait(false);
-        return found.HasValue ? found.Value?.GetString("TenantId") : null;
+        var tenantId = found.HasValue ? found.Value?.GetString("TenantId") : null;
+        if (tenantId is not null)
+        {
+            RememberTenant(callSid, tenantId);
+        }
+
+        return tenantId;
     }
 
     /// <summary>
@@ -71,19 +98,34 @@ public sealed class CallLogStore(CallCenterTables tables)
             : null;
     }
 
-    public async Task<CallLog?> GetAsync(string tenantId, string callSid, CancellationToken ct = default)
-    {
-        var found = await tables.Calls.GetEntityIfExistsAsync<TableEntity>(tenantId, callSid, cancellationToken: ct)
-            .ConfigureAwait(false);
-        return found.HasValue && found.Value is not null ? ToCall(found.Value) : null;
-    }
+    /// <summary>The call as stored now.</summary>
+    public async Task<CallLog?> GetAsync(string tenantId, string callSid, CancellationToken ct = default) =>
+        await ReadRowAsync(tenantId, callSid, ct).ConfigureAwait(false) is { } row ? ToCall(row) : null;
+
+    /// <summary>
+    /// The call as this process last wrote or read it, read when it has no copy. For the fields that never
+    /// change (direction, numbers, lead) or only move forward (status and its times, duration, the
+    /// workflow's end); a copy may lag behind changes made by another instance.
+    /// </summary>
+    public async Task<CallLog?> GetLastKnownAsync(string tenantId, string callSid, CancellationToken ct = default) =>
+        _rows.TryGetValue((tenantId, callSid), out var row) ? ToCall(row) : await GetAsync(tenantId, callSid, ct).ConfigureAwait(false);
 
     /// <summary>
     /// Changes one call under its ETag; <paramref name="change"/> mutates the call it is given and returns
     /// false when it changed nothing. Null when the tenant has no such call.
     /// </summary>
     public Task<CallLog?> UpdateAsync(string tenantId, string callSid, Func<CallLog, bool> change, CancellationToken ct = default) =>
-        OptimisticUpdate.RunAsync(tables.Calls, tenantId, callSid, ToCall, c => change(c) ? c : null, ToEntity, ct);
+        UpdateRowAsync(tenantId, callSid, change, fromLastKnown: false, ct);
+
+    /// <summary>
+    /// <see cref="UpdateAsync"/> for a change that only moves a call forward and reads only such fields (a
+    /// status report): it starts from the last known row (<see cref="GetLastKnownAsync"/>) and writes under
+    /// that row's ETag, so it costs one request, or none when nothing is to change. A change that finds
+    /// nothing to do on an older copy finds nothing to do on the stored row either, as that row is the copy
+    /// moved further forward; a change to write is always checked against the stored row by its ETag.
+    /// </summary>
+    public Task<CallLog?> UpdateForwardAsync(string tenantId, string callSid, Func<CallLog, bool> change, CancellationToken ct = default) =>
+        UpdateRowAsync(tenantId, callSid, change, fromLastKnown: true, ct);
 
     public async Task<IReadOnlyList<CallLog>> ListAsync(string tenantId, CancellationToken ct = default)
     {
@@ -123,12 +165,87 @@ public sealed class CallLogStore(CallCenterTables tables)
         return Pages.ReadAsync(tables.Calls, filter, continuation, limit, ToCall, ct);
     }
 
+    private async Task<CallLog?> UpdateRowAsync(string tenantId, string callSid, Func<CallLog, bool> change, bool fromLastKnown, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var remembered = fromLastKnown && attempt == 1 && _rows.TryGetValue((tenantId, callSid), out var copy) ? copy : null;
+            if ((remembered ?? await ReadRowAsync(tenantId, callSid, ct).ConfigureAwait(false)) is not { } row)
+            {
+                return null;
+            }
+
+            var call = ToCall(row);
+            if (!change(call))
+            {
+                return call;
+            }
+
+            var next = ToEntity(call);
+            try
+            {
+                var replaced = await tables.Calls.UpdateEntityAsync(next, row.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                Remember(next, replaced);
+                return call;
+            }
+            catch (RequestFailedException e) when ((e.IsPreconditionFailed() || e.IsNotFound()) && attempt < MaxUpdateAttempts)
+            {
+                _rows.TryRemove((tenantId, callSid), out _);
+                if (remembered is null)
+                {
+                    // Another writer won the race for this row: spread the retries so they do not collide in lock-step.
+                    await Task.Delay(Random.Shared.Next(1, 2 + Math.Min(attempt, 20)), ct).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task<TableEntity?> ReadRowAsync(string tenantId, string callSid, CancellationToken ct)
+    {
+        var found = await tables.Calls.GetEntityIfExistsAsync<TableEntity>(tenantId, callSid, cancellationToken: ct)
+            .ConfigureAwait(false);
+        if (!found.HasValue || found.Value is not { } row)
+        {
+            return null;
+        }
+
+        Remember(row, null);
+        return row;
+    }
+
+    private void Remember(TableEntity row, Response? written)
+    {
+        if (written?.Headers.ETag is { } etag)
+        {
+            row.ETag = etag;
+        }
+
+        if (_rows.Count >= MaxRemembered)
+        {
+            _rows.Clear();
+        }
+
+        // Rows are never changed once remembered: every change makes a new entity.
+        _rows[(row.PartitionKey, row.RowKey)] = row;
+    }
+
+    private void RememberTenant(string callSid, string tenantId)
+    {
+        if (_tenantOfCall.Count >= MaxRemembered)
+        {
+            _tenantOfCall.Clear();
+        }
+
+        _tenantOfCall[callSid] = tenantId;
+    }
+
     private async Task<string?> IndexAsync(string callSid, string tenantId, CancellationToken ct)
     {
         try
         {
             await tables.CallIndex.AddEntityAsync(new TableEntity(callSid, IndexRow) { ["TenantId"] = tenantId }, ct)
                 .ConfigureAwait(false);
+            RememberTenant(callSid, tenantId);
             return tenantId;
         }
         catch (RequestFailedException e) when (e.IsConflict())

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using CallCenter.Core.Crm;
 
@@ -11,6 +12,12 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
 {
     private const string LeadPrefix = "lead|";
     private const string PhonePrefix = "phone|";
+
+    // Far above the numbers calling one instance in a while; reaching it means churn, and a reset costs one read each.
+    private const int MaxRememberedPhones = 20_000;
+
+    // Leads are never deleted and a lead's phone never changes, so a number's lead id, once it exists, is fixed.
+    private readonly ConcurrentDictionary<(string TenantId, string Phone), string> _leadIdByPhone = new();
 
     public async Task<Lead?> GetAsync(string tenantId, string leadId, CancellationToken ct = default)
     {
@@ -66,6 +73,31 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
             var winner = await FindByPhoneAsync(tenantId, phone, ct).ConfigureAwait(false);
             return (winner ?? throw new InvalidOperationException($"Lead for {phone} vanished while being created."), false);
         }
+    }
+
+    /// <summary>
+    /// The id of the tenant's lead for this number, created when there is none: what a call links. Remembered,
+    /// so a caller who calls again costs no read.
+    /// </summary>
+    public async Task<string> GetOrCreateIdByPhoneAsync(string tenantId, string phone, string source, CancellationToken ct = default)
+    {
+        if (_leadIdByPhone.TryGetValue((tenantId, phone), out var known))
+        {
+            return known;
+        }
+
+        var index = await tables.Leads.GetEntityIfExistsAsync<TableEntity>(tenantId, PhonePrefix + phone, cancellationToken: ct)
+            .ConfigureAwait(false);
+        var leadId = index.HasValue && index.Value?.GetString("LeadId") is { } id
+            ? id
+            : (await GetOrCreateByPhoneAsync(tenantId, phone, source, ct: ct).ConfigureAwait(false)).Lead.Id;
+        if (_leadIdByPhone.Count >= MaxRememberedPhones)
+        {
+            _leadIdByPhone.Clear();
+        }
+
+        _leadIdByPhone[(tenantId, phone)] = leadId;
+        return leadId;
     }
 
     /// <summary>Applies a change to a lead under its ETag; null when the tenant has no such lead.</summary>

@@ -36,6 +36,8 @@ public static class StorageServiceCollectionExtensions
 
         services.TryAddSingleton<CallCenterTables>();
         services.TryAddSingleton<TenantStore>();
+        services.AddOptions<TenantCacheOptions>().Bind(configuration.GetSection(TenantCacheOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<TenantCache>();
         services.TryAddSingleton<LeadStore>();
         services.TryAddSingleton<CallLogStore>();
         services.TryAddSingleton<TurnStore>();

@@ -49,6 +49,22 @@ public sealed class TenantStore(CallCenterTables tables)
     /// </summary>
     public async Task SaveAsync(Tenant tenant, CancellationToken ct = default)
     {
+        try
+        {
+            await SaveRoutesAndTenantAsync(tenant, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Even a save that failed half-way may have moved routes.
+            Saved?.Invoke();
+        }
+    }
+
+    /// <summary>Raised after every save, whether or not it completed, for caches of tenants and routes.</summary>
+    public event Action? Saved;
+
+    private async Task SaveRoutesAndTenantAsync(Tenant tenant, CancellationToken ct)
+    {
         var previous = await GetAsync(tenant.Id, ct).ConfigureAwait(false);
         var wanted = Routes(tenant).ToHashSet();
         foreach (var (number, channel) in wanted)

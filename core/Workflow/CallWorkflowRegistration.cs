@@ -30,6 +30,7 @@ public static class CallWorkflowRegistration
         services.TryAddSingleton<VoiceWebhookHandler>();
         services.TryAddSingleton<CallStatusHandler>();
         services.TryAddSingleton<RecordingCallbackHandler>();
+        services.TryAddSingleton<KnownCallWorkflows>();
 
         services.AddHttpClient<ITwilioMedia, TwilioMediaClient>(c => c.Timeout = TimeSpan.FromMinutes(5));
         services.TryAddSingleton<ITranscriber, OpenAiTranscriber>();

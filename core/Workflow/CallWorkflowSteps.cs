@@ -9,12 +9,13 @@ using CallCenter.Core.Twilio;
 namespace CallCenter.Core.Workflow;
 
 /// <summary>The workflow's first and last steps: what to wait for, marking the call finished, and saying so.</summary>
-public sealed class CallWorkflowSteps(TenantStore tenants, CallLogStore calls, ILiveEvents live, TimeProvider time)
+public sealed class CallWorkflowSteps(TenantCache tenants, CallLogStore calls, ILiveEvents live, TimeProvider time)
 {
     public async Task<CallPlan> PlanAsync(CallRef call)
     {
+        // The tenant's recording settings as the webhooks see them; the call's direction and numbers never change.
         var tenant = await tenants.GetAsync(call.TenantId) ?? throw new PermanentFailureException($"Tenant {call.TenantId} is gone.");
-        var log = await calls.GetAsync(call.TenantId, call.CallSid) ?? throw new PermanentFailureException($"Call {call.CallSid} is gone.");
+        var log = await calls.GetLastKnownAsync(call.TenantId, call.CallSid) ?? throw new PermanentFailureException($"Call {call.CallSid} is gone.");
         var tenantNumber = log.Direction == CallDirection.Inbound ? log.To : log.From;
         return new CallPlan(tenant.Records(tenantNumber), tenant.DeleteRecordingFromTwilio, await calls.GetParkedRecordingAsync(call.CallSid));
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,32 @@ public sealed class CallWorkflowOptions
     public CallWorkflowTimings Timings { get; set; } = new();
 }
 
+/// <summary>
+/// Call workflow instances this process has started or found existing. Call workflows are never purged, so an
+/// instance that exists always will: a start for a known one is a no-op without asking the engine.
+/// </summary>
+public sealed class KnownCallWorkflows
+{
+    // Far above the calls one instance sees in a while; reaching it means churn, and a reset costs one start each.
+    private const int MaxEntries = 20_000;
+
+    private readonly ConcurrentDictionary<string, byte> _instanceIds = new(StringComparer.Ordinal);
+
+    public bool Contains(string instanceId) => _instanceIds.ContainsKey(instanceId);
+
+    public void Add(string instanceId)
+    {
+        if (_instanceIds.Count >= MaxEntries)
+        {
+            _instanceIds.Clear();
+        }
+
+        _instanceIds.TryAdd(instanceId, 0);
+    }
+}
+
 /// <summary>The workflow signals over a Durable Task client (the Functions binding's, or the local host's).</summary>
-public sealed class DurableCallWorkflowSignals(DurableTaskClient client, IOptions<CallWorkflowOptions> options) : ICallWorkflowSignals
+public sealed class DurableCallWorkflowSignals(DurableTaskClient client, IOptions<CallWorkflowOptions> options, KnownCallWorkflows known) : ICallWorkflowSignals
 {
     // Every status: an existing instance, live or finished, is never replaced by a repeated start.
     private static readonly IReadOnlyList<string> NeverReplace =
@@ -21,6 +46,11 @@ public sealed class DurableCallWorkflowSignals(DurableTaskClient client, IOption
     public async Task EnsureStartedAsync(string tenantId, string callSid, CancellationToken ct = default)
     {
         var instanceId = CallWorkflowNames.InstanceId(callSid);
+        if (known.Contains(instanceId))
+        {
+            return;
+        }
+
         var start = new StartOrchestrationOptions(instanceId) { DedupeStatuses = NeverReplace };
         try
         {
@@ -31,6 +61,8 @@ public sealed class DurableCallWorkflowSignals(DurableTaskClient client, IOption
         {
             // The instance exists: that is the idempotent outcome we want.
         }
+
+        known.Add(instanceId);
     }
 
     public async Task CallEndedAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct = default)

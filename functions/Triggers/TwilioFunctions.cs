@@ -15,7 +15,8 @@ public sealed class TwilioFunctions(
     VoiceWebhookHandler voice,
     CallStatusHandler status,
     RecordingCallbackHandler recording,
-    IOptions<CallWorkflowOptions> workflow)
+    IOptions<CallWorkflowOptions> workflow,
+    KnownCallWorkflows knownWorkflows)
 {
     [Function("TwilioVoice")]
     public Task<IActionResult> Voice(
@@ -35,5 +36,5 @@ public sealed class TwilioFunctions(
         [DurableClient] DurableTaskClient client) =>
         TwilioEndpoints.RecordingAsync(request, reader, recording, Signals(client)).AsAction();
 
-    private DurableCallWorkflowSignals Signals(DurableTaskClient client) => new(client, workflow);
+    private DurableCallWorkflowSignals Signals(DurableTaskClient client) => new(client, workflow, knownWorkflows);
 }

@@ -47,10 +47,24 @@ public sealed class AzuriteServer : IAsyncDisposable
     public static async Task<AzuriteServer> StartAsync(
         string? dataFolder = null, (int Blob, int Queue, int Table)? ports = null, CancellationToken ct = default)
     {
-        var script = await EnsureInstalledAsync(ct).ConfigureAwait(false);
         var owned = dataFolder is null ? Directory.CreateTempSubdirectory("callcenter-azurite-").FullName : null;
         var folder = dataFolder ?? owned!;
         Directory.CreateDirectory(folder);
+        return await LaunchAsync(["--location", folder], owned, ports, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts Azurite with all its data in memory (<c>--inMemoryPersistence</c>), for benchmarks: there it
+    /// stands in for a remote storage service, and its own disk persistence is not what is measured.
+    /// <paramref name="debugLog"/>, when given, is where Azurite logs every request it serves.
+    /// </summary>
+    public static Task<AzuriteServer> StartInMemoryAsync(string? debugLog = null, CancellationToken ct = default) =>
+        LaunchAsync(debugLog is null ? ["--inMemoryPersistence"] : ["--inMemoryPersistence", "--debug", debugLog], null, null, ct);
+
+    private static async Task<AzuriteServer> LaunchAsync(
+        string[] storageArguments, string? owned, (int Blob, int Queue, int Table)? ports, CancellationToken ct)
+    {
+        var script = await EnsureInstalledAsync(ct).ConfigureAwait(false);
         var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
 
         var start = new ProcessStartInfo(NodeTools.Node())
@@ -62,11 +76,10 @@ public sealed class AzuriteServer : IAsyncDisposable
         foreach (var arg in new[]
         {
             script, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
-            "--location", folder,
             "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(),
             "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
             "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
-        })
+        }.Concat(storageArguments))
         {
             start.ArgumentList.Add(arg);
         }

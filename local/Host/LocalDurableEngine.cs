@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
@@ -22,13 +23,16 @@ public static class LocalDurableEngine
     public static async Task AddLocalDurableEngineAsync(
         this WebApplicationBuilder builder, string connectionString, string taskHub, int grpcPort, Action<DurableTaskRegistry> tasks)
     {
+        // Needed before the container is built, so bound and validated here rather than through IOptions.
+        var engine = builder.Configuration.GetSection(LocalDurableEngineOptions.Section).Get<LocalDurableEngineOptions>() ?? new();
+        Validator.ValidateObject(engine, new ValidationContext(engine), validateAllProperties: true);
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
             TaskHubName = taskHub,
-            PartitionCount = 4,
-            // Local runs go idle between calls; a second is the most a new call waits to be noticed.
-            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            PartitionCount = engine.PartitionCount,
+            MaxQueuePollingInterval = engine.MaxQueuePollingInterval,
+            ControlQueueBatchSize = engine.ControlQueueBatchSize,
             // What a killed host held comes back after this long (live work renews its hold meanwhile).
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
@@ -73,4 +77,25 @@ public static class LocalDurableEngine
     }
 
     private const string ReadyProbe = "LocalHostReadyProbe";
+}
+
+/// <summary>The local engine's Azure Storage backend settings (section <c>DurableEngine</c>), chosen by measurement.</summary>
+public sealed class LocalDurableEngineOptions
+{
+    public const string Section = "DurableEngine";
+
+    /// <summary>
+    /// Control queues. Each is polled on its own, so more partitions cost more requests at the same load;
+    /// an existing task hub keeps the count it was created with.
+    /// </summary>
+    [Range(1, 16)]
+    public int PartitionCount { get; set; } = 4;
+
+    /// <summary>Local runs go idle between calls; this is the most a new call waits to be noticed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Control-queue messages fetched per request.</summary>
+    [Range(1, 32)]
+    public int ControlQueueBatchSize { get; set; } = 32;
 }

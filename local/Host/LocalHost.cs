@@ -97,7 +97,7 @@ public sealed class LocalHost : IAsyncDisposable
             builder.Services.AddSingleton<WebhookRequests>();
             builder.Services.AddSingleton<IWhatsAppWorkflowSignals>(sp => new DurableWhatsAppWorkflowSignals(sp.GetRequiredService<DurableTaskClient>()));
             builder.Services.AddSingleton<ICallWorkflowSignals>(sp =>
-                new DurableCallWorkflowSignals(sp.GetRequiredService<DurableTaskClient>(), sp.GetRequiredService<IOptions<CallWorkflowOptions>>()));
+                new DurableCallWorkflowSignals(sp.GetRequiredService<DurableTaskClient>(), sp.GetRequiredService<IOptions<CallWorkflowOptions>>(), sp.GetRequiredService<KnownCallWorkflows>()));
             await builder.AddLocalDurableEngineAsync(connection, settings.TaskHub, grpcPort, r => r.AddCallWorkflow().AddWhatsAppWorkflow());
 
             var app = builder.Build();

@@ -70,6 +70,57 @@ public sealed class CallLogStoreTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fifty_concurrent_forward_status_writes_from_remembered_copies_end_completed_with_every_status_time_recorded()
+    {
+        var call = TestCalls.New("acme");
+        await Calls.CreateIfMissingAsync(call);
+        var start = new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+        CallStatus[] path = [CallStatus.Queued, CallStatus.Initiated, CallStatus.Ringing, CallStatus.InProgress, CallStatus.Completed];
+        var times = path.ToDictionary(s => s, s => start.AddSeconds((int)s * 3));
+        var writes = Enumerable.Range(0, 50).Select(i => path[i % path.Length]).OrderBy(_ => Random.Shared.Next()).ToArray();
+
+        await Task.WhenAll(writes.Select(status => Task.Run(() =>
+            Calls.UpdateForwardAsync("acme", call.CallSid, c => CallStatusMachine.Apply(c, status, times[status]) is StatusOutcome.Advanced or StatusOutcome.RecordedLate))));
+
+        var stored = await Calls.GetAsync("acme", call.CallSid);
+        Assert.NotNull(stored);
+        Assert.Equal(CallStatus.Completed, stored.Status);
+        Assert.Equal(times, stored.StatusTimes);
+    }
+
+    [Fact]
+    public async Task A_forward_write_after_another_instance_changed_the_call_is_applied_to_the_stored_row()
+    {
+        var call = TestCalls.New("acme");
+        await Calls.CreateIfMissingAsync(call);
+        var elsewhere = new CallLogStore(_services.GetRequiredService<CallCenterTables>());
+        var at = new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+        await elsewhere.UpdateAsync("acme", call.CallSid, c => { c.Summary = "kept"; return CallStatusMachine.Apply(c, CallStatus.InProgress, at) == StatusOutcome.Advanced; });
+
+        var result = await Calls.UpdateForwardAsync("acme", call.CallSid, c => CallStatusMachine.Apply(c, CallStatus.Completed, at.AddMinutes(1)) == StatusOutcome.Advanced);
+
+        var stored = await Calls.GetAsync("acme", call.CallSid);
+        Assert.NotNull(stored);
+        Assert.Equal(CallStatus.Completed, stored.Status);
+        Assert.Equal("kept", stored.Summary);
+        Assert.Equal([CallStatus.InProgress, CallStatus.Completed], stored.StatusTimes.Keys.Order());
+        Assert.Equivalent(stored, result);
+    }
+
+    [Fact]
+    public async Task The_last_known_call_is_the_one_this_process_last_wrote()
+    {
+        var call = TestCalls.New("acme");
+        await Calls.CreateIfMissingAsync(call);
+        await Calls.UpdateForwardAsync("acme", call.CallSid, c => CallStatusMachine.Apply(c, CallStatus.Ringing, call.CreatedAt) == StatusOutcome.Advanced);
+
+        var known = await Calls.GetLastKnownAsync("acme", call.CallSid);
+
+        Assert.Equal(CallStatus.Ringing, known?.Status);
+        Assert.Null(await Calls.GetLastKnownAsync("acme", "CA-missing"));
+    }
+
+    [Fact]
     public async Task A_call_round_trips_every_field()
     {
         var call = TestCalls.New("acme");
