@@ -27,7 +27,7 @@ if (args.Length > 0 && args[0] == "serve-bridge")
     builder.Services.AddMediaBridge(builder.Configuration);
     builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
     var bridge = builder.Build();
-    bridge.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+    bridge.UseWebSockets();
     bridge.MapMediaBridge();
     await bridge.RunAsync();
     return 0;

@@ -41,6 +41,9 @@ public sealed class MediaBridgeOptions
     /// <summary>How long the goodbye may take to play before the bridge hangs up anyway.</summary>
     public TimeSpan GoodbyeTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Keep-alive frames on the Twilio socket.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long Twilio has to send <c>start</c> after the socket opens.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -42,7 +42,12 @@ public static class MediaEndpoints
             }
         }
 
-        using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var socket = await MediaStreamSocket.AcceptAsync(http, options.Value.KeepAliveInterval).ConfigureAwait(false);
+        if (socket is null)
+        {
+            return Results.BadRequest();
+        }
+
         await handler.HandleAsync(socket, http.RequestAborted).ConfigureAwait(false);
         return Results.Empty;
     }
