@@ -49,7 +49,7 @@ var seconds = int.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture);
 var warmup = int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture);
 var bridgeCore = Arg("--bridge-core", "0");
 var transport = Arg("--transport", "SdkSocket");
-var inline = Arg("--inline", "true");
+var inline = Arg("--inline", "false");
 
 await using var azurite = await AzuriteServer.StartAsync();
 Console.WriteLine($"# bench: {string.Join(',', callCounts)} calls, {seconds} s measured after {warmup} s warm-up, bridge on core {bridgeCore}, transport {transport}, inline socket scheduling {inline}");
@@ -139,138 +139,151 @@ async Task RunAsync(int calls)
     }
 
     using var bridge = Process.Start(start)!;
-    bridge.OutputDataReceived += (_, _) => { };
-    bridge.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) { Console.Error.WriteLine("bridge: " + e.Data); } };
-    bridge.BeginOutputReadLine();
-    bridge.BeginErrorReadLine();
-    using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-    for (var i = 0; ; i++)
+    try
     {
-        try
+        await MeasureAsync(bridge);
+    }
+    finally
+    {
+        if (!bridge.HasExited)
         {
-            if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
-            {
-                break;
-            }
+            bridge.Kill();
+            await bridge.WaitForExitAsync();
         }
-        catch (HttpRequestException) when (i < 300)
-        {
-        }
-
-        await Task.Delay(100);
     }
 
-    // The bridge process is `taskset … dotnet`; taskset execs, so the pid is the runtime's.
-    var pid = bridge.Id;
-    var coldRss = ProcStat.RssBytes(pid);
-    var signature = CallCenter.Fakes.TwilioRequestSigner.Sign(AuthToken, mediaUrl.ToString(), []);
-
-    async Task<(LoadCaller?[] Placed, int Failed)> PlaceAsync(int count, string tag)
+    async Task MeasureAsync(Process bridge)
     {
-        var placed = new LoadCaller?[count];
-        var failed = 0;
-        // A few at a time: the bridge loads each call's context from storage before its first frame.
-        await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        bridge.OutputDataReceived += (_, _) => { };
+        bridge.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) { Console.Error.WriteLine("bridge: " + e.Data); } };
+        bridge.BeginOutputReadLine();
+        bridge.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        for (var i = 0; ; i++)
         {
-            var callSid = $"CA{tag}{calls:D4}{i:D27}";
             try
             {
-                var token = tokens.Issue("bench-tenant", callSid, CallDirection.Inbound);
-                var call = await LoadCaller.StartAsync(mediaUrl, signature, i, callSid, token, figures, ct);
-                placed[i - 1] = call;
-                clock.Add(call, i);
+                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
+                {
+                    break;
+                }
             }
-            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+            catch (HttpRequestException) when (i < 300)
             {
-                Interlocked.Increment(ref failed);
-            }
-        });
-        return (placed, failed);
-    }
-
-    async Task HangUpAsync(LoadCaller?[] placed)
-    {
-        foreach (var call in placed.OfType<LoadCaller>())
-        {
-            clock.Remove(call);
-        }
-
-        await Task.WhenAll(placed.OfType<LoadCaller>().Select(c => c.HangUpAsync(TimeSpan.FromSeconds(30))));
-    }
-
-    async Task<BridgeMetricsSnapshot> SettledAsync()
-    {
-        BridgeMetricsSnapshot? after = null;
-        for (var i = 0; i < 100; i++)
-        {
-            after = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
-            if (after!.ActiveSessions == 0 && after.OpenSockets == 0 && after.BackgroundTasks == 0)
-            {
-                break;
             }
 
             await Task.Delay(100);
         }
 
-        return after!;
+        // The bridge process is `taskset … dotnet`; taskset execs, so the pid is the runtime's.
+        var pid = bridge.Id;
+        var coldRss = ProcStat.RssBytes(pid);
+        var signature = CallCenter.Fakes.TwilioRequestSigner.Sign(AuthToken, mediaUrl.ToString(), []);
+
+        async Task<(LoadCaller?[] Placed, int Failed)> PlaceAsync(int count, string tag)
+        {
+            var placed = new LoadCaller?[count];
+            var failed = 0;
+            // A few at a time: the bridge loads each call's context from storage before its first frame.
+            await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            {
+                var callSid = $"CA{tag}{calls:D4}{i:D27}";
+                try
+                {
+                    var token = tokens.Issue("bench-tenant", callSid, CallDirection.Inbound);
+                    var call = await LoadCaller.StartAsync(mediaUrl, signature, i, callSid, token, figures, ct);
+                    placed[i - 1] = call;
+                    clock.Add(call, i);
+                }
+                catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            });
+            return (placed, failed);
+        }
+
+        async Task HangUpAsync(LoadCaller?[] placed)
+        {
+            foreach (var call in placed.OfType<LoadCaller>())
+            {
+                clock.Remove(call);
+            }
+
+            await Task.WhenAll(placed.OfType<LoadCaller>().Select(c => c.HangUpAsync(TimeSpan.FromSeconds(30))));
+        }
+
+        async Task<BridgeMetricsSnapshot> SettledAsync()
+        {
+            BridgeMetricsSnapshot? after = null;
+            for (var i = 0; i < 100; i++)
+            {
+                after = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
+                if (after!.ActiveSessions == 0 && after.OpenSockets == 0 && after.BackgroundTasks == 0)
+                {
+                    break;
+                }
+
+                await Task.Delay(100);
+            }
+
+            return after!;
+        }
+
+        // A short round of calls first, so the memory figure is what calls hold and not the runtime's one-off
+        // growth (JIT-compiled code, pools, thread stacks) on its first calls.
+        var (warmCalls, _) = await PlaceAsync(Math.Min(20, calls), "W");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await HangUpAsync(warmCalls);
+        await SettledAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var warmRss = ProcStat.RssBytes(pid);
+
+        var startedAt = Stopwatch.StartNew();
+        var (simulated, failedCalls) = await PlaceAsync(calls, "L");
+        var rampSeconds = startedAt.Elapsed.TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(warmup));
+        var bridgeCpu0 = ProcStat.CpuSeconds(pid);
+        var selfCpu0 = ProcStat.CpuSeconds(Environment.ProcessId);
+        var window = Stopwatch.StartNew();
+        figures.Measuring = true;
+        long peakRss = 0;
+        while (window.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            await Task.Delay(500);
+            peakRss = Math.Max(peakRss, ProcStat.RssBytes(pid));
+        }
+
+        figures.Measuring = false;
+        var elapsed = window.Elapsed.TotalSeconds;
+        var bridgeCpu = ProcStat.CpuSeconds(pid) - bridgeCpu0;
+        var selfCpu = ProcStat.CpuSeconds(Environment.ProcessId) - selfCpu0;
+        var metricsDuring = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
+
+        await HangUpAsync(simulated);
+        var after = await SettledAsync();
+
+        var generatorLoad = selfCpu / elapsed;
+
+        // A run only counts when every call was up and both directions kept 50 frames a second; otherwise the
+        // machine (or the generator) could not offer the load, and the latencies describe that, not the bridge.
+        var inbound = figures.Inbound;
+        var outbound = figures.Outbound;
+        var expected = calls * 50.0 * elapsed;
+        var offered = Math.Min(inbound.Count, outbound.Count) / expected;
+        var valid = generatorLoad < 0.90 && metricsDuring!.ActiveSessions == calls && offered >= 0.95;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+            ## {calls} calls{(valid ? "" : "  ** INVALID RUN **")}
+            ramp-up {rampSeconds:F1} s ({failedCalls} calls failed to start); window {elapsed:F1} s; active sessions in window {metricsDuring!.ActiveSessions}
+            added latency caller->OpenAI  p50 {inbound.PercentileMs(0.5):F2} ms  p99 {inbound.PercentileMs(0.99):F2} ms  max {inbound.MaxMs:F2} ms  ({inbound.Count} frames)
+            added latency OpenAI->caller  p50 {outbound.PercentileMs(0.5):F2} ms  p99 {outbound.PercentileMs(0.99):F2} ms  max {outbound.MaxMs:F2} ms  ({outbound.Count} frames)
+            bridge CPU {bridgeCpu / elapsed * 100:F1} % of a core = {bridgeCpu / elapsed * 100 / calls:F3} % per call; {bridgeCpu * 1e6 / Math.Max(1, inbound.Count + outbound.Count):F1} µs per relayed frame (a frame each way, with its mark and echo, counts as two)
+            bridge RSS cold {coldRss / 1048576.0:F1} MiB, warm idle {warmRss / 1048576.0:F1} MiB, peak {peakRss / 1048576.0:F1} MiB => {(peakRss - warmRss) / 1024.0 / calls:F1} KiB per call over warm idle ({(peakRss - coldRss) / 1024.0 / calls:F1} over cold); managed heap in window {metricsDuring.ManagedHeapBytes / 1048576.0:F1} MiB
+            frames lost: caller->OpenAI {figures.CallerGaps}, OpenAI->caller {figures.AgentGaps}, dropped by bridge {after.FramesDropped}; relayed in {after.FramesIn}, out {after.FramesOut}
+            load generator CPU {generatorLoad * 100:F1} % of its core{(generatorLoad >= 0.90 ? " (saturated: figures measure the generator, not the bridge)" : "")}; offered {offered * 100:F0} % of 50 frames/s per call each way
+            after the run: sessions {after.ActiveSessions}, sockets {after.OpenSockets}, tasks {after.BackgroundTasks}; uptime: {Uptime()}
+            """));
     }
-
-    // A short round of calls first, so the memory figure is what calls hold and not the runtime's one-off
-    // growth (JIT-compiled code, pools, thread stacks) on its first calls.
-    var (warmCalls, _) = await PlaceAsync(Math.Min(20, calls), "W");
-    await Task.Delay(TimeSpan.FromSeconds(3));
-    await HangUpAsync(warmCalls);
-    await SettledAsync();
-    await Task.Delay(TimeSpan.FromSeconds(1));
-    var warmRss = ProcStat.RssBytes(pid);
-
-    var startedAt = Stopwatch.StartNew();
-    var (simulated, failedCalls) = await PlaceAsync(calls, "L");
-    var rampSeconds = startedAt.Elapsed.TotalSeconds;
-    await Task.Delay(TimeSpan.FromSeconds(warmup));
-    var bridgeCpu0 = ProcStat.CpuSeconds(pid);
-    var selfCpu0 = ProcStat.CpuSeconds(Environment.ProcessId);
-    var window = Stopwatch.StartNew();
-    figures.Measuring = true;
-    long peakRss = 0;
-    while (window.Elapsed < TimeSpan.FromSeconds(seconds))
-    {
-        await Task.Delay(500);
-        peakRss = Math.Max(peakRss, ProcStat.RssBytes(pid));
-    }
-
-    figures.Measuring = false;
-    var elapsed = window.Elapsed.TotalSeconds;
-    var bridgeCpu = ProcStat.CpuSeconds(pid) - bridgeCpu0;
-    var selfCpu = ProcStat.CpuSeconds(Environment.ProcessId) - selfCpu0;
-    var metricsDuring = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
-
-    await HangUpAsync(simulated);
-    var after = await SettledAsync();
-
-    bridge.Kill();
-    await bridge.WaitForExitAsync();
-
-    var generatorLoad = selfCpu / elapsed;
-
-    // A run only counts when every call was up and both directions kept 50 frames a second; otherwise the
-    // machine (or the generator) could not offer the load, and the latencies describe that, not the bridge.
-    var inbound = figures.Inbound;
-    var outbound = figures.Outbound;
-    var expected = calls * 50.0 * elapsed;
-    var offered = Math.Min(inbound.Count, outbound.Count) / expected;
-    var valid = generatorLoad < 0.90 && metricsDuring!.ActiveSessions == calls && offered >= 0.95;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-        ## {calls} calls{(valid ? "" : "  ** INVALID RUN **")}
-        ramp-up {rampSeconds:F1} s ({failedCalls} calls failed to start); window {elapsed:F1} s; active sessions in window {metricsDuring!.ActiveSessions}
-        added latency caller->OpenAI  p50 {inbound.PercentileMs(0.5):F2} ms  p99 {inbound.PercentileMs(0.99):F2} ms  max {inbound.MaxMs:F2} ms  ({inbound.Count} frames)
-        added latency OpenAI->caller  p50 {outbound.PercentileMs(0.5):F2} ms  p99 {outbound.PercentileMs(0.99):F2} ms  max {outbound.MaxMs:F2} ms  ({outbound.Count} frames)
-        bridge CPU {bridgeCpu / elapsed * 100:F1} % of a core = {bridgeCpu / elapsed * 100 / calls:F3} % per call; {bridgeCpu * 1e6 / Math.Max(1, inbound.Count + outbound.Count):F1} µs per relayed frame (a frame each way, with its mark and echo, counts as two)
-        bridge RSS cold {coldRss / 1048576.0:F1} MiB, warm idle {warmRss / 1048576.0:F1} MiB, peak {peakRss / 1048576.0:F1} MiB => {(peakRss - warmRss) / 1024.0 / calls:F1} KiB per call over warm idle ({(peakRss - coldRss) / 1024.0 / calls:F1} over cold); managed heap in window {metricsDuring.ManagedHeapBytes / 1048576.0:F1} MiB
-        frames lost: caller->OpenAI {figures.CallerGaps}, OpenAI->caller {figures.AgentGaps}, dropped by bridge {after.FramesDropped}; relayed in {after.FramesIn}, out {after.FramesOut}
-        load generator CPU {generatorLoad * 100:F1} % of its core{(generatorLoad >= 0.90 ? " (saturated: figures measure the generator, not the bridge)" : "")}; offered {offered * 100:F0} % of 50 frames/s per call each way
-        after the run: sessions {after.ActiveSessions}, sockets {after.OpenSockets}, tasks {after.BackgroundTasks}; uptime: {Uptime()}
-        """));
 }
 
 static string Uptime() => File.ReadAllText("/proc/loadavg").Trim();

@@ -18,6 +18,8 @@ internal abstract class RawWebSocket : IDisposable
 
     private readonly bool _maskOutgoing;
     private readonly object _sendLock = new();
+    private byte[] _backlog = [];
+    private int _backlogLength;
     private byte[] _receive = new byte[16384];
     private int _filled;
     private byte[] _fragments = [];
@@ -29,6 +31,7 @@ internal abstract class RawWebSocket : IDisposable
         Socket = socket;
         _maskOutgoing = client;
         socket.NoDelay = true;
+        socket.Blocking = false;
     }
 
     protected Socket Socket { get; }
@@ -73,7 +76,14 @@ internal abstract class RawWebSocket : IDisposable
         return start;
     }
 
-    /// <summary>Sends bytes already framed, whole, from any thread.</summary>
+    /// <summary>Bytes the kernel would not take yet; they go first on the next send.</summary>
+    public int Backlog => _backlogLength;
+
+    /// <summary>
+    /// Sends bytes already framed, from any thread, and never blocks: what the socket does not take now
+    /// (the peer is not reading) waits in a per-connection backlog, so one stalled connection cannot stop
+    /// the generator's clock or its socket thread for every other call.
+    /// </summary>
     public void SendFramed(ReadOnlySpan<byte> frames)
     {
         if (Volatile.Read(ref _closed) != 0)
@@ -85,16 +95,64 @@ internal abstract class RawWebSocket : IDisposable
         {
             lock (_sendLock)
             {
-                while (frames.Length > 0)
+                if (_backlogLength > 0)
                 {
-                    frames = frames[Socket.Send(frames)..];
+                    _backlogLength -= SendSome(_backlog.AsSpan(0, _backlogLength), out var rest);
+                    rest.CopyTo(_backlog);
+                    if (_backlogLength > 0)
+                    {
+                        Hold(frames);
+                        return;
+                    }
                 }
+
+                SendSome(frames, out var unsent);
+                Hold(unsent);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             MarkClosed();
         }
+    }
+
+    private int SendSome(ReadOnlySpan<byte> data, out ReadOnlySpan<byte> unsent)
+    {
+        var total = 0;
+        while (total < data.Length)
+        {
+            var n = Socket.Send(data[total..], SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                break;
+            }
+
+            if (error != SocketError.Success)
+            {
+                throw new SocketException((int)error);
+            }
+
+            total += n;
+        }
+
+        unsent = data[total..];
+        return total;
+    }
+
+    private void Hold(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        if (_backlogLength + data.Length > _backlog.Length)
+        {
+            Array.Resize(ref _backlog, Math.Max(4096, (_backlogLength + data.Length) * 2));
+        }
+
+        data.CopyTo(_backlog.AsSpan(_backlogLength));
+        _backlogLength += data.Length;
     }
 
     /// <summary>Frames and sends one text message (setup and teardown, not the per-frame path).</summary>
