@@ -59,7 +59,7 @@ internal sealed class LoadFigures(int calls)
 
 /// <summary>
 /// One phone call as Twilio's Media Streams plays it, on a raw socket: the signed upgrade, <c>connected</c>,
-/// <c>start</c> with the stream token, a stamped 160-byte μ-law frame every 20 ms, every mark echoed at once,
+/// <c>start</c> with the stream token, a stamped 160-byte μ-law frame every 20 ms, every mark echoed with the next frame,
 /// and <c>stop</c> plus a close at the end.
 /// </summary>
 internal sealed class LoadCaller : RawWebSocket, IFrameSource
@@ -73,6 +73,9 @@ internal sealed class LoadCaller : RawWebSocket, IFrameSource
     private readonly LoadFigures _figures;
     private readonly byte[] _frame = new byte[1024];
     private readonly byte[] _echo = new byte[256];
+    private readonly object _outLock = new();
+    private byte[] _out = new byte[2048];
+    private int _outLength;
     private int _sequence;
     private int _chunk;
     private int _lastAgentSeq;
@@ -156,7 +159,29 @@ internal sealed class LoadCaller : RawWebSocket, IFrameSource
         p = Put(b, p, _streamSid);
         p = Put(b, p, "\"}"u8);
         var start = WriteHeader(b, PayloadStart, p - PayloadStart);
-        SendFramed(b[start..p]);
+        lock (_outLock)
+        {
+            if (_outLength == 0)
+            {
+                SendFramed(b[start..p]);
+                return;
+            }
+
+            Queue(b[start..p]);
+            SendFramed(_out.AsSpan(0, _outLength));
+            _outLength = 0;
+        }
+    }
+
+    private void Queue(ReadOnlySpan<byte> frame)
+    {
+        if (_outLength + frame.Length > _out.Length)
+        {
+            Array.Resize(ref _out, (_outLength + frame.Length) * 2);
+        }
+
+        frame.CopyTo(_out.AsSpan(_outLength));
+        _outLength += frame.Length;
     }
 
     protected override void OnMessage(Span<byte> message)
@@ -181,7 +206,10 @@ internal sealed class LoadCaller : RawWebSocket, IFrameSource
         }
     }
 
-    /// <summary>Marks come back at once: the generator plays nothing, it only measures.</summary>
+    /// <summary>
+    /// Marks come back with the caller's next frame, in the same send (at most 20 ms later, which is sooner than
+    /// Twilio, whose echo waits for playback): one send per frame keeps the generator on its core.
+    /// </summary>
     private void EchoMark(ReadOnlySpan<byte> name)
     {
         const int PayloadStart = 8;
@@ -195,7 +223,10 @@ internal sealed class LoadCaller : RawWebSocket, IFrameSource
         p = Put(b, p, name);
         p = Put(b, p, "\"}}"u8);
         var start = WriteHeader(b, PayloadStart, p - PayloadStart);
-        SendFramed(b[start..p]);
+        lock (_outLock)
+        {
+            Queue(b[start..p]);
+        }
     }
 
     /// <summary>The caller hangs up: <c>stop</c>, a close frame, then the bridge closes its side.</summary>
