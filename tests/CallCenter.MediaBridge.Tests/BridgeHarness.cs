@@ -76,11 +76,11 @@ public sealed class BridgeHarness : IAsyncDisposable
             ["Storage:TablePrefix"] = "b" + Guid.NewGuid().ToString("N")[..12],
             ["Bridge:StreamUrl"] = mediaUrl.ToString(),
             ["Bridge:TokenSigningKey"] = SigningKey,
-            ["MediaBridge:OpenAiApiKey"] = "sk-test",
+            ["OpenAI:ApiKey"] = "sk-test",
             ["MediaBridge:OpenAiEndpoint"] = openAi.Endpoint.ToString(),
-            ["MediaBridge:TwilioAccountSid"] = "AC00000000000000000000000000000000",
-            ["MediaBridge:TwilioAuthToken"] = AuthToken,
-            ["MediaBridge:TwilioApiBaseUrl"] = twilio.BaseUri.ToString(),
+            ["Twilio:AccountSid"] = "AC00000000000000000000000000000000",
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:ApiBaseUrl"] = twilio.BaseUri.ToString(),
             ["MediaBridge:GoodbyeTimeout"] = "00:00:20",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
