@@ -8,6 +8,7 @@ using CallCenter.Core.Prompts;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.DevServices;
+using CallCenter.Fakes;
 using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.Simulators;
 
@@ -63,13 +64,14 @@ return 0;
 async Task RunAsync(int calls)
 {
     const string AuthToken = "bench-twilio-auth-token-0123456789";
+    const string AccountSid = "AC00000000000000000000000000000000";
     const string SigningKey = "bench-signing-key-0123456789abcdef0123";
     Console.WriteLine($"# {calls} calls; uptime: {Uptime()}");
 
     var figures = new LoadFigures(calls);
     using var clock = new FrameClock();
     await using var openAi = new LoadRealtimeServer(clock, figures);
-    await using var twilio = await FakeTwilioRest.StartAsync();
+    await using var twilio = await FakeTwilioApi.StartAsync(AccountSid, AuthToken);
 
     var port = FreePort();
     var mediaUrl = new Uri($"ws://127.0.0.1:{port}/media");
@@ -82,9 +84,9 @@ async Task RunAsync(int calls)
         ["Bridge__TokenSigningKey"] = SigningKey,
         ["OpenAI__ApiKey"] = "sk-bench",
         ["MediaBridge__OpenAiEndpoint"] = openAi.Endpoint.ToString(),
-        ["Twilio__AccountSid"] = "AC00000000000000000000000000000000",
+        ["Twilio__AccountSid"] = AccountSid,
         ["Twilio__AuthToken"] = AuthToken,
-        ["Twilio__ApiBaseUrl"] = twilio.BaseUri.ToString(),
+        ["Twilio__ApiBaseUrl"] = twilio.Root.ToString(),
         ["MediaBridge__TranscriptQueueCapacity"] = "65536",
         ["MediaBridge__RealtimeTransport"] = transport,
         ["MediaBridge__InlineSocketScheduling"] = inline,
@@ -178,7 +180,7 @@ async Task RunAsync(int calls)
         // The bridge process is `taskset … dotnet`; taskset execs, so the pid is the runtime's.
         var pid = bridge.Id;
         var coldRss = ProcStat.RssBytes(pid);
-        var signature = CallCenter.Fakes.TwilioRequestSigner.Sign(AuthToken, mediaUrl.ToString(), []);
+        var signature = TwilioRequestSigner.Sign(AuthToken, mediaUrl.ToString(), []);
 
         async Task<(LoadCaller?[] Placed, int Failed)> PlaceAsync(int count, string tag)
         {

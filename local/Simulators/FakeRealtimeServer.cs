@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace CallCenter.Simulators;
 
@@ -41,7 +42,7 @@ public sealed record TruncateEvent(string ItemId, int ContentIndex, long AudioEn
 /// calls, honours <c>response.cancel</c>, interruption and <c>conversation.item.truncate</c>, and counts
 /// what it saw.
 /// </summary>
-public sealed class FakeRealtimeServer : LoopbackServer
+public sealed class FakeRealtimeServer : CallCenter.Fakes.LoopbackServer
 {
     private int _connections;
     private int _active;
@@ -51,7 +52,7 @@ public sealed class FakeRealtimeServer : LoopbackServer
     public FakeRealtimeScript Script { get; set; } = new();
 
     /// <summary>Endpoint for <c>RealtimeClientOptions.Endpoint</c>: the SDK appends <c>/realtime?model=…</c>.</summary>
-    public Uri Endpoint => new(BaseUri, "/v1");
+    public Uri Endpoint => new(Root, "/v1");
 
     public int Connections => Volatile.Read(ref _connections);
     public int ActiveSessions => Volatile.Read(ref _active);
@@ -85,9 +86,11 @@ public sealed class FakeRealtimeServer : LoopbackServer
     public static async Task<FakeRealtimeServer> StartAsync(FakeRealtimeScript? script = null, int port = 0)
     {
         var server = new FakeRealtimeServer { Script = script ?? new FakeRealtimeScript() };
-        await server.StartAsync(app => app.Map("/v1/realtime", server.AcceptAsync), port).ConfigureAwait(false);
+        await server.ListenAsync(port, CancellationToken.None).ConfigureAwait(false);
         return server;
     }
+
+    protected override void Map(IEndpointRouteBuilder routes) => routes.Map("/v1/realtime", AcceptAsync);
 
     private async Task AcceptAsync(HttpContext http)
     {

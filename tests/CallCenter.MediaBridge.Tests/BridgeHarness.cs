@@ -6,6 +6,7 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
+using CallCenter.Fakes;
 using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.Simulators;
 using CallCenter.Testing;
@@ -24,12 +25,13 @@ namespace CallCenter.MediaBridge.Tests;
 public sealed class BridgeHarness : IAsyncDisposable
 {
     public const string AuthToken = "twilio-test-auth-token-0123456789";
+    public const string AccountSid = "AC00000000000000000000000000000000";
     public const string SigningKey = "bridge-test-signing-key-0123456789abcdef";
 
     private readonly ConcurrentDictionary<string, SimulatedCall> _calls = new(StringComparer.Ordinal);
     private readonly HttpClient _http = new();
 
-    private BridgeHarness(FakeRealtimeServer openAi, FakeTwilioRest twilio, WebApplication bridge, Uri mediaUrl, Uri baseUrl, CapturingLoggerProvider logs, string tenantId)
+    private BridgeHarness(FakeRealtimeServer openAi, FakeTwilioApi twilio, WebApplication bridge, Uri mediaUrl, Uri baseUrl, CapturingLoggerProvider logs, string tenantId)
     {
         TenantId = tenantId;
         OpenAi = openAi;
@@ -38,7 +40,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         MediaUrl = mediaUrl;
         BaseUrl = baseUrl;
         Logs = logs;
-        Twilio.HangUp += async sid =>
+        Twilio.CallCompleted += async sid =>
         {
             if (_calls.TryGetValue(sid, out var call))
             {
@@ -48,7 +50,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     }
 
     public FakeRealtimeServer OpenAi { get; }
-    public FakeTwilioRest Twilio { get; }
+    public FakeTwilioApi Twilio { get; }
     public WebApplication Bridge { get; }
     public Uri MediaUrl { get; }
     public Uri BaseUrl { get; }
@@ -63,7 +65,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         AzuriteFixture azurite, FakeRealtimeScript script, IDictionary<string, string?>? settings = null, string? tenantId = null)
     {
         var openAi = await FakeRealtimeServer.StartAsync(script);
-        var twilio = await FakeTwilioRest.StartAsync();
+        var twilio = await FakeTwilioApi.StartAsync(AccountSid, AuthToken);
         var port = FreePort();
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
         var mediaUrl = new Uri($"ws://127.0.0.1:{port}/media");
@@ -78,9 +80,9 @@ public sealed class BridgeHarness : IAsyncDisposable
             ["Bridge:TokenSigningKey"] = SigningKey,
             ["OpenAI:ApiKey"] = "sk-test",
             ["MediaBridge:OpenAiEndpoint"] = openAi.Endpoint.ToString(),
-            ["Twilio:AccountSid"] = "AC00000000000000000000000000000000",
+            ["Twilio:AccountSid"] = AccountSid,
             ["Twilio:AuthToken"] = AuthToken,
-            ["Twilio:ApiBaseUrl"] = twilio.BaseUri.ToString(),
+            ["Twilio:ApiBaseUrl"] = twilio.Root.ToString(),
             ["MediaBridge:GoodbyeTimeout"] = "00:00:20",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
