@@ -6,7 +6,7 @@ builder.Services.AddMediaBridge(builder.Configuration);
 builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
 
 var app = builder.Build();
-app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+app.UseWebSockets();
 app.MapMediaBridge();
 app.Run();
 

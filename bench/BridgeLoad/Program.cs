@@ -12,12 +12,15 @@ using CallCenter.Fakes;
 using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.Simulators;
 
+const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
 // Two modes:
 //   serve-bridge            the media bridge, wired as media-bridge/Program.cs wires it (plus the static prompt
 //                           builder), configured from the environment; the load run starts it pinned to core 0.
-//   [--calls 100,500,1000] [--seconds 20] [--warmup 5] [--bridge-core 0] [--transport SdkSocket|SdkProtocol] [--inline true|false] [--env NAME=VALUE]…
-//                           the load run: Azurite, the fake OpenAI and the fake Twilio REST in this process,
-//                           N concurrent full-duplex calls at real 20 ms pacing, figures on stdout.
+//   [--calls 100,500,1000] [--seconds 20] [--warmup 5] [--bridge-core 0] [--transport SdkSocket|SdkProtocol] [--inline true|false] [--env NAME=VALUE]… [--perf-map]
+//                           the load run: Azurite, the OpenAI side (LoadRealtimeServer) and the fake Twilio REST
+//                           in this process, N concurrent full-duplex calls (LoadCaller) at real 20 ms pacing,
+//                           figures on stdout.
 if (args.Length > 0 && args[0] == "serve-bridge")
 {
     var builder = WebApplication.CreateBuilder(args[1..]);
@@ -31,15 +34,26 @@ if (args.Length > 0 && args[0] == "serve-bridge")
     return 0;
 }
 
+// The generator's socket completions run on the socket engine's thread, not as thread-pool work items: the
+// runtime reads this setting only from the environment, so the load run restarts itself with it once.
+if (Environment.GetEnvironmentVariable(InlineCompletions) != "1")
+{
+    var self = new ProcessStartInfo(Environment.ProcessPath!, [typeof(Histogram).Assembly.Location, .. args]) { UseShellExecute = false };
+    self.Environment[InlineCompletions] = "1";
+    using var child = Process.Start(self)!;
+    await child.WaitForExitAsync();
+    return child.ExitCode;
+}
+
 var callCounts = Arg("--calls", "100,500,1000").Split(',').Select(int.Parse).ToArray();
 var seconds = int.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture);
 var warmup = int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture);
 var bridgeCore = Arg("--bridge-core", "0");
 var transport = Arg("--transport", "SdkSocket");
-var inline = Arg("--inline", "true");
+var inline = Arg("--inline", "false");
 
 await using var azurite = await AzuriteServer.StartAsync();
-Console.WriteLine($"# bench: {string.Join(',', callCounts)} calls, {seconds} s measured after {warmup} s warm-up, bridge on core {bridgeCore}, transport {transport}, inline socket scheduling {inline}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"# bench: {string.Join(',', callCounts)} calls, {seconds} s measured after {warmup} s warm-up, bridge on core {bridgeCore}, transport {transport}, inline socket scheduling {inline}");
 foreach (var n in callCounts)
 {
     await RunAsync(n);
@@ -50,44 +64,15 @@ return 0;
 async Task RunAsync(int calls)
 {
     const string AuthToken = "bench-twilio-auth-token-0123456789";
+    const string AccountSid = "AC00000000000000000000000000000000";
     const string SigningKey = "bench-signing-key-0123456789abcdef0123";
-    var inbound = new Histogram();
-    var outbound = new Histogram();
-    var measuring = 0;
-    var callerGaps = 0L;
-    var agentGaps = 0L;
-    var lastCallerSeq = new int[calls + 1];
+    Console.WriteLine($"# {calls} calls; uptime: {Uptime()}");
 
-    await using var pacer = new FramePacer();
+    var figures = new LoadFigures(calls);
+    using var clock = new FrameClock();
+    await using var openAi = new LoadRealtimeServer(clock, figures);
     await using var liveEvents = await FakeWebPubSub.StartAsync("bench-web-pubsub-key");
-    await using var openAi = await FakeRealtimeServer.StartAsync(new FakeRealtimeScript { VoiceActivityDetection = false, ContinuousAudio = true, GreetingMs = 0 });
-    openAi.Pacer = pacer;
-    openAi.OnAudioAppended = audio =>
-    {
-        if (audio.Length < 16)
-        {
-            return;
-        }
-
-        var sent = BitConverter.ToInt64(audio);
-        var id = BitConverter.ToInt32(audio[8..]);
-        var seq = BitConverter.ToInt32(audio[12..]);
-        if (id > 0 && id <= calls)
-        {
-            if (lastCallerSeq[id] != 0 && seq != lastCallerSeq[id] + 1)
-            {
-                Interlocked.Add(ref callerGaps, Math.Max(0, seq - lastCallerSeq[id] - 1));
-            }
-
-            lastCallerSeq[id] = seq;
-        }
-
-        if (Volatile.Read(ref measuring) == 1)
-        {
-            inbound.Record(Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
-        }
-    };
-    await using var twilio = await FakeTwilioRest.StartAsync();
+    await using var twilio = await FakeTwilioApi.StartAsync(AccountSid, AuthToken);
 
     var port = FreePort();
     var mediaUrl = new Uri($"ws://127.0.0.1:{port}/media");
@@ -98,20 +83,23 @@ async Task RunAsync(int calls)
         ["Storage__TablePrefix"] = prefix,
         ["Bridge__StreamUrl"] = mediaUrl.ToString(),
         ["Bridge__TokenSigningKey"] = SigningKey,
-        ["MediaBridge__OpenAiApiKey"] = "sk-bench",
+        ["OpenAI__ApiKey"] = "sk-bench",
         ["WebPubSub__Endpoint"] = liveEvents.Root.ToString(),
         ["WebPubSub__AccessKey"] = liveEvents.AccessKey,
         ["MediaBridge__OpenAiEndpoint"] = openAi.Endpoint.ToString(),
-        ["MediaBridge__TwilioAccountSid"] = "AC00000000000000000000000000000000",
-        ["MediaBridge__TwilioAuthToken"] = AuthToken,
-        ["MediaBridge__TwilioApiBaseUrl"] = twilio.BaseUri.ToString(),
+        ["Twilio__AccountSid"] = AccountSid,
+        ["Twilio__AuthToken"] = AuthToken,
+        ["Twilio__ApiBaseUrl"] = twilio.Root.ToString(),
         ["MediaBridge__TranscriptQueueCapacity"] = "65536",
         ["MediaBridge__RealtimeTransport"] = transport,
         ["MediaBridge__InlineSocketScheduling"] = inline,
         ["Logging__LogLevel__Default"] = "Warning",
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+
+        // The container's environment (media-bridge/Dockerfile, infra/modules/media-bridge.bicep); the rest of
+        // the runtime settings come from the bridge's own runtimeconfig, which the bridge process is started with.
         ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
-        ["DOTNET_gcServer"] = "0",
+        [InlineCompletions] = "1",
 
         // For `perf` profiles of the bridge: JIT-compiled methods get names in /tmp/perf-<pid>.map.
         ["DOTNET_PerfMapEnabled"] = args.Contains("--perf-map") ? "1" : "0",
@@ -134,7 +122,13 @@ async Task RunAsync(int calls)
     var tokens = services.GetRequiredService<StreamTokens>();
 
     var dll = typeof(Histogram).Assembly.Location;
-    var start = new ProcessStartInfo("taskset", ["-c", bridgeCore, "dotnet", dll, "serve-bridge"]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    var runtimeConfig = Path.Combine(AppContext.BaseDirectory, "CallCenter.MediaBridge.runtimeconfig.json");
+    var start = new ProcessStartInfo("taskset", ["-c", bridgeCore, "dotnet", "exec", "--runtimeconfig", runtimeConfig, dll, "serve-bridge"])
+    {
+        UseShellExecute = false,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+    };
     foreach (var (k, v) in settings)
     {
         start.Environment[k] = v;
@@ -150,152 +144,154 @@ async Task RunAsync(int calls)
     }
 
     using var bridge = Process.Start(start)!;
-    bridge.OutputDataReceived += (_, _) => { };
-    bridge.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) { Console.Error.WriteLine("bridge: " + e.Data); } };
-    bridge.BeginOutputReadLine();
-    bridge.BeginErrorReadLine();
-    using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-    for (var i = 0; ; i++)
-    {
-        try
-        {
-            if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
-            {
-                break;
-            }
-        }
-        catch (HttpRequestException) when (i < 300)
-        {
-        }
-
-        await Task.Delay(100);
-    }
-
-    // The bridge process is `taskset … dotnet`; taskset execs, so the pid is the runtime's.
-    var pid = bridge.Id;
-    var idleRss = ProcStat.RssBytes(pid);
-
-    var simulated = new SimulatedCall?[calls];
-    var failedCalls = 0;
-    var startedAt = Stopwatch.StartNew();
-    // Calls are placed a few at a time: the bridge loads each call's context from storage before its first frame.
-    await Parallel.ForEachAsync(Enumerable.Range(1, calls), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
-    {
-        var callSid = $"CA{calls:D5}{i:D27}";
-        var lastAgentSeq = 0;
-        try
-        {
-        simulated[i - 1] = await SimulatedCall.StartAsync(new SimulatedCallOptions
-        {
-            StreamUrl = mediaUrl,
-            AuthToken = AuthToken,
-            CallSid = callSid,
-            Parameters = new Dictionary<string, string> { [StreamTokens.ParameterName] = tokens.Issue("bench-tenant", callSid, CallDirection.Inbound) },
-            Pacing = Pacing.RealTime,
-            Pacer = pacer,
-            Record = false,
-            StampFrames = true,
-            StampId = i,
-            // Talks until the run hangs it up.
-            Script = [new CallerStep.Send(CallerAudio.Silence(600_000))],
-            OnAgentAudio = audio =>
-            {
-                if (audio.Length < 16)
-                {
-                    return;
-                }
-
-                var seq = BitConverter.ToInt32(audio[12..]);
-                if (lastAgentSeq != 0 && seq != lastAgentSeq + 1)
-                {
-                    Interlocked.Add(ref agentGaps, Math.Max(0, seq - lastAgentSeq - 1));
-                }
-
-                lastAgentSeq = seq;
-                if (Volatile.Read(ref measuring) == 1)
-                {
-                    outbound.Record(Stopwatch.GetElapsedTime(BitConverter.ToInt64(audio)).TotalMicroseconds);
-                }
-            },
-        });
-        }
-        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or IOException or OperationCanceledException)
-        {
-            Interlocked.Increment(ref failedCalls);
-        }
-    });
-
-    var rampSeconds = startedAt.Elapsed.TotalSeconds;
-    await Task.Delay(TimeSpan.FromSeconds(warmup));
-    var metricsBefore = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
-    var bridgeCpu0 = ProcStat.CpuSeconds(pid);
-    var selfCpu0 = ProcStat.CpuSeconds(Environment.ProcessId);
-    var window = Stopwatch.StartNew();
-    Volatile.Write(ref measuring, 1);
-    long peakRss = 0;
-    while (window.Elapsed < TimeSpan.FromSeconds(seconds))
-    {
-        await Task.Delay(500);
-        peakRss = Math.Max(peakRss, ProcStat.RssBytes(pid));
-    }
-
-    Volatile.Write(ref measuring, 0);
-    var elapsed = window.Elapsed.TotalSeconds;
-    var bridgeCpu = ProcStat.CpuSeconds(pid) - bridgeCpu0;
-    var selfCpu = ProcStat.CpuSeconds(Environment.ProcessId) - selfCpu0;
-    var metricsDuring = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
-
-    var placed = simulated.OfType<SimulatedCall>().ToList();
-    await Task.WhenAll(placed.Select(c => c.HangUpAsync()));
     try
     {
-        await Task.WhenAll(placed.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(60));
+        await MeasureAsync(bridge);
     }
-    catch (TimeoutException)
+    finally
     {
-        Console.WriteLine("some calls did not end within 60 s of hanging up");
-    }
-
-    foreach (var call in placed)
-    {
-        await call.DisposeAsync();
-    }
-
-    BridgeMetricsSnapshot? after = null;
-    for (var i = 0; i < 100; i++)
-    {
-        after = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
-        if (after!.ActiveSessions == 0 && after.OpenSockets == 0 && after.BackgroundTasks == 0)
+        if (!bridge.HasExited)
         {
-            break;
+            bridge.Kill();
+            await bridge.WaitForExitAsync();
+        }
+    }
+
+    async Task MeasureAsync(Process bridge)
+    {
+        bridge.OutputDataReceived += (_, _) => { };
+        bridge.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) { Console.Error.WriteLine("bridge: " + e.Data); } };
+        bridge.BeginOutputReadLine();
+        bridge.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException) when (i < 300)
+            {
+            }
+
+            await Task.Delay(100);
         }
 
-        await Task.Delay(100);
+        // The bridge process is `taskset … dotnet`; taskset execs, so the pid is the runtime's.
+        var pid = bridge.Id;
+        var coldRss = ProcStat.RssBytes(pid);
+        var signature = TwilioRequestSigner.Sign(AuthToken, mediaUrl.ToString(), []);
+
+        async Task<(LoadCaller?[] Placed, int Failed)> PlaceAsync(int count, string tag)
+        {
+            var placed = new LoadCaller?[count];
+            var failed = 0;
+            // A few at a time: the bridge loads each call's context from storage before its first frame.
+            await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            {
+                var callSid = $"CA{tag}{calls:D4}{i:D27}";
+                try
+                {
+                    var token = tokens.Issue("bench-tenant", callSid, CallDirection.Inbound);
+                    var call = await LoadCaller.StartAsync(mediaUrl, signature, i, callSid, token, figures, ct);
+                    placed[i - 1] = call;
+                    clock.Add(call, i);
+                }
+                catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            });
+            return (placed, failed);
+        }
+
+        async Task HangUpAsync(LoadCaller?[] placed)
+        {
+            foreach (var call in placed.OfType<LoadCaller>())
+            {
+                clock.Remove(call);
+            }
+
+            await Task.WhenAll(placed.OfType<LoadCaller>().Select(c => c.HangUpAsync(TimeSpan.FromSeconds(30))));
+        }
+
+        async Task<BridgeMetricsSnapshot> SettledAsync()
+        {
+            BridgeMetricsSnapshot? after = null;
+            for (var i = 0; i < 100; i++)
+            {
+                after = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
+                if (after!.ActiveSessions == 0 && after.OpenSockets == 0 && after.BackgroundTasks == 0)
+                {
+                    break;
+                }
+
+                await Task.Delay(100);
+            }
+
+            return after!;
+        }
+
+        // A short round of calls first, so the memory figure is what calls hold and not the runtime's one-off
+        // growth (JIT-compiled code, pools, thread stacks) on its first calls.
+        var (warmCalls, _) = await PlaceAsync(Math.Min(20, calls), "W");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await HangUpAsync(warmCalls);
+        await SettledAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var warmRss = ProcStat.RssBytes(pid);
+
+        var startedAt = Stopwatch.StartNew();
+        var (simulated, failedCalls) = await PlaceAsync(calls, "L");
+        var rampSeconds = startedAt.Elapsed.TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(warmup));
+        var bridgeCpu0 = ProcStat.CpuSeconds(pid);
+        var selfCpu0 = ProcStat.CpuSeconds(Environment.ProcessId);
+        var window = Stopwatch.StartNew();
+        figures.Measuring = true;
+        long peakRss = 0;
+        while (window.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            await Task.Delay(500);
+            peakRss = Math.Max(peakRss, ProcStat.RssBytes(pid));
+        }
+
+        figures.Measuring = false;
+        var elapsed = window.Elapsed.TotalSeconds;
+        var bridgeCpu = ProcStat.CpuSeconds(pid) - bridgeCpu0;
+        var selfCpu = ProcStat.CpuSeconds(Environment.ProcessId) - selfCpu0;
+        var metricsDuring = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
+
+        await HangUpAsync(simulated);
+        var after = await SettledAsync();
+
+        var generatorLoad = selfCpu / elapsed;
+
+        // A run only counts when every call was up and both directions kept 50 frames a second; otherwise the
+        // machine (or the generator) could not offer the load, and the latencies describe that, not the bridge.
+        var inbound = figures.Inbound;
+        var outbound = figures.Outbound;
+        var expected = calls * 50.0 * elapsed;
+        var offered = Math.Min(inbound.Count, outbound.Count) / expected;
+        var valid = generatorLoad < 0.90 && metricsDuring!.ActiveSessions == calls && offered >= 0.95;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+            ## {calls} calls{(valid ? "" : "  ** INVALID RUN **")}
+            ramp-up {rampSeconds:F1} s ({failedCalls} calls failed to start); window {elapsed:F1} s; active sessions in window {metricsDuring!.ActiveSessions}
+            added latency caller->OpenAI  p50 {inbound.PercentileMs(0.5):F2} ms  p99 {inbound.PercentileMs(0.99):F2} ms  max {inbound.MaxMs:F2} ms  ({inbound.Count} frames)
+            added latency OpenAI->caller  p50 {outbound.PercentileMs(0.5):F2} ms  p99 {outbound.PercentileMs(0.99):F2} ms  max {outbound.MaxMs:F2} ms  ({outbound.Count} frames)
+            bridge CPU {bridgeCpu / elapsed * 100:F1} % of a core = {bridgeCpu / elapsed * 100 / calls:F3} % per call; {bridgeCpu * 1e6 / Math.Max(1, inbound.Count + outbound.Count):F1} µs per relayed frame (a frame each way, with its mark and echo, counts as two)
+            bridge RSS cold {coldRss / 1048576.0:F1} MiB, warm idle {warmRss / 1048576.0:F1} MiB, peak {peakRss / 1048576.0:F1} MiB => {(peakRss - warmRss) / 1024.0 / calls:F1} KiB per call over warm idle ({(peakRss - coldRss) / 1024.0 / calls:F1} over cold); managed heap in window {metricsDuring.ManagedHeapBytes / 1048576.0:F1} MiB
+            frames lost: caller->OpenAI {figures.CallerGaps}, OpenAI->caller {figures.AgentGaps}, dropped by bridge {after.FramesDropped}; relayed in {after.FramesIn}, out {after.FramesOut}
+            load generator CPU {generatorLoad * 100:F1} % of its core{(generatorLoad >= 0.90 ? " (saturated: figures measure the generator, not the bridge)" : "")}; offered {offered * 100:F0} % of 50 frames/s per call each way
+            after the run: sessions {after.ActiveSessions}, sockets {after.OpenSockets}, tasks {after.BackgroundTasks}; uptime: {Uptime()}
+            """));
     }
-
-    bridge.Kill();
-    await bridge.WaitForExitAsync();
-
-    var generatorLoad = selfCpu / elapsed;
-
-    // A run only counts when every call was up and both directions kept 50 frames a second; otherwise the
-    // machine (or the generator) could not offer the load, and the latencies describe that, not the bridge.
-    var expected = calls * 50.0 * elapsed;
-    var offered = Math.Min(inbound.Count, outbound.Count) / expected;
-    var valid = generatorLoad < 0.90 && metricsDuring!.ActiveSessions == calls && offered >= 0.95;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-        ## {calls} calls{(valid ? "" : "  ** INVALID RUN **")}
-        ramp-up {rampSeconds:F1} s ({failedCalls} calls failed to start); window {elapsed:F1} s; active sessions in window {metricsDuring!.ActiveSessions}
-        added latency caller->OpenAI  p50 {inbound.PercentileMs(0.5):F2} ms  p99 {inbound.PercentileMs(0.99):F2} ms  max {inbound.MaxMs:F2} ms  ({inbound.Count} frames)
-        added latency OpenAI->caller  p50 {outbound.PercentileMs(0.5):F2} ms  p99 {outbound.PercentileMs(0.99):F2} ms  max {outbound.MaxMs:F2} ms  ({outbound.Count} frames)
-        bridge CPU {bridgeCpu / elapsed * 100:F1} % of a core = {bridgeCpu / elapsed * 100 / calls:F3} % per call; {bridgeCpu * 1e6 / Math.Max(1, inbound.Count + outbound.Count):F1} µs per relayed frame (a frame each way, with its mark and echo, counts as two)
-        bridge RSS idle {idleRss / 1048576.0:F1} MiB, peak {peakRss / 1048576.0:F1} MiB => {(peakRss - idleRss) / 1024.0 / calls:F1} KiB per call; managed heap in window {metricsDuring.ManagedHeapBytes / 1048576.0:F1} MiB
-        frames lost: caller->OpenAI {Interlocked.Read(ref callerGaps)}, OpenAI->caller {Interlocked.Read(ref agentGaps)}, dropped by bridge {after!.FramesDropped}; relayed in {after.FramesIn}, out {after.FramesOut}
-        load generator CPU {generatorLoad * 100:F1} % of its core{(generatorLoad >= 0.90 ? " (saturated: figures measure the generator, not the bridge)" : "")}; offered {offered * 100:F0} % of 50 frames/s per call each way
-        after the run: sessions {after.ActiveSessions}, sockets {after.OpenSockets}, tasks {after.BackgroundTasks}
-        """));
-    _ = metricsBefore;
 }
+
+static string Uptime() => File.ReadAllText("/proc/loadavg").Trim();
 
 string Arg(string name, string fallback)
 {

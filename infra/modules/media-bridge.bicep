@@ -155,6 +155,8 @@ resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'AZURE_CLIENT_ID', value: bridgeIdentity.properties.clientId }
             // Measured: the thread pool's spin-waiting nearly doubles the relay's CPU per call.
             { name: 'DOTNET_ThreadPool_UnfairSemaphoreSpinLimit', value: '0' }
+            // Measured: socket completions on the socket thread, no thread-pool hop per message.
+            { name: 'DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS', value: '1' }
           ]
           probes: [
             {

@@ -27,7 +27,14 @@ public sealed class FakeTwilioApi : LoopbackServer
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> CreatedCalls { get; } = new();
     public ConcurrentDictionary<string, int> CallUpdates { get; } = new();
 
+    /// <summary>Updates to <c>Status=completed</c> per CallSid: the hangups.</summary>
+    public ConcurrentDictionary<string, int> Hangups { get; } = new();
+
     public int TotalRecordingFetches => RecordingFetches.Values.Sum();
+
+    public int HangupsFor(string callSid) => Hangups.TryGetValue(callSid, out var n) ? n : 0;
+
+    public int TotalHangups => Hangups.Values.Sum();
 
     private readonly ConcurrentDictionary<string, byte[]> _recordings = new();
 
@@ -148,9 +155,14 @@ public sealed class FakeTwilioApi : LoopbackServer
             var sid = file.Replace(".json", "", StringComparison.Ordinal);
             CallUpdates.AddOrUpdate(sid, 1, (_, n) => n + 1);
             var form = await http.Request.ReadFormAsync();
-            if (form["Status"] == "completed" && CallCompleted is { } completed)
+            if (form["Status"] == "completed")
             {
-                _ = Task.Run(() => completed(sid));
+                Hangups.AddOrUpdate(sid, 1, (_, n) => n + 1);
+                if (CallCompleted is { } completed)
+                {
+                    // Twilio ends the call, and with it the media stream, after answering the request.
+                    _ = Task.Run(() => completed(sid));
+                }
             }
 
             return Results.Json(new Dictionary<string, object?> { ["sid"] = sid, ["account_sid"] = _accountSid, ["status"] = "completed" });

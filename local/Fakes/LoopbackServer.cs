@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CallCenter.Fakes;
 
-/// <summary>A small Kestrel app on a free loopback port; subclasses map the provider's routes.</summary>
+/// <summary>A small Kestrel app on a free loopback port, quiet in the logs; subclasses map the provider's routes (WebSockets included).</summary>
 public abstract class LoopbackServer : IAsyncDisposable
 {
     private WebApplication? _app;
@@ -21,6 +21,7 @@ public abstract class LoopbackServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         _app = builder.Build();
+        _app.UseWebSockets();
         Map(_app);
         await _app.StartAsync(ct);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

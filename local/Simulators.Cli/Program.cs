@@ -1,8 +1,9 @@
 using System.Globalization;
+using CallCenter.Fakes;
 using CallCenter.Simulators;
 
 // callsim fake-openai [--port 0] [--greeting-ms 600] [--reply-ms 400] [--end-call-after 0] [--pace]
-// callsim fake-twilio [--port 0]
+// callsim fake-twilio --auth-token T [--account-sid AC…] [--port 0]
 // callsim call --url ws://127.0.0.1:8080/media --auth-token T --call-sid CA… --token <stream token>
 //              [--wav caller.wav | --speech-ms 1500] [--turns 2] [--realtime] [--record heard.wav] [--seconds 30]
 if (args.Length == 0)
@@ -39,15 +40,18 @@ switch (args[0])
 
     case "fake-twilio":
     {
-        await using var server = await FakeTwilioRest.StartAsync();
-        Console.WriteLine($"fake Twilio REST: base URL {server.BaseUri} (Ctrl+C stops)");
-        server.HangUp += sid =>
+        await using var server = await FakeTwilioApi.StartAsync(
+            Str("--account-sid") ?? "AC00000000000000000000000000000000",
+            Str("--auth-token") ?? throw new ArgumentException("--auth-token is required"),
+            Int("--port", 0));
+        Console.WriteLine($"fake Twilio REST: base URL {server.Root} (Ctrl+C stops)");
+        server.CallCompleted += sid =>
         {
             Console.WriteLine($"hangup {sid}");
             return Task.CompletedTask;
         };
         await WaitAsync(stop.Token);
-        Console.WriteLine($"requests {server.Requests}, hangups {server.TotalHangups}");
+        Console.WriteLine($"call updates {server.CallUpdates.Values.Sum()}, hangups {server.TotalHangups}");
         return 0;
     }
 

@@ -2,10 +2,10 @@ using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace CallCenter.Simulators;
 
@@ -31,12 +31,6 @@ public sealed record FakeRealtimeScript
     public bool VoiceActivityDetection { get; init; } = true;
     public double SpeechThreshold { get; init; } = 600;
     public int SilenceMsToStop { get; init; } = 200;
-
-    /// <summary>
-    /// Benchmark mode: stream 20 ms agent frames for the whole session, each carrying its send time (Stopwatch
-    /// ticks, bytes 0-7), the session's number (bytes 8-11) and the frame's sequence number (bytes 12-15).
-    /// </summary>
-    public bool ContinuousAudio { get; init; }
 }
 
 /// <summary>A recorded <c>conversation.item.truncate</c>.</summary>
@@ -48,25 +42,22 @@ public sealed record TruncateEvent(string ItemId, int ContentIndex, long AudioEn
 /// calls, honours <c>response.cancel</c>, interruption and <c>conversation.item.truncate</c>, and counts
 /// what it saw.
 /// </summary>
-public sealed class FakeRealtimeServer : LoopbackServer
+public sealed class FakeRealtimeServer : CallCenter.Fakes.LoopbackServer
 {
     private int _connections;
     private int _active;
     private int _responseCreates;
     private long _appends;
-    private int _sessionNumbers;
-    private long _streamed;
 
     public FakeRealtimeScript Script { get; set; } = new();
 
     /// <summary>Endpoint for <c>RealtimeClientOptions.Endpoint</c>: the SDK appends <c>/realtime?model=…</c>.</summary>
-    public Uri Endpoint => new(BaseUri, "/v1");
+    public Uri Endpoint => new(Root, "/v1");
 
     public int Connections => Volatile.Read(ref _connections);
     public int ActiveSessions => Volatile.Read(ref _active);
     public int ResponseCreates => Volatile.Read(ref _responseCreates);
     public long AppendedFrames => Interlocked.Read(ref _appends);
-    public long StreamedFrames => Interlocked.Read(ref _streamed);
     public ConcurrentQueue<TruncateEvent> Truncates { get; } = new();
     public ConcurrentQueue<string> SessionUpdates { get; } = new();
     public ConcurrentQueue<(string CallId, string Output)> FunctionOutputs { get; } = new();
@@ -92,18 +83,14 @@ public sealed class FakeRealtimeServer : LoopbackServer
         return n;
     }
 
-    /// <summary>A shared 20 ms clock for continuous audio; null gives each session its own timer.</summary>
-    public FramePacer? Pacer { get; set; }
-
-    /// <summary>Benchmark hook: every appended audio payload, decoded.</summary>
-    public Action<ReadOnlySpan<byte>>? OnAudioAppended { get; set; }
-
     public static async Task<FakeRealtimeServer> StartAsync(FakeRealtimeScript? script = null, int port = 0)
     {
         var server = new FakeRealtimeServer { Script = script ?? new FakeRealtimeScript() };
-        await server.StartAsync(app => app.Map("/v1/realtime", server.AcceptAsync), port).ConfigureAwait(false);
+        await server.ListenAsync(port, CancellationToken.None).ConfigureAwait(false);
         return server;
     }
+
+    protected override void Map(IEndpointRouteBuilder routes) => routes.Map("/v1/realtime", AcceptAsync);
 
     private async Task AcceptAsync(HttpContext http)
     {
@@ -144,7 +131,6 @@ public sealed class FakeRealtimeServer : LoopbackServer
         private readonly FakeRealtimeScript _script = server.Script;
         private CancellationTokenSource? _response;
         private Task _responseTask = Task.CompletedTask;
-        private Task _stream = Task.CompletedTask;
         private int _ids;
         private int _responseCount;
         private bool _speaking;
@@ -193,7 +179,6 @@ public sealed class FakeRealtimeServer : LoopbackServer
                 await life.CancelAsync().ConfigureAwait(false);
                 _response?.Cancel();
                 await Quietly(_responseTask).ConfigureAwait(false);
-                await Quietly(_stream).ConfigureAwait(false);
             }
         }
 
@@ -203,7 +188,6 @@ public sealed class FakeRealtimeServer : LoopbackServer
             if (appended >= 0)
             {
                 Interlocked.Increment(ref server._appends);
-                server.OnAudioAppended?.Invoke(_audio.AsSpan(0, appended));
                 if (_script.VoiceActivityDetection)
                 {
                     await DetectSpeechAsync(_audio.AsMemory(0, appended), ct).ConfigureAwait(false);
@@ -219,11 +203,6 @@ public sealed class FakeRealtimeServer : LoopbackServer
                 case "session.update":
                     server.SessionUpdates.Enqueue(root.GetRawText());
                     await SendAsync(new { type = "session.updated", event_id = Id("event"), session = root.GetProperty("session") }, ct).ConfigureAwait(false);
-                    if (_script.ContinuousAudio && _stream.IsCompleted)
-                    {
-                        _stream = StreamForeverAsync(ct);
-                    }
-
                     break;
                 case "response.create":
                     Interlocked.Increment(ref server._responseCreates);
@@ -427,46 +406,6 @@ public sealed class FakeRealtimeServer : LoopbackServer
             }
 
             await SendAsync(new { type = "response.done", event_id = Id("event"), response = new { id = responseId, status } }, ct).ConfigureAwait(false);
-        }
-
-        /// <summary>Benchmark mode: one stamped 20 ms frame every 20 ms until the session ends.</summary>
-        private async Task StreamForeverAsync(CancellationToken ct)
-        {
-            var itemId = Id("item");
-            var number = Interlocked.Increment(ref server._sessionNumbers);
-            var seq = 0;
-            var frame = new byte[MuLaw.FrameBytes];
-            Array.Fill(frame, MuLaw.Silence);
-            var base64 = new byte[Base64.GetMaxEncodedToUtf8Length(frame.Length)];
-            var prefix = Encoding.UTF8.GetBytes($$"""{"type":"response.output_audio.delta","response_id":"resp_bench","item_id":"{{itemId}}","output_index":0,"content_index":0,"delta":" """[..^1]);
-            var message = new byte[prefix.Length + base64.Length + 2];
-            prefix.CopyTo(message, 0);
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-            try
-            {
-                while (true)
-                {
-                    if (server.Pacer is { } pacer)
-                    {
-                        await pacer.NextTickAsync().WaitAsync(ct).ConfigureAwait(false);
-                    }
-                    else if (!await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-                    {
-                        break;
-                    }
-
-                    BitConverter.TryWriteBytes(frame.AsSpan(8), number);
-                    BitConverter.TryWriteBytes(frame.AsSpan(12), ++seq);
-                    BitConverter.TryWriteBytes(frame, Stopwatch.GetTimestamp());
-                    Base64.EncodeToUtf8(frame, message.AsSpan(prefix.Length), out _, out var written);
-                    "\"}"u8.CopyTo(message.AsSpan(prefix.Length + written));
-                    await SendRawAsync(message.AsMemory(0, prefix.Length + written + 2), ct).ConfigureAwait(false);
-                    Interlocked.Increment(ref server._streamed);
-                }
-            }
-            catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
-            {
-            }
         }
 
         private Task SendAsync(object payload, CancellationToken ct) => SendRawAsync(JsonSerializer.SerializeToUtf8Bytes(payload), ct);

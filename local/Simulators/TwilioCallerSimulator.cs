@@ -51,20 +51,6 @@ public sealed record SimulatedCallOptions
     /// <summary>Keep what the caller hears, for assertions or a WAV file.</summary>
     public bool Record { get; init; } = true;
 
-    /// <summary>
-    /// Benchmark mode: each caller frame carries its send time (Stopwatch ticks, bytes 0-7), <see cref="StampId"/>
-    /// (bytes 8-11) and its sequence number in the call (bytes 12-15).
-    /// </summary>
-    public bool StampFrames { get; init; }
-
-    public int StampId { get; init; }
-
-    /// <summary>A shared 20 ms clock for <see cref="Pacing.RealTime"/>; null gives the call its own.</summary>
-    public FramePacer? Pacer { get; init; }
-
-    /// <summary>Benchmark hook: every agent frame the caller receives, decoded.</summary>
-    public Action<ReadOnlySpan<byte>>? OnAgentAudio { get; init; }
-
     /// <summary>Sign the upgrade with this token instead (forgery tests); null signs with <see cref="AuthToken"/>.</summary>
     public string? SignWith { get; init; }
 }
@@ -212,17 +198,7 @@ public sealed class SimulatedCall : IAsyncDisposable
                         {
                             var length = Math.Min(MuLaw.FrameBytes, send.Audio.Length - offset);
                             send.Audio.AsSpan(offset, length).CopyTo(frame);
-                            if (_options.StampFrames)
-                            {
-                                BitConverter.TryWriteBytes(frame.AsSpan(8), _options.StampId);
-                                BitConverter.TryWriteBytes(frame.AsSpan(12), chunk + 1);
-                            }
-
-                            if (_options.Pacing == Pacing.RealTime && _options.Pacer is { } pacer)
-                            {
-                                await pacer.NextTickAsync().WaitAsync(ct).ConfigureAwait(false);
-                            }
-                            else if (_options.Pacing == Pacing.RealTime)
+                            if (_options.Pacing == Pacing.RealTime)
                             {
                                 next += Stopwatch.Frequency / 50;
                                 var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
@@ -231,11 +207,6 @@ public sealed class SimulatedCall : IAsyncDisposable
                                     await Task.Delay(wait, ct).ConfigureAwait(false);
                                 }
 
-                            }
-
-                            if (_options.StampFrames)
-                            {
-                                BitConverter.TryWriteBytes(frame, Stopwatch.GetTimestamp());
                             }
 
                             await SendMediaAsync(frame.AsMemory(0, length), ++chunk, timestampMs, ct).ConfigureAwait(false);
@@ -378,7 +349,6 @@ public sealed class SimulatedCall : IAsyncDisposable
         {
             case "media" when decoded >= 0:
                 Interlocked.Increment(ref _mediaReceived);
-                _options.OnAgentAudio?.Invoke(_decoded.AsSpan(0, decoded));
                 if (_options.Record)
                 {
                     lock (_heard)

@@ -3,13 +3,14 @@ namespace CallCenter.MediaBridge.Infrastructure;
 public static class MediaBridgeHosting
 {
     /// <summary>
-    /// Kestrel's socket transport for a relay: with <c>MediaBridge:InlineSocketScheduling</c> (default on)
-    /// socket completions continue on the I/O thread instead of hopping to the thread pool for every frame.
-    /// Safe here because nothing on the audio path blocks; tools and the hangup run on pool tasks.
+    /// Kestrel's socket transport for a relay. <c>MediaBridge:InlineSocketScheduling</c> (default off) runs
+    /// Kestrel's continuations on the I/O thread. Measured: together with the runtime's inline socket
+    /// completions (the container's <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>) the bridge stopped
+    /// accepting connections at a few hundred calls, so only one of the two is on; see docs/benchmarks.md.
     /// </summary>
     public static IWebHostBuilder UseMediaBridgeSockets(this IWebHostBuilder host, IConfiguration configuration)
     {
-        var inline = configuration.GetValue($"{MediaBridgeOptions.Section}:InlineSocketScheduling", true);
+        var inline = configuration.GetValue($"{MediaBridgeOptions.Section}:InlineSocketScheduling", false);
         return host.UseSockets(o => o.UnsafePreferInlineScheduling = inline);
     }
 }

@@ -2,15 +2,15 @@ using System.ComponentModel.DataAnnotations;
 
 namespace CallCenter.MediaBridge.Infrastructure;
 
-/// <summary>The bridge's providers and limits, from the <c>MediaBridge</c> section (validated at start-up).</summary>
+/// <summary>
+/// The bridge's own settings and limits, from the <c>MediaBridge</c> section (validated at start-up). The
+/// accounts and keys are the shared <c>Twilio</c> and <c>OpenAI</c> sections the Functions app reads too.
+/// </summary>
 public sealed class MediaBridgeOptions
 {
     public const string Section = "MediaBridge";
 
-    [Required]
-    public string OpenAiApiKey { get; set; } = "";
-
-    /// <summary>Null for OpenAI itself; a loopback URL for the local fake.</summary>
+    /// <summary>The Realtime endpoint: null for OpenAI itself; a loopback URL for the local fake.</summary>
     public Uri? OpenAiEndpoint { get; set; }
 
     /// <summary>How events cross the SDK's session; see <see cref="Infrastructure.RealtimeTransport"/>.</summary>
@@ -22,15 +22,6 @@ public sealed class MediaBridgeOptions
     [Required]
     public string TranscriptionModel { get; set; } = "gpt-4o-mini-transcribe";
 
-    [Required]
-    public string TwilioAccountSid { get; set; } = "";
-
-    [Required]
-    public string TwilioAuthToken { get; set; } = "";
-
-    /// <summary>Null for Twilio itself; the local fake REST server otherwise.</summary>
-    public Uri? TwilioApiBaseUrl { get; set; }
-
     /// <summary>Checks <c>x-twilio-signature</c> on the WebSocket upgrade (over <c>Bridge:StreamUrl</c>).</summary>
     public bool ValidateTwilioSignature { get; set; } = true;
 
@@ -40,6 +31,9 @@ public sealed class MediaBridgeOptions
 
     /// <summary>How long the goodbye may take to play before the bridge hangs up anyway.</summary>
     public TimeSpan GoodbyeTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Keep-alive frames on the Twilio socket.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long Twilio has to send <c>start</c> after the socket opens.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -1,4 +1,5 @@
 using CallCenter.Core.Calls;
+using CallCenter.Core.Twilio;
 using CallCenter.MediaBridge.Sessions;
 using Microsoft.Extensions.Options;
 using Twilio.Security;
@@ -22,6 +23,7 @@ public static class MediaEndpoints
         MediaStreamHandler handler,
         BridgeMetrics metrics,
         IOptions<MediaBridgeOptions> options,
+        IOptions<TwilioOptions> twilio,
         IOptions<BridgeOptions> bridge)
     {
         if (!http.WebSockets.IsWebSocketRequest)
@@ -33,7 +35,7 @@ public static class MediaEndpoints
         if (options.Value.ValidateTwilioSignature)
         {
             var signature = http.Request.Headers["x-twilio-signature"].ToString();
-            var validator = new RequestValidator(options.Value.TwilioAuthToken);
+            var validator = new RequestValidator(twilio.Value.AuthToken);
             if (signature.Length == 0
                 || !validator.Validate(bridge.Value.StreamUrl.ToString(), new Dictionary<string, string>(), signature))
             {
@@ -42,7 +44,12 @@ public static class MediaEndpoints
             }
         }
 
-        using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var socket = await MediaStreamSocket.AcceptAsync(http, options.Value.KeepAliveInterval).ConfigureAwait(false);
+        if (socket is null)
+        {
+            return Results.BadRequest();
+        }
+
         await handler.HandleAsync(socket, http.RequestAborted).ConfigureAwait(false);
         return Results.Empty;
     }

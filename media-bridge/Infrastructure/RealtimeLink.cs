@@ -2,6 +2,7 @@ using System.Buffers;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net.WebSockets;
+using CallCenter.Core.OpenAi;
 using Microsoft.Extensions.Options;
 using OpenAI.Realtime;
 
@@ -38,10 +39,10 @@ public enum RealtimeTransport
 /// methods (raw JSON), because the bridge sends GA-shaped events verbatim and copies audio payloads without
 /// decoding them; the typed model would decode and re-encode every frame.
 /// </summary>
-internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> options) : IRealtimeConnector
+internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> options, IOptions<OpenAiOptions> openAi) : IRealtimeConnector
 {
     private readonly RealtimeClient _client = new(
-        new ApiKeyCredential(options.Value.OpenAiApiKey),
+        new ApiKeyCredential(openAi.Value.ApiKey),
         options.Value.OpenAiEndpoint is { } endpoint ? new RealtimeClientOptions { Endpoint = endpoint } : new RealtimeClientOptions());
 
     public async Task<IRealtimeLink> ConnectAsync(CancellationToken ct)

@@ -24,6 +24,7 @@ public sealed class BridgeSession
     private static readonly byte[] AppendSuffix = "\"}"u8.ToArray();
 
     private readonly WebSocket _twilio;
+    private readonly MediaStreamSocket _media;
     private readonly CallContext _context;
     private readonly SessionServices _services;
     private readonly CancellationTokenSource _cts;
@@ -68,9 +69,10 @@ public sealed class BridgeSession
     private int _goodbyeDone;
     private int _hungUp;
 
-    internal BridgeSession(WebSocket twilio, CallContext context, string streamSid, IRealtimeLink link, SessionServices services, CancellationToken aborted)
+    internal BridgeSession(MediaStreamSocket media, CallContext context, string streamSid, IRealtimeLink link, SessionServices services, CancellationToken aborted)
     {
-        _twilio = twilio;
+        _media = media;
+        _twilio = media.Socket;
         _context = context;
         _link = link;
         _services = services;
@@ -457,7 +459,18 @@ public sealed class BridgeSession
         "\"}}"u8.CopyTo(_toTwilio.AsSpan(p));
         p += 3;
 
-        await _twilio.SendAsync(_toTwilio.AsMemory(0, messageLength), WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+        // The frame and its mark leave in one socket send.
+        _media.SendNextWithFollowing();
+        try
+        {
+            await _twilio.SendAsync(_toTwilio.AsMemory(0, messageLength), WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _media.CancelHold();
+            throw;
+        }
+
         await _twilio.SendAsync(_toTwilio.AsMemory(markStart, p - markStart), WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
         _framesOut++;
     }

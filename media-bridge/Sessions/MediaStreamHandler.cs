@@ -82,13 +82,14 @@ internal sealed class MediaStreamHandler(
     BridgeMetrics metrics,
     ILogger<MediaStreamHandler> logger)
 {
-    public async Task HandleAsync(WebSocket twilio, CancellationToken aborted)
+    public async Task HandleAsync(MediaStreamSocket media, CancellationToken aborted)
     {
+        var twilio = media.Socket;
         metrics.SessionOpened();
         metrics.SocketOpened();
         try
         {
-            await RunAsync(twilio, aborted).ConfigureAwait(false);
+            await RunAsync(media, aborted).ConfigureAwait(false);
         }
         finally
         {
@@ -109,8 +110,9 @@ internal sealed class MediaStreamHandler(
         }
     }
 
-    private async Task RunAsync(WebSocket twilio, CancellationToken aborted)
+    private async Task RunAsync(MediaStreamSocket media, CancellationToken aborted)
     {
+        var twilio = media.Socket;
         var setup = Stopwatch.StartNew();
         using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         startTimeout.CancelAfter(services.Options.StartTimeout);
@@ -163,7 +165,7 @@ internal sealed class MediaStreamHandler(
         }
 
         BridgeTrace.CallStarted(logger, claims.CallSid, claims.TenantId, claims.Direction.ToString(), setup.ElapsedMilliseconds);
-        var session = new BridgeSession(twilio, context, start.StreamSid, link, services, aborted);
+        var session = new BridgeSession(media, context, start.StreamSid, link, services, aborted);
         await session.RunAsync().ConfigureAwait(false);
     }
 

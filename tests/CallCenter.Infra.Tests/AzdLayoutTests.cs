@@ -89,6 +89,7 @@ public sealed partial class AzdLayoutTests
         Assert.Contains("EXPOSE 8080", runtime);
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("HTTP_PORTS=8080", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0", StringComparison.Ordinal));
+        Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("COPY --from=build ", StringComparison.Ordinal));
     }
 

@@ -144,6 +144,7 @@ public sealed class PlatformTests
         }
 
         Assert.Equal("0", env["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"].GetProperty("value").GetString());
+        Assert.Equal("1", env["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"].GetProperty("value").GetString());
     }
 
     [Fact]

@@ -25,12 +25,13 @@ namespace CallCenter.MediaBridge.Tests;
 public sealed class BridgeHarness : IAsyncDisposable
 {
     public const string AuthToken = "twilio-test-auth-token-0123456789";
+    public const string AccountSid = "AC00000000000000000000000000000000";
     public const string SigningKey = "bridge-test-signing-key-0123456789abcdef";
 
     private readonly ConcurrentDictionary<string, SimulatedCall> _calls = new(StringComparer.Ordinal);
     private readonly HttpClient _http = new();
 
-    private BridgeHarness(FakeRealtimeServer openAi, FakeTwilioRest twilio, FakeWebPubSub liveEvents, WebApplication bridge, Uri mediaUrl, Uri baseUrl, CapturingLoggerProvider logs, string tenantId)
+    private BridgeHarness(FakeRealtimeServer openAi, FakeTwilioApi twilio, FakeWebPubSub liveEvents, WebApplication bridge, Uri mediaUrl, Uri baseUrl, CapturingLoggerProvider logs, string tenantId)
     {
         TenantId = tenantId;
         LiveEvents = liveEvents;
@@ -40,7 +41,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         MediaUrl = mediaUrl;
         BaseUrl = baseUrl;
         Logs = logs;
-        Twilio.HangUp += async sid =>
+        Twilio.CallCompleted += async sid =>
         {
             if (_calls.TryGetValue(sid, out var call))
             {
@@ -50,7 +51,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     }
 
     public FakeRealtimeServer OpenAi { get; }
-    public FakeTwilioRest Twilio { get; }
+    public FakeTwilioApi Twilio { get; }
     public FakeWebPubSub LiveEvents { get; }
     public WebApplication Bridge { get; }
     public Uri MediaUrl { get; }
@@ -66,7 +67,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         AzuriteFixture azurite, FakeRealtimeScript script, IDictionary<string, string?>? settings = null, string? tenantId = null)
     {
         var openAi = await FakeRealtimeServer.StartAsync(script);
-        var twilio = await FakeTwilioRest.StartAsync();
+        var twilio = await FakeTwilioApi.StartAsync(AccountSid, AuthToken);
         var liveEvents = await FakeWebPubSub.StartAsync("bridge-test-web-pubsub-key");
         var port = FreePort();
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
@@ -80,13 +81,13 @@ public sealed class BridgeHarness : IAsyncDisposable
             ["Storage:TablePrefix"] = "b" + Guid.NewGuid().ToString("N")[..12],
             ["Bridge:StreamUrl"] = mediaUrl.ToString(),
             ["Bridge:TokenSigningKey"] = SigningKey,
-            ["MediaBridge:OpenAiApiKey"] = "sk-test",
+            ["OpenAI:ApiKey"] = "sk-test",
             ["WebPubSub:Endpoint"] = liveEvents.Root.ToString(),
             ["WebPubSub:AccessKey"] = liveEvents.AccessKey,
             ["MediaBridge:OpenAiEndpoint"] = openAi.Endpoint.ToString(),
-            ["MediaBridge:TwilioAccountSid"] = "AC00000000000000000000000000000000",
-            ["MediaBridge:TwilioAuthToken"] = AuthToken,
-            ["MediaBridge:TwilioApiBaseUrl"] = twilio.BaseUri.ToString(),
+            ["Twilio:AccountSid"] = AccountSid,
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:ApiBaseUrl"] = twilio.Root.ToString(),
             ["MediaBridge:GoodbyeTimeout"] = "00:00:20",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
