@@ -562,17 +562,7 @@ public sealed class BridgeSession
             await _link.SendAsync(RealtimeEvents.ResponseCreate, ct).ConfigureAwait(false);
             if (Interlocked.Exchange(ref _hangupArmed, 1) == 0)
             {
-                _ = Track(async () =>
-                {
-                    try
-                    {
-                        await Task.Delay(_services.Options.GoodbyeTimeout, _cts.Token).ConfigureAwait(false);
-                        HangUpOnce();
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
-                });
+                HangUpAfterGoodbyeTimeout();
             }
 
             return;
@@ -595,6 +585,19 @@ public sealed class BridgeSession
             await _link.SendAsync(RealtimeEvents.ResponseCreate, ct).ConfigureAwait(false);
         });
     }
+
+    /// <summary>The backstop: hang up once <c>GoodbyeTimeout</c> has passed, even if no mark confirms the goodbye played.</summary>
+    private void HangUpAfterGoodbyeTimeout() => _ = Track(async () =>
+    {
+        try
+        {
+            await Task.Delay(_services.Options.GoodbyeTimeout, _cts.Token).ConfigureAwait(false);
+            HangUpOnce();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    });
 
     private void TryHangUpAfterGoodbye()
     {
@@ -646,17 +649,7 @@ public sealed class BridgeSession
                 await ForwardAudioAsync(apology, ct).ConfigureAwait(false);
                 Interlocked.Exchange(ref _hangupArmed, 1);
                 Interlocked.Exchange(ref _goodbyeDone, 1);
-                _ = Track(async () =>
-                {
-                    try
-                    {
-                        await Task.Delay(_services.Options.GoodbyeTimeout, _cts.Token).ConfigureAwait(false);
-                        HangUpOnce();
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
-                });
+                HangUpAfterGoodbyeTimeout();
                 return;
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException)
