@@ -4,44 +4,20 @@ using CallCenter.Core.Events;
 
 namespace CallCenter.Local.Host;
 
-/// <summary>
-/// Prints a tenant's live events as they happen, received exactly as a dashboard receives them: the negotiate
-/// route, then the WebSocket it hands out.
-/// </summary>
+/// <summary>Prints a tenant's live events as they happen, received exactly as a dashboard receives them.</summary>
 public static class LiveConsole
 {
     public static async Task RunAsync(Uri baseUrl, string tenantId, string apiKey, Action<string> print, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = baseUrl };
-        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-        using var socket = new ClientWebSocket();
-        var buffer = new byte[64 * 1024];
         try
         {
-            var negotiated = await http.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}/live/negotiate", ct);
-            await socket.ConnectAsync(new Uri(negotiated.GetProperty("url").GetString()!), ct);
-            while (socket.State == WebSocketState.Open)
+            using var live = await LiveEventsSocket.ConnectAsync(http, tenantId, apiKey, ct);
+            while (await live.ReceiveAsync(ct) is { } events)
             {
-                var count = 0;
-                ValueWebSocketReceiveResult frame;
-                do
+                foreach (var line in events.Select(Describe).OfType<string>())
                 {
-                    frame = await socket.ReceiveAsync(buffer.AsMemory(count), ct);
-                    count += frame.Count;
-                }
-                while (!frame.EndOfMessage && count < buffer.Length);
-
-                if (frame.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-
-                foreach (var e in JsonSerializer.Deserialize<List<LiveEvent>>(buffer.AsSpan(0, count), LiveEventWire.Json) ?? [])
-                {
-                    if (Describe(e) is { } line)
-                    {
-                        print(line);
-                    }
+                    print(line);
                 }
             }
         }

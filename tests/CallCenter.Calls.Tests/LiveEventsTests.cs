@@ -1,11 +1,9 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Net.WebSockets;
-using System.Text.Json;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Events;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Workflow;
+using CallCenter.Local.Host;
 using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
@@ -76,54 +74,32 @@ public sealed class LiveEventsTests(CallCenterFixture fixture)
         Assert.StartsWith("access_token=", url.Query.TrimStart('?'), StringComparison.Ordinal);
     }
 
-    private async Task<Uri> NegotiateAsync(string tenantId)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tenants/{tenantId}/live/negotiate");
-        request.Headers.Add("X-Api-Key", TestKeys.AdminKey);
-        using var response = await _host.Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return new Uri((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!);
-    }
+    private Task<Uri> NegotiateAsync(string tenantId) => LiveEventsSocket.NegotiateAsync(_host.Http, tenantId, TestKeys.AdminKey);
 
     /// <summary>What the dashboard does: negotiate, then a plain WebSocket on the URL it was given.</summary>
-    private async Task<ClientWebSocket> ConnectAsync(string tenantId)
-    {
-        var socket = new ClientWebSocket();
-        await socket.ConnectAsync(await NegotiateAsync(tenantId), CancellationToken.None);
-        return socket;
-    }
+    private Task<LiveEventsSocket> ConnectAsync(string tenantId) => LiveEventsSocket.ConnectAsync(_host.Http, tenantId, TestKeys.AdminKey);
 
     /// <summary>Events received until one matches or the time is up (then whatever came).</summary>
-    private static async Task<List<LiveEvent>> ReceiveAsync(ClientWebSocket socket, TimeSpan within, Func<LiveEvent, bool> until)
+    private static async Task<List<LiveEvent>> ReceiveAsync(LiveEventsSocket socket, TimeSpan within, Func<LiveEvent, bool> until)
     {
         var received = new List<LiveEvent>();
         using var deadline = new CancellationTokenSource(within);
-        var buffer = new byte[64 * 1024];
         try
         {
-            while (true)
+            while (await socket.ReceiveAsync(deadline.Token) is { } batch)
             {
-                var count = 0;
-                ValueWebSocketReceiveResult frame;
-                do
-                {
-                    frame = await socket.ReceiveAsync(buffer.AsMemory(count), deadline.Token);
-                    count += frame.Count;
-                }
-                while (!frame.EndOfMessage);
-
-                var batch = JsonSerializer.Deserialize<List<LiveEvent>>(buffer.AsSpan(0, count), LiveEventWire.Json)!;
                 received.AddRange(batch);
                 if (batch.Any(until))
                 {
-                    return received;
+                    break;
                 }
             }
         }
         catch (OperationCanceledException)
         {
-            return received;
         }
+
+        return received;
     }
 
     private sealed class SingleClientFactory : IHttpClientFactory
