@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Blobs;
@@ -40,8 +39,7 @@ public sealed class CrashRecoveryTests(CallCenterFixture fixture)
         var number = "+1555" + Random.Shared.Next(1_000_000, 9_999_999);
         var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
 
-        var host = await StartHostAsync(environment, http);
-        try
+        using (var host = await StartHostAsync(environment, http))
         {
             await AdminAsync(http, HttpMethod.Post, "/api/tenants", new { id = tenant, name = "Crash test", voiceNumbers = new[] { number } });
             await PostSignedAsync(http, "/api/twilio/voice", TwilioCall.Voice(callSid, number));
@@ -49,18 +47,7 @@ public sealed class CrashRecoveryTests(CallCenterFixture fixture)
             await PostSignedAsync(http, "/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, twilio.RecordingUrl(recordingSid)));
             await WaitUntilAsync(() => twilio.RecordingFetches.ContainsKey(recordingSid), TimeSpan.FromMinutes(2));
 
-            host.Kill(entireProcessTree: true);
-            await host.WaitForExitAsync();
-        }
-        finally
-        {
-            // Also when the test fails before the kill: no host outlives it.
-            if (!host.HasExited)
-            {
-                host.Kill(entireProcessTree: true);
-            }
-
-            host.Dispose();
+            await host.KillAsync(); // disposing kills it too when the test fails before this line
         }
 
         twilio.FetchDelay = TimeSpan.Zero;
@@ -71,8 +58,7 @@ public sealed class CrashRecoveryTests(CallCenterFixture fixture)
         }
         finally
         {
-            restarted.Kill(entireProcessTree: true);
-            await restarted.WaitForExitAsync();
+            await restarted.KillAsync();
         }
 
         var container = new BlobContainerClient(fixture.StorageConnectionString, "crash-" + unique);
@@ -87,37 +73,31 @@ public sealed class CrashRecoveryTests(CallCenterFixture fixture)
         Assert.Equal(1, openAi.Transcriptions);
     }
 
-    private static async Task<Process> StartHostAsync(Dictionary<string, string> environment, HttpClient http)
+    private static async Task<LocalHostProcess> StartHostAsync(Dictionary<string, string> environment, HttpClient http)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
-        var dll = Path.Combine(AzuriteServer.RepositoryRoot(), "local", "bin", configuration, "net10.0", "CallCenter.Local.dll");
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--no-call");
-        foreach (var (name, value) in environment)
+        var host = LocalHostProcess.Start(["--no-call"], environment);
+        try
         {
-            start.Environment[name] = value;
+            await WaitUntilAsync(async () =>
+            {
+                Assert.False(host.Process.HasExited, $"the local host exited at start:\n{host.Output}");
+                try
+                {
+                    return (await http.GetAsync("/api/health")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromMinutes(1));
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
         }
 
-        var process = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await WaitUntilAsync(async () =>
-        {
-            Assert.False(process.HasExited, $"the local host exited at start:\n{output}");
-            try
-            {
-                return (await http.GetAsync("/api/health")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromMinutes(1));
-        return process;
+        return host;
     }
 
     private static async Task PostSignedAsync(HttpClient http, string path, Dictionary<string, string> form)

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CallCenter.DevServices;
+using CallCenter.Testing;
 
 namespace CallCenter.Local.Tests;
 
@@ -87,43 +87,25 @@ public sealed partial class RunCommandTests
     /// <summary>`dotnet CallCenter.Local.dll` with one simulated call, on the given storage.</summary>
     private sealed partial class LocalRun : IAsyncDisposable
     {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
+        private readonly LocalHostProcess _host;
         private readonly HttpClient _http;
 
-        private LocalRun(Process process, int port)
+        private LocalRun(LocalHostProcess host, int port)
         {
-            _process = process;
+            _host = host;
             _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             _http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
         }
 
         public static async Task<LocalRun> StartAsync(string storage, string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
         {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
-            var dll = Path.Combine(AzuriteServer.RepositoryRoot(), "local", "bin", configuration, "net10.0", "CallCenter.Local.dll");
             var port = AzuriteServer.FreePort();
-            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { dll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(args ?? ["--calls", "1"]))
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment["Storage__ConnectionString"] = storage;
-            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-            {
-                start.Environment[name] = value;
-            }
-
-            var run = new LocalRun(Process.Start(start)!, port);
-            run._process.OutputDataReceived += (_, e) => run.Append(e.Data);
-            run._process.ErrorDataReceived += (_, e) => run.Append(e.Data);
-            run._process.BeginOutputReadLine();
-            run._process.BeginErrorReadLine();
+            var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["Storage__ConnectionString"] = storage };
+            var run = new LocalRun(LocalHostProcess.Start(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. args ?? ["--calls", "1"]], variables), port);
             var deadline = DateTime.UtcNow.AddMinutes(4);
             while (!run.Output.Contains("Serving until Ctrl+C.", StringComparison.Ordinal))
             {
-                Assert.False(run._process.HasExited, $"the run command exited:\n{run.Output}");
+                Assert.False(run._host.Process.HasExited, $"the run command exited:\n{run.Output}");
                 Assert.True(DateTime.UtcNow < deadline, $"the run command did not finish its call:\n{run.Output}");
                 await Task.Delay(250);
             }
@@ -131,16 +113,7 @@ public sealed partial class RunCommandTests
             return run;
         }
 
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
+        public string Output => _host.Output;
 
         public string CallSid() => CallLine().Match(Output) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException(Output);
 
@@ -167,32 +140,19 @@ public sealed partial class RunCommandTests
         /// <summary>What Ctrl+C does: SIGTERM/SIGINT, then the process ends on its own.</summary>
         public async Task<string> StopAsync()
         {
-            using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var kill = Process.Start("kill", ["-INT", _host.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(timeout.Token);
-            Assert.Equal(0, _process.ExitCode);
+            await _host.Process.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, _host.Process.ExitCode);
             return Output;
         }
 
         public ValueTask DisposeAsync()
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
+            _host.Dispose();
             _http.Dispose();
             return ValueTask.CompletedTask;
-        }
-
-        private void Append(string? line)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
         }
 
         [GeneratedRegex(@"call (CA[0-9a-f]{32}) from")]
