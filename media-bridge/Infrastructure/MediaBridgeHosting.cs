@@ -11,6 +11,11 @@ public static class MediaBridgeHosting
     public static IWebHostBuilder UseMediaBridgeSockets(this IWebHostBuilder host, IConfiguration configuration)
     {
         var inline = configuration.GetValue($"{MediaBridgeOptions.Section}:InlineSocketScheduling", false);
-        return host.UseSockets(o => o.UnsafePreferInlineScheduling = inline);
+        var waitForData = configuration.GetValue($"{MediaBridgeOptions.Section}:WaitForDataBeforeAllocatingBuffer", true);
+        return host.UseSockets(o =>
+        {
+            o.UnsafePreferInlineScheduling = inline;
+            o.WaitForDataBeforeAllocatingBuffer = waitForData;
+        });
     }
 }

@@ -64,7 +64,9 @@ internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> optio
             await _send.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                await _socket.SendAsync(json, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+                // No token on the socket itself: a cancelable token sends every frame down the WebSocket's
+                // slower, registering path. Disposing the link aborts a send that never completes.
+                await _socket.SendAsync(json, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
@@ -91,7 +93,8 @@ internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> optio
                             buffer = bigger;
                         }
 
-                        r = await _socket.ReceiveAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
+                        // As for sends: no per-receive registration; Dispose ends a pending receive.
+                        r = await _socket.ReceiveAsync(buffer.AsMemory(filled), CancellationToken.None).ConfigureAwait(false);
                         if (r.MessageType == WebSocketMessageType.Close)
                         {
                             yield break;

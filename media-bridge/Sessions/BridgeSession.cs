@@ -23,6 +23,8 @@ public sealed class BridgeSession
     private static readonly byte[] AppendPrefix = """{"type":"input_audio_buffer.append","audio":" """u8.ToArray()[..^1];
     private static readonly byte[] AppendSuffix = "\"}"u8.ToArray();
 
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
     private readonly WebSocket _twilio;
     private readonly MediaStreamSocket _media;
     private readonly CallContext _context;
@@ -119,7 +121,15 @@ public sealed class BridgeSession
         {
             await _cts.CancelAsync().ConfigureAwait(false);
             _link.Dispose();
-            await AwaitTasksAsync().ConfigureAwait(false);
+            var drained = AwaitTasksAsync();
+            if (await Task.WhenAny(drained, Task.Delay(DrainTimeout, _services.Time)).ConfigureAwait(false) != drained)
+            {
+                // A send to a caller whose socket no longer takes data holds the OpenAI loop (audio sends carry
+                // no token): abort the socket so that nothing outlives the call.
+                _twilio.Abort();
+            }
+
+            await drained.ConfigureAwait(false);
             _services.Metrics.AddCall(_framesIn, _framesOut, _framesDropped, _bargeIns, _toolCalls);
             BridgeTrace.CallEnded(_services.Logger, CallSid, _clock.ElapsedMilliseconds, _framesIn, _framesOut, _bargeIns,
                 _toolCalls, _droppedEvents, _reconnects, _hungUp == 1);
@@ -141,7 +151,9 @@ public sealed class BridgeSession
             var filled = 0;
             while (true)
             {
-                var r = await _twilio.ReceiveAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
+                // The audio path's socket calls take no token (a cancelable one costs a registration per call
+                // and sends take the WebSocket's slow path); the session ends them by closing or aborting.
+                var r = await _twilio.ReceiveAsync(buffer.AsMemory(filled), CancellationToken.None).ConfigureAwait(false);
                 if (r.MessageType == WebSocketMessageType.Close)
                 {
                     return;
@@ -311,7 +323,7 @@ public sealed class BridgeSession
             }
 
             BridgeTrace.OpenAiLost(_services.Logger, CallSid, error);
-            await ApologiseAndHangUpAsync(ct).ConfigureAwait(false);
+            await ApologiseAndHangUpAsync().ConfigureAwait(false);
             return;
         }
     }
@@ -424,10 +436,10 @@ public sealed class BridgeSession
         var delta = deltaEscaped
             ? Encoding.UTF8.GetBytes(JsonDocument.Parse(message).RootElement.GetProperty("delta").GetString() ?? "")
             : message.Slice(deltaStart, deltaLength);
-        return ForwardAudioAsync(delta, ct);
+        return ForwardAudioAsync(delta);
     }
 
-    private async ValueTask ForwardAudioAsync(ReadOnlyMemory<byte> base64, CancellationToken ct)
+    private async ValueTask ForwardAudioAsync(ReadOnlyMemory<byte> base64)
     {
         var payloadEnd = _mediaPrefix.Length + base64.Length;
         var messageLength = payloadEnd + 3;
@@ -463,7 +475,7 @@ public sealed class BridgeSession
         _media.SendNextWithFollowing();
         try
         {
-            await _twilio.SendAsync(_toTwilio.AsMemory(0, messageLength), WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+            await _twilio.SendAsync(_toTwilio.AsMemory(0, messageLength), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
@@ -471,7 +483,7 @@ public sealed class BridgeSession
             throw;
         }
 
-        await _twilio.SendAsync(_toTwilio.AsMemory(markStart, p - markStart), WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+        await _twilio.SendAsync(_toTwilio.AsMemory(markStart, p - markStart), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
         _framesOut++;
     }
 
@@ -640,13 +652,13 @@ public sealed class BridgeSession
         });
     }
 
-    private async Task ApologiseAndHangUpAsync(CancellationToken ct)
+    private async Task ApologiseAndHangUpAsync()
     {
         if (_services.Apology is { Length: > 0 } apology)
         {
             try
             {
-                await ForwardAudioAsync(apology, ct).ConfigureAwait(false);
+                await ForwardAudioAsync(apology).ConfigureAwait(false);
                 Interlocked.Exchange(ref _hangupArmed, 1);
                 Interlocked.Exchange(ref _goodbyeDone, 1);
                 HangUpAfterGoodbyeTimeout();
