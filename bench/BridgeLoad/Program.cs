@@ -23,7 +23,9 @@ const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 //                           figures on stdout.
 if (args.Length > 0 && args[0] == "serve-bridge")
 {
-    var builder = WebApplication.CreateBuilder(args[1..]);
+    // Content root = the bench's output folder, as the container's /app: not the caller's working directory,
+    // whose whole tree the configuration file watcher would otherwise watch.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args[1..], ContentRootPath = AppContext.BaseDirectory });
     builder.Services.AddSingleton<IPromptBuilder, StaticPromptBuilder>();
     builder.Services.AddMediaBridge(builder.Configuration);
     builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
@@ -268,6 +270,7 @@ async Task RunAsync(int calls)
         }
 
         var jitCpu0 = jitMeter.Seconds();
+        var metricsBefore = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
         var bridgeCpu0 = ProcStat.CpuSeconds(pid);
         var selfCpu0 = ProcStat.CpuSeconds(Environment.ProcessId);
         var window = Stopwatch.StartNew();
@@ -305,6 +308,7 @@ async Task RunAsync(int calls)
             added latency OpenAI->caller  p50 {outbound.PercentileMs(0.5):F2} ms  p99 {outbound.PercentileMs(0.99):F2} ms  max {outbound.MaxMs:F2} ms  ({outbound.Count} frames)
             bridge CPU {bridgeCpu / elapsed * 100:F1} % of a core = {bridgeCpu / elapsed * 100 / calls:F3} % per call; {bridgeCpu * 1e6 / Math.Max(1, inbound.Count + outbound.Count):F1} µs per relayed frame (a frame each way, with its mark and echo, counts as two)
             bridge RSS cold {coldRss / 1048576.0:F1} MiB, warm idle {warmRss / 1048576.0:F1} MiB, peak {peakRss / 1048576.0:F1} MiB => {(peakRss - warmRss) / 1024.0 / calls:F1} KiB per call over warm idle ({(peakRss - coldRss) / 1024.0 / calls:F1} over cold); managed heap in window {metricsDuring.ManagedHeapBytes / 1048576.0:F1} MiB
+            bridge allocations in window {(metricsDuring.AllocatedBytes - metricsBefore!.AllocatedBytes) / (double)Math.Max(1, inbound.Count + outbound.Count):F1} bytes per relayed frame, {(metricsDuring.Gen0Collections - metricsBefore.Gen0Collections) / elapsed:F2} gen0 GCs/s
             frames lost: caller->OpenAI {figures.CallerGaps}, OpenAI->caller {figures.AgentGaps}, dropped by bridge {after.FramesDropped}; relayed in {after.FramesIn}, out {after.FramesOut}
             load generator CPU {generatorLoad * 100:F1} % of its core{(generatorLoad >= 0.90 ? " (saturated: figures measure the generator, not the bridge)" : "")}; offered {offered * 100:F0} % of 50 frames/s per call each way
             after the run: sessions {after.ActiveSessions}, sockets {after.OpenSockets}, tasks {after.BackgroundTasks}; uptime: {Uptime()}

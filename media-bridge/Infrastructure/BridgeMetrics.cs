@@ -53,7 +53,9 @@ public sealed class BridgeMetrics
         Interlocked.Read(ref _bargeIns),
         Interlocked.Read(ref _toolCalls),
         GC.GetTotalMemory(false),
-        Environment.WorkingSet);
+        Environment.WorkingSet,
+        GC.GetTotalAllocatedBytes(false),
+        GC.CollectionCount(0));
 }
 
 public sealed record BridgeMetricsSnapshot(
@@ -70,4 +72,6 @@ public sealed record BridgeMetricsSnapshot(
     long BargeIns,
     long ToolCalls,
     long ManagedHeapBytes,
-    long WorkingSetBytes);
+    long WorkingSetBytes,
+    long AllocatedBytes,
+    long Gen0Collections);
