@@ -185,6 +185,7 @@ async Task RunAsync(int calls)
         // The bridge process is `taskset … dotnet`; taskset execs, so the pid is the runtime's.
         var pid = bridge.Id;
         var coldRss = ProcStat.RssBytes(pid);
+        var jitMeter = new JitMeter(pid);
         var signature = TwilioRequestSigner.Sign(AuthToken, mediaUrl.ToString(), []);
 
         async Task<(LoadCaller?[] Placed, int Failed)> PlaceAsync(int count, string tag)
@@ -220,6 +221,25 @@ async Task RunAsync(int calls)
             await Task.WhenAll(placed.OfType<LoadCaller>().Select(c => c.HangUpAsync(TimeSpan.FromSeconds(30))));
         }
 
+        async Task<TimeSpan> JitQuietAsync()
+        {
+            var quiet = Stopwatch.StartNew();
+            var waited = Stopwatch.StartNew();
+            for (var jit = jitMeter.Seconds(); quiet.Elapsed < TimeSpan.FromSeconds(5) && waited.Elapsed < TimeSpan.FromSeconds(120);)
+            {
+                await Task.Delay(250);
+                var now = jitMeter.Seconds();
+                if (now - jit > 0.001)
+                {
+                    quiet.Restart();
+                }
+
+                jit = now;
+            }
+
+            return waited.Elapsed;
+        }
+
         async Task<BridgeMetricsSnapshot> SettledAsync()
         {
             BridgeMetricsSnapshot? after = null;
@@ -237,10 +257,11 @@ async Task RunAsync(int calls)
             return after!;
         }
 
-        // A short round of calls first, so the memory figure is what calls hold and not the runtime's one-off
-        // growth (JIT-compiled code, pools, thread stacks) on its first calls.
-        var (warmCalls, _) = await PlaceAsync(Math.Min(20, calls), "W");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // A round of calls first, kept up until the JIT is quiet, so the memory figure is what calls hold and
+        // not the runtime's one-off growth (JIT-compiled code, pools, thread stacks). 50 calls: more than the
+        // runtime's 30 calls before it re-compiles a method.
+        var (warmCalls, _) = await PlaceAsync(Math.Min(50, calls), "W");
+        await JitQuietAsync();
         await HangUpAsync(warmCalls);
         await SettledAsync();
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -252,23 +273,9 @@ async Task RunAsync(int calls)
         await Task.Delay(TimeSpan.FromSeconds(warmup));
 
         // Steady state only: the runtime re-compiles the calls' set-up and relay code at its optimising tier
-        // for several seconds after the calls start (measured: 2–4 s of CPU spread over up to a minute, the runtime delays tiering on one core).
-        // That is a one-off cost of a fresh process, so the window waits until the JIT has been quiet for 5 s.
-        var jitMeter = new JitMeter(pid);
-        var quiet = Stopwatch.StartNew();
-        var jitWait = Stopwatch.StartNew();
-        for (var jit = jitMeter.Seconds(); quiet.Elapsed < TimeSpan.FromSeconds(5) && jitWait.Elapsed < TimeSpan.FromSeconds(120);)
-        {
-            await Task.Delay(250);
-            var now = jitMeter.Seconds();
-            if (now - jit > 0.001)
-            {
-                quiet.Restart();
-            }
-
-            jit = now;
-        }
-
+        // after they start (measured: 2–4 s of CPU spread over up to a minute; on one core the runtime delays
+        // tiering). A one-off cost of a fresh process, so the window waits until the JIT is quiet.
+        var jitWait = await JitQuietAsync();
         var jitCpu0 = jitMeter.Seconds();
         var metricsBefore = await http.GetFromJsonAsync<BridgeMetricsSnapshot>("/metrics");
         var bridgeCpu0 = ProcStat.CpuSeconds(pid);
@@ -303,7 +310,7 @@ async Task RunAsync(int calls)
         var valid = generatorLoad < 0.90 && metricsDuring!.ActiveSessions == calls && offered >= 0.95;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             ## {calls} calls{(valid ? "" : "  ** INVALID RUN **")}
-            ramp-up {rampSeconds:F1} s ({failedCalls} calls failed to start); JIT quiet after {jitWait.Elapsed.TotalSeconds:F1} s more; window {elapsed:F1} s (JIT in it {jitCpu * 1000:F0} ms of CPU); active sessions in window {metricsDuring!.ActiveSessions}
+            ramp-up {rampSeconds:F1} s ({failedCalls} calls failed to start); JIT quiet after {jitWait.TotalSeconds:F1} s more; window {elapsed:F1} s (JIT in it {jitCpu * 1000:F0} ms of CPU); active sessions in window {metricsDuring!.ActiveSessions}
             added latency caller->OpenAI  p50 {inbound.PercentileMs(0.5):F2} ms  p99 {inbound.PercentileMs(0.99):F2} ms  max {inbound.MaxMs:F2} ms  ({inbound.Count} frames)
             added latency OpenAI->caller  p50 {outbound.PercentileMs(0.5):F2} ms  p99 {outbound.PercentileMs(0.99):F2} ms  max {outbound.MaxMs:F2} ms  ({outbound.Count} frames)
             bridge CPU {bridgeCpu / elapsed * 100:F1} % of a core = {bridgeCpu / elapsed * 100 / calls:F3} % per call; {bridgeCpu * 1e6 / Math.Max(1, inbound.Count + outbound.Count):F1} µs per relayed frame (a frame each way, with its mark and echo, counts as two)
