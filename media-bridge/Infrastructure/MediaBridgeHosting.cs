@@ -7,6 +7,8 @@ public static class MediaBridgeHosting
     /// Kestrel's continuations on the I/O thread. Measured: together with the runtime's inline socket
     /// completions (the container's <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>) the bridge stopped
     /// accepting connections at a few hundred calls, so only one of the two is on; see docs/benchmarks.md.
+    /// <c>MediaBridge:WaitForDataBeforeAllocatingBuffer</c> (default on, Kestrel's default) is there to measure
+    /// reads without Kestrel's zero-byte read first; off measured no different.
     /// </summary>
     public static IWebHostBuilder UseMediaBridgeSockets(this IWebHostBuilder host, IConfiguration configuration)
     {

@@ -122,14 +122,17 @@ public sealed class BridgeSession
             await _cts.CancelAsync().ConfigureAwait(false);
             _link.Dispose();
             var drained = AwaitTasksAsync();
-            if (await Task.WhenAny(drained, Task.Delay(DrainTimeout, _services.Time)).ConfigureAwait(false) != drained)
+            try
+            {
+                await drained.WaitAsync(DrainTimeout, _services.Time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
             {
                 // A send to a caller whose socket no longer takes data holds the OpenAI loop (audio sends carry
                 // no token): abort the socket so that nothing outlives the call.
                 _twilio.Abort();
+                await drained.ConfigureAwait(false);
             }
-
-            await drained.ConfigureAwait(false);
             _services.Metrics.AddCall(_framesIn, _framesOut, _framesDropped, _bargeIns, _toolCalls);
             BridgeTrace.CallEnded(_services.Logger, CallSid, _clock.ElapsedMilliseconds, _framesIn, _framesOut, _bargeIns,
                 _toolCalls, _droppedEvents, _reconnects, _hungUp == 1);
