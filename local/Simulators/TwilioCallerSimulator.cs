@@ -26,6 +26,12 @@ public abstract record CallerStep
 
     /// <summary>Hang up: send <c>stop</c> and close, as Twilio does when the caller hangs up.</summary>
     public sealed record HangUp : CallerStep;
+
+    /// <summary>
+    /// Stop reading the socket, as a stalled peer does: what the bridge sends then piles up in the socket
+    /// buffers until its sends wait. The caller can still send (and hang up).
+    /// </summary>
+    public sealed record StopListening : CallerStep;
 }
 
 public sealed record SimulatedCallOptions
@@ -82,6 +88,7 @@ public sealed class SimulatedCall : IAsyncDisposable
     private long _playedMsAtFirstClear = -1;
     private int _sequence;
     private int _hungUp;
+    private int _deaf;
     private Task _sender = Task.CompletedTask;
     private Task _receiver = Task.CompletedTask;
     private Task _player = Task.CompletedTask;
@@ -225,6 +232,9 @@ public sealed class SimulatedCall : IAsyncDisposable
                     case CallerStep.HangUp:
                         await HangUpAsync().ConfigureAwait(false);
                         return;
+                    case CallerStep.StopListening:
+                        Volatile.Write(ref _deaf, 1);
+                        break;
                 }
             }
         }
@@ -292,6 +302,10 @@ public sealed class SimulatedCall : IAsyncDisposable
                 while (!r.EndOfMessage);
 
                 await OnMessageAsync(buffer.AsMemory(0, filled)).ConfigureAwait(false);
+                if (Volatile.Read(ref _deaf) == 1)
+                {
+                    await Task.Delay(Timeout.Infinite, _life.Token).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)

@@ -16,14 +16,26 @@ internal sealed class MediaStreamSocket : IDisposable
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private readonly CoalescingStream _stream;
+    private readonly HttpContext _http;
 
-    private MediaStreamSocket(WebSocket socket, CoalescingStream stream)
+    private MediaStreamSocket(WebSocket socket, CoalescingStream stream, HttpContext http)
     {
         Socket = socket;
         _stream = stream;
+        _http = http;
     }
 
     public WebSocket Socket { get; }
+
+    /// <summary>
+    /// Drops the connection. Aborting the WebSocket alone does not end a send that waits for a peer which
+    /// stopped reading (the upgraded stream is written without a token); aborting the connection does.
+    /// </summary>
+    public void Abort()
+    {
+        Socket.Abort();
+        _http.Abort();
+    }
 
     /// <summary>The next message sent is held and goes out with the one after it, in one write.</summary>
     public void SendNextWithFollowing() => _stream.HoldNextWrite();
@@ -48,7 +60,7 @@ internal sealed class MediaStreamSocket : IDisposable
         headers.SecWebSocketAccept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + AcceptGuid)));
         var stream = new CoalescingStream(await upgrade.UpgradeAsync().ConfigureAwait(false));
         var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = keepAlive });
-        return new MediaStreamSocket(socket, stream);
+        return new MediaStreamSocket(socket, stream, http);
     }
 
     public void Dispose() => Socket.Dispose();

@@ -129,8 +129,8 @@ public sealed class BridgeSession
             catch (TimeoutException)
             {
                 // A send to a caller whose socket no longer takes data holds the OpenAI loop (audio sends carry
-                // no token): abort the socket so that nothing outlives the call.
-                _twilio.Abort();
+                // no token): drop the connection so that nothing outlives the call.
+                _media.Abort();
                 await drained.ConfigureAwait(false);
             }
             _services.Metrics.AddCall(_framesIn, _framesOut, _framesDropped, _bargeIns, _toolCalls);

@@ -61,6 +61,27 @@ public sealed class FaultTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_caller_whose_socket_stops_taking_audio_leaves_nothing_behind_once_it_hangs_up()
+    {
+        // Half an hour of greeting sent flat out: far more than the socket buffers between bridge and caller
+        // hold, so the bridge's audio sends to the caller stop completing (they carry no cancellation token).
+        await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 1_800_000, ChunkMs = 200 });
+        var (callSid, _) = await h.SeedCallAsync();
+        var call = await h.CallAsync(h.CallOptions(callSid, h.Token(callSid), [new CallerStep.StopListening()]));
+        await BridgeHarness.Eventually(() => Task.FromResult(call.MediaReceived), n => n > 0);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // loopback fills the buffers in well under that
+
+        await call.HangUpAsync();
+        var metrics = await h.WaitUntilIdleAsync();
+
+        // The bridge's own gauges: its OpenAI link is disposed (the socket count) and no loop is left waiting.
+        Assert.Equal(0, metrics.ActiveSessions);
+        Assert.Equal(0, metrics.OpenSockets);
+        Assert.Equal(0, metrics.BackgroundTasks);
+        Assert.True(call.MediaReceived < 1_800_000 / 200, "the caller stopped reading before the greeting was all sent");
+    }
+
+    [Fact]
     public async Task When_the_caller_hangs_up_the_openai_session_is_closed()
     {
         await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200 });
