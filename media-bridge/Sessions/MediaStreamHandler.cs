@@ -83,7 +83,7 @@ internal sealed class MediaStreamHandler(
     BridgeMetrics metrics,
     ILogger<MediaStreamHandler> logger)
 {
-    // Twilio's start message with its custom parameters is well under 2 KB; a larger one is refused.
+    // Twilio's start message with its custom parameters is a few hundred bytes; one that does not fit is refused.
     private const int StartBufferBytes = 16384;
 
     public async Task HandleAsync(MediaStreamSocket media, CancellationToken aborted)
