@@ -95,12 +95,17 @@ internal sealed class LoadCaller : RawWebSocket, IFrameSource
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(mediaUrl.Host), mediaUrl.Port), ct).ConfigureAwait(false);
+            // Blocking calls on a pool thread: see ReadHead.
             var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
-            var request = $"GET {mediaUrl.PathAndQuery} HTTP/1.1\r\nHost: {mediaUrl.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nx-twilio-signature: {signature}\r\n\r\n";
-            await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, ct).ConfigureAwait(false);
-            var (head, leftover) = await ReadHeadAsync(socket, ct).ConfigureAwait(false);
+            var (head, leftover) = await Task.Run(() =>
+            {
+                socket.ReceiveTimeout = 30_000;
+                socket.Connect(new IPEndPoint(IPAddress.Parse(mediaUrl.Host), mediaUrl.Port));
+                var request = $"GET {mediaUrl.PathAndQuery} HTTP/1.1\r\nHost: {mediaUrl.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nx-twilio-signature: {signature}\r\n\r\n";
+                socket.Send(Encoding.ASCII.GetBytes(request), SocketFlags.None);
+                return ReadHead(socket);
+            }, ct).ConfigureAwait(false);
             if (!head.StartsWith("HTTP/1.1 101", StringComparison.Ordinal) || Header(head, "Sec-WebSocket-Accept") != AcceptKey(key))
             {
                 throw new IOException("upgrade refused: " + head.Split("\r\n")[0]);

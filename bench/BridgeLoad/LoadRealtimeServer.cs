@@ -54,15 +54,14 @@ internal sealed class LoadRealtimeServer : IAsyncDisposable
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            var (head, leftover) = await RawWebSocket.ReadHeadAsync(socket, timeout.Token).ConfigureAwait(false);
+            socket.ReceiveTimeout = 30_000;
+            var (head, leftover) = RawWebSocket.ReadHead(socket);
             var key = RawWebSocket.Header(head, "Sec-WebSocket-Key") ?? throw new IOException("not a WebSocket upgrade");
             var protocol = RawWebSocket.Header(head, "Sec-WebSocket-Protocol")?.Split(',')[0].Trim();
             var response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + $"Sec-WebSocket-Accept: {RawWebSocket.AcceptKey(key)}\r\n"
                 + (protocol is { Length: > 0 } ? $"Sec-WebSocket-Protocol: {protocol}\r\n" : "") + "\r\n";
-            await socket.SendAsync(Encoding.ASCII.GetBytes(response), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            socket.Send(Encoding.ASCII.GetBytes(response), SocketFlags.None);
 
             var session = new Session(socket, Interlocked.Increment(ref _numbers), this);
             lock (_sessions)

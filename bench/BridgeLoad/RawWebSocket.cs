@@ -9,8 +9,7 @@ namespace CallCenter.Bench.BridgeLoad;
 /// <summary>
 /// One RFC 6455 connection on a plain socket, for the load generator only: the generator must drive a
 /// thousand calls from one core, which Kestrel and ClientWebSocket cannot. A frame is built in place and
-/// sent with one syscall; received frames are parsed straight from the receive buffer (the receive
-/// continuation runs on the socket engine's thread when inline completions are on).
+/// sent with one syscall; received frames are parsed straight from the receive buffer, on the <see cref="EpollLoop"/> thread.
 /// </summary>
 internal abstract class RawWebSocket : IDisposable
 {
@@ -25,6 +24,7 @@ internal abstract class RawWebSocket : IDisposable
     private byte[] _fragments = [];
     private int _fragmentLength;
     private int _closed;
+    private long _epollKey;
 
     protected RawWebSocket(Socket socket, bool client)
     {
@@ -165,50 +165,65 @@ internal abstract class RawWebSocket : IDisposable
         SendFramed(buffer.AsSpan(start, payloadStart - start + payload.Length));
     }
 
-    /// <summary>Reads frames until the peer closes. Bytes left over from the handshake go first.</summary>
-    public async Task ReceiveLoopAsync(ReadOnlyMemory<byte> leftover)
+    /// <summary>
+    /// Reads frames until the peer closes, on the shared <see cref="EpollLoop"/>; completes when it has.
+    /// Bytes left over from the handshake go first.
+    /// </summary>
+    public Task ReceiveLoopAsync(ReadOnlyMemory<byte> leftover)
     {
         leftover.CopyTo(_receive);
         _filled = leftover.Length;
-        try
-        {
-            if (_filled > 0 && !Drain())
-            {
-                return;
-            }
-
-            while (true)
-            {
-                if (_filled == _receive.Length)
-                {
-                    Array.Resize(ref _receive, _receive.Length * 2);
-                }
-
-                var n = await Socket.ReceiveAsync(_receive.AsMemory(_filled), SocketFlags.None).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    return;
-                }
-
-                _filled += n;
-                if (!Drain())
-                {
-                    return;
-                }
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-        }
-        finally
+        if (_filled > 0 && !Drain())
         {
             MarkClosed();
+            return Closed;
         }
+
+        _epollKey = EpollLoop.Shared.Add(this, (int)Socket.Handle);
+        return Closed;
+    }
+
+    /// <summary>One receive for a readable socket, on the epoll thread; false once the connection is over.</summary>
+    internal bool OnReadable()
+    {
+        if (_filled == _receive.Length)
+        {
+            Array.Resize(ref _receive, _receive.Length * 2);
+        }
+
+        try
+        {
+            var n = Socket.Receive(_receive.AsSpan(_filled), SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                return true;
+            }
+
+            if (error == SocketError.Success && n > 0)
+            {
+                _filled += n;
+                if (Drain())
+                {
+                    return true;
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        MarkClosed();
+        return false;
     }
 
     private void MarkClosed()
     {
         Interlocked.Exchange(ref _closed, 1);
+        if (_epollKey != 0)
+        {
+            EpollLoop.Shared.Remove(_epollKey);
+        }
+
         _closedTcs.TrySetResult();
     }
 
@@ -336,14 +351,18 @@ internal abstract class RawWebSocket : IDisposable
         }
     }
 
-    /// <summary>Reads an HTTP head (through the blank line); returns it and any bytes after it.</summary>
-    internal static async Task<(string Head, byte[] Leftover)> ReadHeadAsync(Socket socket, CancellationToken ct)
+    /// <summary>
+    /// Reads an HTTP head (through the blank line) with blocking receives; returns it and any bytes after it.
+    /// Handshakes stay off the runtime's socket engine, which would otherwise watch the socket too and wake
+    /// for every message the epoll loop reads.
+    /// </summary>
+    internal static (string Head, byte[] Leftover) ReadHead(Socket socket)
     {
         var buffer = new byte[8192];
         var filled = 0;
         while (true)
         {
-            var n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct).ConfigureAwait(false);
+            var n = socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
             if (n == 0)
             {
                 throw new IOException("connection closed during the handshake");
