@@ -37,11 +37,27 @@ internal sealed class MediaStreamSocket : IDisposable
         _http.Abort();
     }
 
-    /// <summary>The next message sent is held and goes out with the one after it, in one write.</summary>
-    public void SendNextWithFollowing() => _stream.HoldNextWrite();
+    /// <summary>
+    /// Sends two text messages in one socket write: the first is held by the stream and leaves with the second.
+    /// No cancellation token (it would send each frame down the WebSocket's slower path); <see cref="Abort"/>
+    /// ends a send that waits.
+    /// </summary>
+    public async ValueTask SendTogetherAsync(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second)
+    {
+        _stream.HoldNextWrite();
+        try
+        {
+            await Socket.SendAsync(first, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The held message was never written.
+            _stream.CancelHold();
+            throw;
+        }
 
-    /// <summary>Drops a hold whose message was never written (the send failed).</summary>
-    public void CancelHold() => _stream.CancelHold();
+        await Socket.SendAsync(second, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+    }
 
     /// <summary>The RFC 6455 server handshake; the caller has checked that this is a WebSocket request.</summary>
     public static async Task<MediaStreamSocket?> AcceptAsync(HttpContext http, TimeSpan keepAlive)

@@ -475,18 +475,7 @@ public sealed class BridgeSession
         p += 3;
 
         // The frame and its mark leave in one socket send.
-        _media.SendNextWithFollowing();
-        try
-        {
-            await _twilio.SendAsync(_toTwilio.AsMemory(0, messageLength), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch
-        {
-            _media.CancelHold();
-            throw;
-        }
-
-        await _twilio.SendAsync(_toTwilio.AsMemory(markStart, p - markStart), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+        await _media.SendTogetherAsync(_toTwilio.AsMemory(0, messageLength), _toTwilio.AsMemory(markStart, p - markStart)).ConfigureAwait(false);
         _framesOut++;
     }
 
