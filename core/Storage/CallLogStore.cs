@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using CallCenter.Core.Calls;
@@ -22,11 +21,11 @@ public sealed class CallLogStore(CallCenterTables tables)
     private const string RecordingRow = "recording";
     private const int MaxUpdateAttempts = 200;
 
-    // Far above the calls one instance sees in progress; reaching it means churn, and a reset costs one read each.
+    // Far above the calls one instance sees in progress.
     private const int MaxRemembered = 10_000;
 
-    private readonly ConcurrentDictionary<string, string> _tenantOfCall = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string TenantId, string CallSid), TableEntity> _rows = new();
+    private readonly BoundedMemo<string, string> _tenantOfCall = new(MaxRemembered, StringComparer.Ordinal);
+    private readonly BoundedMemo<(string TenantId, string CallSid), TableEntity> _rows = new(MaxRemembered);
 
     /// <summary>
     /// Creates the call unless it exists; returns the stored call and whether this call created it. A CallSid
@@ -67,7 +66,7 @@ public sealed class CallLogStore(CallCenterTables tables)
         var tenantId = found.HasValue ? found.Value?.GetString("TenantId") : null;
         if (tenantId is not null)
         {
-            RememberTenant(callSid, tenantId);
+            _tenantOfCall.Set(callSid, tenantId);
         }
 
         return tenantId;
@@ -190,7 +189,7 @@ public sealed class CallLogStore(CallCenterTables tables)
             }
             catch (RequestFailedException e) when ((e.IsPreconditionFailed() || e.IsNotFound()) && attempt < MaxUpdateAttempts)
             {
-                _rows.TryRemove((tenantId, callSid), out _);
+                _rows.Remove((tenantId, callSid));
                 if (remembered is null)
                 {
                     // Another writer won the race for this row: spread the retries so they do not collide in lock-step.
@@ -220,23 +219,8 @@ public sealed class CallLogStore(CallCenterTables tables)
             row.ETag = etag;
         }
 
-        if (_rows.Count >= MaxRemembered)
-        {
-            _rows.Clear();
-        }
-
         // Rows are never changed once remembered: every change makes a new entity.
-        _rows[(row.PartitionKey, row.RowKey)] = row;
-    }
-
-    private void RememberTenant(string callSid, string tenantId)
-    {
-        if (_tenantOfCall.Count >= MaxRemembered)
-        {
-            _tenantOfCall.Clear();
-        }
-
-        _tenantOfCall[callSid] = tenantId;
+        _rows.Set((row.PartitionKey, row.RowKey), row);
     }
 
     private async Task<string?> IndexAsync(string callSid, string tenantId, CancellationToken ct)
@@ -245,7 +229,7 @@ public sealed class CallLogStore(CallCenterTables tables)
         {
             await tables.CallIndex.AddEntityAsync(new TableEntity(callSid, IndexRow) { ["TenantId"] = tenantId }, ct)
                 .ConfigureAwait(false);
-            RememberTenant(callSid, tenantId);
+            _tenantOfCall.Set(callSid, tenantId);
             return tenantId;
         }
         catch (RequestFailedException e) when (e.IsConflict())

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using CallCenter.Core.Crm;
 
@@ -13,11 +12,11 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
     private const string LeadPrefix = "lead|";
     private const string PhonePrefix = "phone|";
 
-    // Far above the numbers calling one instance in a while; reaching it means churn, and a reset costs one read each.
+    // Far above the numbers calling one instance in a while.
     private const int MaxRememberedPhones = 20_000;
 
     // Leads are never deleted and a lead's phone never changes, so a number's lead id, once it exists, is fixed.
-    private readonly ConcurrentDictionary<(string TenantId, string Phone), string> _leadIdByPhone = new();
+    private readonly BoundedMemo<(string TenantId, string Phone), string> _leadIdByPhone = new(MaxRememberedPhones);
 
     public async Task<Lead?> GetAsync(string tenantId, string leadId, CancellationToken ct = default)
     {
@@ -91,12 +90,7 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
         var leadId = index.HasValue && index.Value?.GetString("LeadId") is { } id
             ? id
             : (await GetOrCreateByPhoneAsync(tenantId, phone, source, ct: ct).ConfigureAwait(false)).Lead.Id;
-        if (_leadIdByPhone.Count >= MaxRememberedPhones)
-        {
-            _leadIdByPhone.Clear();
-        }
-
-        _leadIdByPhone[(tenantId, phone)] = leadId;
+        _leadIdByPhone.Set((tenantId, phone), leadId);
         return leadId;
     }
 

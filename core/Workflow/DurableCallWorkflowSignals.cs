@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using CallCenter.Core.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
@@ -18,22 +18,12 @@ public sealed class CallWorkflowOptions
 /// </summary>
 public sealed class KnownCallWorkflows
 {
-    // Far above the calls one instance sees in a while; reaching it means churn, and a reset costs one start each.
-    private const int MaxEntries = 20_000;
+    // Far above the calls one instance sees in a while; a reset costs one start request each.
+    private readonly BoundedMemo<string, bool> _instanceIds = new(20_000, StringComparer.Ordinal);
 
-    private readonly ConcurrentDictionary<string, byte> _instanceIds = new(StringComparer.Ordinal);
+    public bool Contains(string instanceId) => _instanceIds.TryGetValue(instanceId, out _);
 
-    public bool Contains(string instanceId) => _instanceIds.ContainsKey(instanceId);
-
-    public void Add(string instanceId)
-    {
-        if (_instanceIds.Count >= MaxEntries)
-        {
-            _instanceIds.Clear();
-        }
-
-        _instanceIds.TryAdd(instanceId, 0);
-    }
+    public void Add(string instanceId) => _instanceIds.Set(instanceId, true);
 }
 
 /// <summary>The workflow signals over a Durable Task client (the Functions binding's, or the local host's).</summary>
