@@ -11,7 +11,7 @@ namespace CallCenter.Local.Host;
 public sealed class LiveEventsSocket : IDisposable
 {
     private readonly ClientWebSocket _socket = new();
-    private readonly byte[] _buffer = new byte[64 * 1024];
+    private byte[] _buffer = new byte[64 * 1024];
 
     private LiveEventsSocket()
     {
@@ -50,10 +50,16 @@ public sealed class LiveEventsSocket : IDisposable
         ValueWebSocketReceiveResult frame;
         do
         {
+            if (count == _buffer.Length)
+            {
+                // A large batch: read it whole rather than parse half of it.
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
             frame = await _socket.ReceiveAsync(_buffer.AsMemory(count), ct);
             count += frame.Count;
         }
-        while (!frame.EndOfMessage && count < _buffer.Length);
+        while (!frame.EndOfMessage);
 
         return frame.MessageType == WebSocketMessageType.Close
             ? null
