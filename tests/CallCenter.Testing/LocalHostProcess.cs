@@ -53,22 +53,22 @@ public sealed class LocalHostProcess : IDisposable
     /// <summary>SIGKILL to the whole tree: a crash, or the end of a test whose host must not outlive it.</summary>
     public async Task KillAsync()
     {
-        if (!Process.HasExited)
-        {
-            Process.Kill(entireProcessTree: true);
-        }
-
+        KillIfRunning();
         await Process.WaitForExitAsync();
     }
 
     public void Dispose()
     {
+        KillIfRunning();
+        Process.Dispose();
+    }
+
+    private void KillIfRunning()
+    {
         if (!Process.HasExited)
         {
             Process.Kill(entireProcessTree: true);
         }
-
-        Process.Dispose();
     }
 
     private void Append(string? line)
