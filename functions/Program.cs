@@ -1,3 +1,4 @@
+using CallCenter.Core.Backup;
 using CallCenter.Core.Prompts;
 using CallCenter.Core.Storage;
 using CallCenter.Core.WhatsApp;
@@ -15,6 +16,7 @@ builder.Services.AddCallCenterAuth(builder.Configuration);
 builder.Services.AddCallHandling(builder.Configuration);
 builder.Services.AddPrompts();
 builder.Services.AddWhatsApp(builder.Configuration);
+builder.Services.AddTableBackup(builder.Configuration);
 builder.Services.AddSingleton<WebhookRequests>();
 builder.Services.AddHostedService<StorageBootstrap>();
 
