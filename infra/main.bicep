@@ -48,10 +48,27 @@ param adminApiKey string
 @description('Key signing media stream tokens; generated when not set (pin it with azd env set to keep it across provisions).')
 param bridgeTokenSigningKey string = '${newGuid()}${newGuid()}'
 
+@secure()
+@description('The Meta app\'s secret for WhatsApp Cloud API webhooks; generated when not set, so Meta webhooks are refused until the real one is set.')
+param metaAppSecret string = '${newGuid()}${newGuid()}'
+
+@secure()
+@description('Meta system-user access token for sending WhatsApp messages; generated when not set, so Meta refuses sends until the real one is set.')
+param metaAccessToken string = '${newGuid()}${newGuid()}'
+
+@secure()
+@description('Apology clip (base64 of raw μ-law, 8 kHz, mono, at most about 2 s to fit a Key Vault secret) played when OpenAI is lost mid-call; empty plays none.')
+param apologyAudio string = ''
+
 @description('Days recordings are kept before the lifecycle rule deletes them.')
 @minValue(1)
 @maxValue(3650)
 param recordingRetentionDays int = 90
+
+@description('Days a deleted blob or container (recordings, backups) can still be restored.')
+@minValue(14)
+@maxValue(365)
+param deletedDataRetentionDays int = 30
 
 @description('Media bridge image; azd sets SERVICE_MEDIA_BRIDGE_IMAGE_NAME after the first deploy.')
 param mediaBridgeImageName string = ''
@@ -124,6 +141,10 @@ var names = {
 
 var recordingsContainerName = 'recordings'
 var deploymentContainerName = 'app-package-${resourceToken}'
+var backupContainerName = 'backups'
+
+// One μ-law sample of silence (0xFF): what the bridge plays when no apology clip is given.
+var silentClip = '/w=='
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -172,6 +193,8 @@ module storage 'modules/storage.bicep' = {
     recordingsContainerName: recordingsContainerName
     deploymentContainerName: deploymentContainerName
     recordingRetentionDays: recordingRetentionDays
+    deletedDataRetentionDays: deletedDataRetentionDays
+    backupContainerName: backupContainerName
     functionIdentityName: names.functionIdentity
     bridgeIdentityName: names.bridgeIdentity
     developerPrincipalId: developerDataAccess ? principalId : ''
@@ -195,6 +218,9 @@ module keyVault 'modules/keyvault.bicep' = {
     openAiApiKey: openAiApiKey
     adminApiKey: adminApiKey
     bridgeTokenSigningKey: bridgeTokenSigningKey
+    metaAppSecret: metaAppSecret
+    metaAccessToken: metaAccessToken
+    apologyAudio: empty(apologyAudio) ? silentClip : apologyAudio
   }
 }
 
@@ -250,6 +276,7 @@ module mediaBridge 'modules/media-bridge.bicep' = {
     tags: tags
     containerAppName: names.mediaBridge
     containerAppsEnvironmentId: containerAppsEnvironment.outputs.id
+    containerAppsEnvironmentDomain: containerAppsEnvironment.outputs.defaultDomain
     bridgeIdentityName: names.bridgeIdentity
     registryLoginServer: registry.outputs.loginServer
     imageName: mediaBridgeImageName
@@ -260,6 +287,7 @@ module mediaBridge 'modules/media-bridge.bicep' = {
       twilioAuthToken: keyVault.outputs.secretUris.twilioAuthToken
       openAiApiKey: keyVault.outputs.secretUris.openAiApiKey
       bridgeTokenSigningKey: keyVault.outputs.secretUris.bridgeTokenSigningKey
+      apologyAudio: keyVault.outputs.secretUris.apologyAudio
     }
     twilioAccountSid: twilioAccountSid
     blobEndpoint: storage.outputs.blobEndpoint
@@ -283,6 +311,7 @@ module functionApp 'modules/function-app.bicep' = {
     blobEndpoint: storage.outputs.blobEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerName: deploymentContainerName
+    backupContainerName: backupContainerName
     taskHubName: durableTaskHubName
     keyVaultName: keyVault.outputs.name
     secretNames: keyVault.outputs.secretNames

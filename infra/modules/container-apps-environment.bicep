@@ -47,3 +47,6 @@ resource logs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
 
 @description('Environment resource id.')
 output id string = environment.id
+
+@description('Default domain: a container app named N answers at N.<defaultDomain>.')
+output defaultDomain string = environment.properties.defaultDomain

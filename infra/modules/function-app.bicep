@@ -41,7 +41,12 @@ param secretNames {
   openAiApiKey: string
   adminApiKey: string
   bridgeTokenSigningKey: string
+  metaAppSecret: string
+  metaAccessToken: string
 }
+
+@description('Blob container the daily table exports go to.')
+param backupContainerName string
 
 @description('Twilio account SID (not a secret).')
 param twilioAccountSid string
@@ -179,6 +184,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Bridge__StreamUrl: 'wss://${bridgeFqdn}/media'
     Bridge__TokenSigningKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.bridgeTokenSigningKey})'
     OpenAI__ApiKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.openAiApiKey})'
+    WhatsApp__MetaAppSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.metaAppSecret})'
+    WhatsApp__MetaAccessToken: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.metaAccessToken})'
+    Backup__Container: backupContainerName
     WebPubSub__Endpoint: webPubSubEndpoint
     WebPubSub__Hub: webPubSubHub
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString

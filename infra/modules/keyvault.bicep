@@ -39,6 +39,18 @@ param adminApiKey string
 @description('Key signing the media stream tokens the Function App hands to the bridge.')
 param bridgeTokenSigningKey string
 
+@secure()
+@description('The Meta app\'s secret (signs WhatsApp Cloud API webhooks).')
+param metaAppSecret string
+
+@secure()
+@description('The Meta system-user access token (sends through the Graph API).')
+param metaAccessToken string
+
+@secure()
+@description('The apology clip the bridge plays when OpenAI is lost mid-call: base64 of raw μ-law, 8 kHz, mono.')
+param apologyAudio string
+
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 
 resource functionIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
@@ -105,7 +117,34 @@ resource bridgeTokenSigningKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-
   }
 }
 
-// Function App: all four secrets.
+resource metaAppSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'meta-app-secret'
+  properties: {
+    value: metaAppSecret
+    contentType: 'text/plain'
+  }
+}
+
+resource metaAccessTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'meta-access-token'
+  properties: {
+    value: metaAccessToken
+    contentType: 'text/plain'
+  }
+}
+
+resource apologyAudioSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'apology-audio'
+  properties: {
+    value: apologyAudio
+    contentType: 'audio/basic;encoding=base64'
+  }
+}
+
+// Function App: every secret but the apology clip.
 resource functionReadsTwilio 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(twilioAuthTokenSecret.id, functionIdentity.id, keyVaultSecretsUser)
   scope: twilioAuthTokenSecret
@@ -146,7 +185,28 @@ resource functionReadsSigningKey 'Microsoft.Authorization/roleAssignments@2022-0
   }
 }
 
-// Media bridge: the signing key, OpenAI and Twilio (for the hangup call); not the admin key.
+resource functionReadsMetaAppSecret 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(metaAppSecretSecret.id, functionIdentity.id, keyVaultSecretsUser)
+  scope: metaAppSecretSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource functionReadsMetaAccessToken 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(metaAccessTokenSecret.id, functionIdentity.id, keyVaultSecretsUser)
+  scope: metaAccessTokenSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Media bridge: the signing key, OpenAI, Twilio (for the hangup call) and the apology clip; not the admin
+// key or the Meta secrets.
 resource bridgeReadsTwilio 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(twilioAuthTokenSecret.id, bridgeIdentity.id, keyVaultSecretsUser)
   scope: twilioAuthTokenSecret
@@ -177,6 +237,16 @@ resource bridgeReadsSigningKey 'Microsoft.Authorization/roleAssignments@2022-04-
   }
 }
 
+resource bridgeReadsApologyAudio 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(apologyAudioSecret.id, bridgeIdentity.id, keyVaultSecretsUser)
+  scope: apologyAudioSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: bridgeIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 @description('Vault name, for the Function App Key Vault references.')
 output name string = vault.name
 
@@ -186,11 +256,17 @@ output secretUris {
   openAiApiKey: string
   adminApiKey: string
   bridgeTokenSigningKey: string
+  metaAppSecret: string
+  metaAccessToken: string
+  apologyAudio: string
 } = {
   twilioAuthToken: twilioAuthTokenSecret.properties.secretUri
   openAiApiKey: openAiApiKeySecret.properties.secretUri
   adminApiKey: adminApiKeySecret.properties.secretUri
   bridgeTokenSigningKey: bridgeTokenSigningKeySecret.properties.secretUri
+  metaAppSecret: metaAppSecretSecret.properties.secretUri
+  metaAccessToken: metaAccessTokenSecret.properties.secretUri
+  apologyAudio: apologyAudioSecret.properties.secretUri
 }
 
 @description('Secret names, for the Function App Key Vault references.')
@@ -199,9 +275,15 @@ output secretNames {
   openAiApiKey: string
   adminApiKey: string
   bridgeTokenSigningKey: string
+  metaAppSecret: string
+  metaAccessToken: string
+  apologyAudio: string
 } = {
   twilioAuthToken: twilioAuthTokenSecret.name
   openAiApiKey: openAiApiKeySecret.name
   adminApiKey: adminApiKeySecret.name
   bridgeTokenSigningKey: bridgeTokenSigningKeySecret.name
+  metaAppSecret: metaAppSecretSecret.name
+  metaAccessToken: metaAccessTokenSecret.name
+  apologyAudio: apologyAudioSecret.name
 }

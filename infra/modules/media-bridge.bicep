@@ -14,6 +14,9 @@ param containerAppName string
 @description('Container Apps environment resource id.')
 param containerAppsEnvironmentId string
 
+@description('The environment\'s default domain; the bridge answers at <containerAppName>.<defaultDomain>.')
+param containerAppsEnvironmentDomain string
+
 @description('Identity the bridge runs as (existing).')
 param bridgeIdentityName string
 
@@ -46,6 +49,7 @@ param secretUris {
   twilioAuthToken: string
   openAiApiKey: string
   bridgeTokenSigningKey: string
+  apologyAudio: string
 }
 
 @description('Twilio account SID (not a secret).')
@@ -68,6 +72,8 @@ param appInsightsConnectionString string
 
 var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
 var port = 8080
+// Known before the app exists, so the bridge can check Twilio's signature over its own public URL.
+var streamUrl = 'wss://${containerAppName}.${containerAppsEnvironmentDomain}/media'
 
 resource bridgeIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: bridgeIdentityName
@@ -124,6 +130,11 @@ resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
           keyVaultUrl: secretUris.twilioAuthToken
           identity: bridgeIdentity.id
         }
+        {
+          name: 'apology-audio'
+          keyVaultUrl: secretUris.apologyAudio
+          identity: bridgeIdentity.id
+        }
       ]
     }
     template: {
@@ -138,7 +149,9 @@ resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
             memory: memory
           }
           env: [
+            { name: 'Bridge__StreamUrl', value: streamUrl }
             { name: 'Bridge__TokenSigningKey', secretRef: 'bridge-token-signing-key' }
+            { name: 'MediaBridge__ApologyAudio', secretRef: 'apology-audio' }
             { name: 'OpenAI__ApiKey', secretRef: 'openai-api-key' }
             { name: 'Twilio__AccountSid', value: twilioAccountSid }
             { name: 'Twilio__AuthToken', secretRef: 'twilio-auth-token' }

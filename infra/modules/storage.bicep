@@ -23,6 +23,14 @@ param deploymentContainerName string
 @maxValue(3650)
 param recordingRetentionDays int
 
+@description('Days a deleted blob or container can be restored (soft delete); a wrong delete is undone within them.')
+@minValue(14)
+@maxValue(365)
+param deletedDataRetentionDays int
+
+@description('Blob container holding the daily table exports (docs/runbook.md: Backups).')
+param backupContainerName string
+
 @description('Identity of the Function App (existing).')
 param functionIdentityName string
 
@@ -88,9 +96,20 @@ resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   }
 }
 
+// Soft delete keeps a deleted recording, export or whole container restorable for a while.
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' = {
   parent: storage
   name: 'default'
+  properties: {
+    deleteRetentionPolicy: {
+      enabled: true
+      days: deletedDataRetentionDays
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: deletedDataRetentionDays
+    }
+  }
 }
 
 resource recordings 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
@@ -104,6 +123,14 @@ resource recordings 'Microsoft.Storage/storageAccounts/blobServices/containers@2
 resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
   parent: blobService
   name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource backups 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: backupContainerName
   properties: {
     publicAccess: 'None'
   }

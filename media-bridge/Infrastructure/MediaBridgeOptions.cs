@@ -40,4 +40,11 @@ public sealed class MediaBridgeOptions
 
     /// <summary>Optional raw μ-law 8 kHz file played when OpenAI cannot be reached again mid-call.</summary>
     public string? ApologyAudioFile { get; set; }
+
+    /// <summary>
+    /// The same clip as base64 (from Key Vault in Azure, where the container has no file of ours); it wins
+    /// over <see cref="ApologyAudioFile"/>.
+    /// </summary>
+    [Base64String]
+    public string? ApologyAudio { get; set; }
 }

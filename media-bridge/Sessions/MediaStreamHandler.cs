@@ -64,9 +64,11 @@ internal sealed class SessionServices(
 internal sealed class ApologyAudio(IOptions<MediaBridgeOptions> options)
 {
     private readonly Lazy<byte[]> _base64 = new(() =>
-        options.Value.ApologyAudioFile is { Length: > 0 } path && File.Exists(path)
-            ? System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(File.ReadAllBytes(path)))
-            : []);
+        options.Value.ApologyAudio is { Length: > 0 } clip
+            ? System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(Convert.FromBase64String(clip)))
+            : options.Value.ApologyAudioFile is { Length: > 0 } path && File.Exists(path)
+                ? System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(File.ReadAllBytes(path)))
+                : []);
 
     public ReadOnlyMemory<byte> Base64 => _base64.Value;
 }

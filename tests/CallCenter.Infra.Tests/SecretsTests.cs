@@ -79,7 +79,7 @@ public sealed partial class SecretsTests
         var settings = AppSettings(main);
         var secretSettings = settings.Where(s => SecretName.IsMatch(s.Key)).ToList();
         Assert.Equal(
-            new[] { "Auth__AdminKey", "Bridge__TokenSigningKey", "OpenAI__ApiKey", "Twilio__AuthToken" },
+            new[] { "Auth__AdminKey", "Bridge__TokenSigningKey", "OpenAI__ApiKey", "Twilio__AuthToken", "WhatsApp__MetaAccessToken", "WhatsApp__MetaAppSecret" },
             secretSettings.Select(s => s.Key).Order(StringComparer.Ordinal));
 
         foreach (var (name, value) in secretSettings)
@@ -139,7 +139,7 @@ public sealed partial class SecretsTests
         var main = (await InfraBuild.GetAsync()).Main;
 
         var secrets = main.ResourcesOfType("Microsoft.KeyVault/vaults/secrets").ToList();
-        Assert.Equal(4, secrets.Count);
+        Assert.Equal(7, secrets.Count);
         foreach (var secret in secrets)
         {
             var value = secret.Properties.GetProperty("value").GetString() ?? "";
@@ -147,10 +147,19 @@ public sealed partial class SecretsTests
             Assert.True(parameter.Success, $"{secret} value is '{value}', not a parameter");
             Assert.True(secret.Scope.IsSecureParameter(parameter.Groups[1].Value), $"{secret} comes from a plain parameter");
 
-            // ...and main hands the module a secure parameter of its own.
+            // ...and main hands the module a secure parameter of its own, or for an optional one left empty a
+            // public stand-in (a variable of main: the apology clip's one sample of silence).
             var passed = secret.Scope.ParameterValues[parameter.Groups[1].Value].GetString() ?? "";
             var outer = Regex.Match(passed, @"^\[parameters\('([^']+)'\)\]$");
-            Assert.True(outer.Success && secret.Scope.Parent!.IsSecureParameter(outer.Groups[1].Value), $"{secret} is fed '{passed}'");
+            var orStandIn = Regex.Match(passed, @"^\[if\(empty\(parameters\('([^']+)'\)\), createObject\('value', variables\('([^']+)'\)\), createObject\('value', parameters\('\1'\)\)\)\]$");
+            if (orStandIn.Success)
+            {
+                var standIn = secret.Scope.Parent!.Template.GetProperty("variables").GetProperty(orStandIn.Groups[2].Value);
+                Assert.True(standIn.ValueKind == JsonValueKind.String && !(standIn.GetString() ?? "").StartsWith('['), $"{secret}: the stand-in is not a literal");
+            }
+
+            var source = outer.Success ? outer : orStandIn;
+            Assert.True(source.Success && secret.Scope.Parent!.IsSecureParameter(source.Groups[1].Value), $"{secret} is fed '{passed}'");
         }
     }
 
@@ -164,7 +173,8 @@ public sealed partial class SecretsTests
             foreach (var name in scope.SecureParameters())
             {
                 var declaration = scope.Parameters().Single(p => p.Name == name).Value;
-                if (declaration.TryGetProperty("defaultValue", out var fallback))
+                // Empty (an optional secret left out) reveals nothing.
+                if (declaration.TryGetProperty("defaultValue", out var fallback) && fallback.GetString() is not "")
                 {
                     // Only generated values: newGuid() calls, possibly joined by format('{0}{1}', ...).
                     var text = fallback.GetString() ?? "";
