@@ -75,7 +75,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
-            script, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+            "--require", FollowParentScript(), script, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
             "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(),
             "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
             "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
@@ -129,6 +129,12 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>The azurite.js to run, after <c>npm ci</c> from the lockfile if it is not installed yet.</summary>
     public static Task<string> EnsureInstalledAsync(CancellationToken ct = default) =>
         NodeTools.InstallAsync(Path.Combine(RepositoryRoot(), "local", "azurite"), Path.Combine("node_modules", "azurite", "dist", "src", "azurite.js"), ct);
+
+    /// <summary>
+    /// Loaded before Azurite: it ignores the terminal's Ctrl+C (whoever started it stops it, after what uses it)
+    /// and exits when its parent process is gone.
+    /// </summary>
+    private static string FollowParentScript() => Path.Combine(RepositoryRoot(), "local", "azurite", "follow-parent.cjs");
 
     /// <summary>The folder holding CallCenter.sln, found from this assembly or the working directory.</summary>
     public static string RepositoryRoot()

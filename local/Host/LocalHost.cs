@@ -20,6 +20,9 @@ public sealed record LocalHostSettings
 
     public string DataFolder { get; init; } = Path.Combine(AzuriteServer.RepositoryRoot(), ".local-data", "azurite");
 
+    /// <summary>Azurite's blob, queue and table ports (the tools' defaults); null picks free ones.</summary>
+    public (int Blob, int Queue, int Table)? AzuritePorts { get; init; } = (10000, 10001, 10002);
+
     public string TaskHub { get; init; } = "callcenter";
 
     /// <summary>Configuration on top of the embedded defaults (appsettings.json) and the environment.</summary>
@@ -57,7 +60,7 @@ public sealed class LocalHost : IAsyncDisposable
     public static async Task<LocalHost> StartAsync(LocalHostSettings settings, CancellationToken ct = default)
     {
         var azurite = settings.StorageConnectionString is null
-            ? await AzuriteServer.StartAsync(settings.DataFolder, (10000, 10001, 10002), ct)
+            ? await AzuriteServer.StartAsync(settings.DataFolder, settings.AzuritePorts, ct)
             : null;
         FakeWebPubSub? liveEvents = null;
         try

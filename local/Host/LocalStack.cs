@@ -49,7 +49,7 @@ public sealed class LocalStack : IAsyncDisposable
     /// port and to the bridge on <c>Local__BridgePort</c>, 7072 by default) unless <c>Twilio__ApiBaseUrl</c> names
     /// another Twilio-compatible API (a test's, which calls loopback URLs).
     /// </summary>
-    public static async Task<LocalStack> StartAsync(int port, string? storageConnectionString = null, CancellationToken ct = default)
+    public static async Task<LocalStack> StartAsync(int port, string? storageConnectionString = null, CancellationToken ct = default, LocalHostSettings? hostSettings = null)
     {
         var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var realTwilio = !string.IsNullOrEmpty(environment["Twilio:AccountSid"]) && !string.IsNullOrEmpty(environment["Twilio:AuthToken"]);
@@ -62,10 +62,30 @@ public sealed class LocalStack : IAsyncDisposable
                 "With real Twilio credentials, set Twilio__PublicBaseUrl and Bridge__StreamUrl to public tunnels to this machine (see the README).");
         }
 
-        var twilio = realTwilio ? null : await FakeTwilioApi.StartAsync(AccountSid, AuthToken);
-        var openAi = realOpenAi ? null : await FakeOpenAiApi.StartAsync();
+        // Whatever started before a failure or a Ctrl+C during start-up is stopped again, newest first.
+        var started = new Stack<IAsyncDisposable>();
+        try
+        {
+            return await StartAllAsync(port, storageConnectionString, hostSettings ?? new LocalHostSettings(), environment, realTwilio, realOpenAi, started, ct);
+        }
+        catch
+        {
+            while (started.TryPop(out var part))
+            {
+                await part.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<LocalStack> StartAllAsync(
+        int port, string? storageConnectionString, LocalHostSettings hostSettings, IConfiguration environment, bool realTwilio, bool realOpenAi, Stack<IAsyncDisposable> started, CancellationToken ct)
+    {
+        var twilio = realTwilio ? null : Started(started, await FakeTwilioApi.StartAsync(AccountSid, AuthToken));
+        var openAi = realOpenAi ? null : Started(started, await FakeOpenAiApi.StartAsync());
         // The agent ends the call after the caller's second turn, as a short real conversation would.
-        var realtime = realOpenAi ? null : await FakeRealtimeServer.StartAsync(new FakeRealtimeScript { EndCallAfterCallerTurns = 2, PaceAudio = true });
+        var realtime = realOpenAi ? null : Started(started, await FakeRealtimeServer.StartAsync(new FakeRealtimeScript { EndCallAfterCallerTurns = 2, PaceAudio = true }));
         var publicStream = environment["Bridge:StreamUrl"] is { Length: > 0 } named ? new Uri(named) : null;
         var bridgePort = publicStream is null ? AzuriteServer.FreePort() : environment.GetValue("Local:BridgePort", 7072);
         var streamUrl = publicStream ?? new Uri($"ws://127.0.0.1:{bridgePort}/media");
@@ -96,7 +116,7 @@ public sealed class LocalStack : IAsyncDisposable
             shared["OpenAI:Endpoint"] = "https://api.openai.com/v1";
         }
 
-        var host = await LocalHost.StartAsync(new LocalHostSettings { Port = port, StorageConnectionString = storageConnectionString, Settings = shared }, ct);
+        var host = Started(started, await LocalHost.StartAsync(hostSettings with { Port = port, StorageConnectionString = storageConnectionString, Settings = shared }, ct));
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Local" });
         builder.Configuration.AddInMemoryCollection(shared);
@@ -111,11 +131,18 @@ public sealed class LocalStack : IAsyncDisposable
         builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, bridgePort));
         builder.Services.AddMediaBridge(builder.Configuration);
-        var bridge = builder.Build();
+        var bridge = Started(started, builder.Build());
         bridge.UseWebSockets();
         bridge.MapMediaBridge();
         await bridge.StartAsync(ct);
         return new LocalStack(host, bridge, streamUrl, twilio, openAi, realtime);
+    }
+
+    private static T Started<T>(Stack<IAsyncDisposable> started, T part)
+        where T : IAsyncDisposable
+    {
+        started.Push(part);
+        return part;
     }
 
     public async ValueTask DisposeAsync()

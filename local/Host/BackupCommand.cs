@@ -1,0 +1,47 @@
+using CallCenter.Core.Backup;
+using CallCenter.Core.Storage;
+using CallCenter.DevServices;
+
+namespace CallCenter.Local.Host;
+
+/// <summary>
+/// <c>export</c> and <c>restore</c>: the daily timer's export on demand, and putting one tenant back from its
+/// exports. They work on the storage the environment names (an Azure account reached with your sign-in, or a
+/// connection string), else on the local Azurite's data.
+/// </summary>
+public static class BackupCommand
+{
+    public static async Task<int> RunAsync(LocalCommandLine line, IConfiguration environment, LocalHostSettings local, CancellationToken ct)
+    {
+        var named = !string.IsNullOrEmpty(environment["Storage:ConnectionString"]) || !string.IsNullOrEmpty(environment["Storage:BlobServiceUri"]);
+        await using var azurite = named ? null : await AzuriteServer.StartAsync(local.DataFolder, local.AzuritePorts, ct);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = azurite?.ConnectionString })
+            .AddConfiguration(environment)
+            .Build();
+        var services = new ServiceCollection().AddCallCenterStorage(configuration).AddTableBackup(configuration);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var backup = provider.GetRequiredService<TableBackup>();
+
+        if (line.Command == "export")
+        {
+            var export = await backup.ExportDueAsync(ct);
+            Console.WriteLine(export.Rows == 0 && export.Written.Count == 0
+                ? $"Nothing to export: everything up to {export.To:u} is exported."
+                : $"Exported rows changed from {export.From:u} to {export.To:u}: {export.Rows} rows, {export.Written.Count} blobs written, {export.AlreadyThere.Count} already there.");
+            return 0;
+        }
+
+        var restored = await backup.RestoreAsync(line.Tenant!, line.From!, ct);
+        if (restored is null)
+        {
+            var exports = await backup.ListExportsAsync(line.Tenant!, ct);
+            await Console.Error.WriteLineAsync($"No export '{line.From}' of tenant '{line.Tenant}'. Its exports: {(exports.Count == 0 ? "none" : string.Join(", ", exports))}.");
+            return 1;
+        }
+
+        Console.WriteLine($"Restored tenant '{line.Tenant}' from {string.Join(", ", restored.Exports)}: {restored.Rows} rows written, "
+            + $"{restored.KeptForOtherTenants} number or call index rows left with the tenant that holds them now.");
+        return 0;
+    }
+}
