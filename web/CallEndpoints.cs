@@ -192,12 +192,12 @@ public static class CallEndpoints
             return null;
         }
 
-        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && TableKeys.IsStorableDate(at))
         {
             return at.ToUniversalTime();
         }
 
-        errors.Add($"{name} must be an ISO 8601 date or time");
+        errors.Add($"{name} must be an ISO 8601 date or time, from {TableKeys.MinDate.Year} on");
         return null;
     }
 }

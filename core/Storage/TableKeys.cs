@@ -43,4 +43,9 @@ public static class TableKeys
 
         return true;
     }
+
+    /// <summary>The earliest date a table property holds; an earlier one, in a row or a filter, fails the request.</summary>
+    public static readonly DateTimeOffset MinDate = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static bool IsStorableDate(DateTimeOffset at) => at >= MinDate;
 }
