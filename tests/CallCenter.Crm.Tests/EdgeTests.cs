@@ -51,6 +51,22 @@ public sealed class EdgeTests(AzuriteFixture azurite, CrmHost host) : IClassFixt
     }
 
     [Fact]
+    public void Every_pattern_in_the_product_is_anchored_with_z_as_dollar_also_matches_before_a_final_newline()
+    {
+        var root = RepositoryRoot.Find();
+        var offenders = new[] { "core", "web", "functions", "media-bridge", "local" }
+            .SelectMany(d => Directory.EnumerateFiles(Path.Combine(root, d), "*.cs", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))
+            .Where(l => l.Text.Contains("Regex", StringComparison.Ordinal) || l.Text.Contains("RegularExpression", StringComparison.Ordinal))
+            .Where(l => System.Text.RegularExpressions.Regex.IsMatch(l.Text, "\"[^\"]*\\$\""))
+            .Select(l => $"{Path.GetRelativePath(root, l.File)}:{l.Line}: {l.Text.Trim()}")
+            .ToList();
+
+        Assert.True(offenders.Count == 0, string.Join("\n", offenders));
+    }
+
+    [Fact]
     public async Task A_trailing_newline_makes_no_phone_no_tenant_id_and_no_meta_id()
     {
         await host.StartAsync(azurite);
