@@ -11,6 +11,8 @@ namespace CallCenter.Web;
 /// <summary>A tenant's calls: listed by date or lead, and one call with its turns, summary and links.</summary>
 public static class CallEndpoints
 {
+    private const string Listing = "calls";
+
     public static async Task<IResult> ListAsync(HttpRequest request, string tenantId)
     {
         var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
@@ -19,7 +21,7 @@ public static class CallEndpoints
             return error!;
         }
 
-        var (limit, continuation, pagingError) = CrmAccess.Paging(request);
+        var (limit, continuation, pagingError) = CrmAccess.Paging(request, tenant.Id, Listing);
         if (pagingError is not null)
         {
             return pagingError;
@@ -45,7 +47,7 @@ public static class CallEndpoints
         }
 
         var store = request.Service<CallLogStore>();
-        return await CrmAccess.PageAsync(() => store.ListPageAsync(tenant.Id, from, to, leadId, continuation, limit, request.Aborted()), Summary);
+        return await CrmAccess.PageAsync(request, tenant.Id, Listing, () => store.ListPageAsync(tenant.Id, from, to, leadId, continuation, limit, request.Aborted()), Summary);
     }
 
     public static async Task<IResult> GetAsync(HttpRequest request, string tenantId, string callId)
@@ -54,6 +56,11 @@ public static class CallEndpoints
         if (tenant is null)
         {
             return error!;
+        }
+
+        if (CrmAccess.BadIds(("callId", callId)) is { } bad)
+        {
+            return bad;
         }
 
         var valid = callId.Length is > 2 and <= 64 && callId.All(char.IsAsciiLetterOrDigit);
@@ -97,6 +104,11 @@ public static class CallEndpoints
             return bodyError!;
         }
 
+        if (CrmAccess.BadIds(("leadId", body.LeadId)) is { } bad)
+        {
+            return bad;
+        }
+
         var (planned, errors) = await request.Service<OutboundCallPlanner>().PlanAsync(tenant, body.To, body.LeadId, body.From, request.Aborted());
         if (planned is null)
         {
@@ -117,6 +129,11 @@ public static class CallEndpoints
             return error!;
         }
 
+        if (CrmAccess.BadIds(("callId", callId)) is { } bad)
+        {
+            return bad;
+        }
+
         var call = await request.Service<CallLogStore>().GetAsync(tenant.Id, callId, request.Aborted());
         var now = request.Service<TimeProvider>().GetUtcNow();
         var link = call?.RecordingBlobPath is { } path
@@ -132,6 +149,11 @@ public static class CallEndpoints
         if (tenant is null)
         {
             return error!;
+        }
+
+        if (CrmAccess.BadIds(("callId", callId)) is { } bad)
+        {
+            return bad;
         }
 
         var call = await request.Service<CallLogStore>().GetAsync(tenant.Id, callId, request.Aborted());
@@ -170,12 +192,12 @@ public static class CallEndpoints
             return null;
         }
 
-        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && TableKeys.IsStorableDate(at))
         {
             return at.ToUniversalTime();
         }
 
-        errors.Add($"{name} must be an ISO 8601 date or time");
+        errors.Add($"{name} must be an ISO 8601 date or time, from {TableKeys.MinDate.Year} on");
         return null;
     }
 }

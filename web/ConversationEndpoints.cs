@@ -6,6 +6,8 @@ namespace CallCenter.Web;
 /// <summary>A tenant's WhatsApp conversations: list, and one with its messages.</summary>
 public static class ConversationEndpoints
 {
+    private const string Listing = "conversations";
+
     private const int MaxMessages = 500;
 
     public static async Task<IResult> ListAsync(HttpRequest request, string tenantId)
@@ -16,14 +18,14 @@ public static class ConversationEndpoints
             return error!;
         }
 
-        var (limit, continuation, pagingError) = CrmAccess.Paging(request);
+        var (limit, continuation, pagingError) = CrmAccess.Paging(request, tenant.Id, Listing);
         if (pagingError is not null)
         {
             return pagingError;
         }
 
         var store = request.Service<WhatsAppStore>();
-        return await CrmAccess.PageAsync(() => store.ListConversationsAsync(tenant.Id, continuation, limit, request.Aborted()), Shape);
+        return await CrmAccess.PageAsync(request, tenant.Id, Listing, () => store.ListConversationsAsync(tenant.Id, continuation, limit, request.Aborted()), Shape);
     }
 
     public static async Task<IResult> GetAsync(HttpRequest request, string tenantId, string conversationId)
@@ -32,6 +34,11 @@ public static class ConversationEndpoints
         if (tenant is null)
         {
             return error!;
+        }
+
+        if (CrmAccess.BadIds(("conversationId", conversationId)) is { } bad)
+        {
+            return bad;
         }
 
         var store = request.Service<WhatsAppStore>();

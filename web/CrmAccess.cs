@@ -54,6 +54,11 @@ public static class CrmAccess
             return (null, null, error);
         }
 
+        if (!TenantIds.IsValid(tenantId))
+        {
+            return (null, principal, Invalid("tenantId must be 3-40 characters of lowercase letters, digits and '-'"));
+        }
+
         var tenant = principal.CanAccess(tenantId) ? await request.Service<TenantStore>().GetAsync(tenantId, request.Aborted()) : null;
         return tenant is null ? (null, principal, NotFound()) : (tenant, principal, null);
     }
@@ -63,6 +68,23 @@ public static class CrmAccess
     {
         var (principal, error) = await AuthenticateAsync(request);
         return principal is null ? error : principal.IsAdmin ? null : NotFound();
+    }
+
+    /// <summary>
+    /// The 400 for the first path or body id that is not an id (<see cref="TableKeys.IsId"/>); null when all
+    /// are, or absent. Checked before any storage call, so no id reaches a key unchecked.
+    /// </summary>
+    public static IResult? BadIds(params ReadOnlySpan<(string Name, string? Value)> ids)
+    {
+        foreach (var (name, value) in ids)
+        {
+            if (value is not null && !TableKeys.IsId(value))
+            {
+                return Invalid($"{name} must be 1-{TableKeys.MaxIdLength} ASCII letters, digits, '-' or '_'");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A strict JSON body: bounded, well formed, no unknown fields. <paramref name="optional"/> allows an empty body.</summary>
@@ -93,9 +115,9 @@ public static class CrmAccess
             return optional ? (null, null) : (null, Invalid("a JSON body is required"));
         }
 
-        if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (!MediaTypes.Is(request.ContentType, "application/json") || !MediaTypes.IsUtf8(request.ContentType))
         {
-            return (null, Invalid("the body must be application/json"));
+            return (null, UnsupportedMediaType());
         }
 
         try
@@ -109,8 +131,11 @@ public static class CrmAccess
         }
     }
 
-    /// <summary>?limit= (1-200) and ?continuation=.</summary>
-    public static (int Limit, string? Continuation, IResult? Error) Paging(HttpRequest request)
+    /// <summary>
+    /// ?limit= (1-200) and ?continuation=, opened for this tenant and listing: a token that is not ours for
+    /// them is a 400, before any query.
+    /// </summary>
+    public static (int Limit, string? Continuation, IResult? Error) Paging(HttpRequest request, string tenantId, string listing)
     {
         var limit = Pages.DefaultSize;
         if (request.Query["limit"].ToString() is { Length: > 0 } raw
@@ -119,22 +144,22 @@ public static class CrmAccess
             return (0, null, Invalid($"limit must be 1-{Pages.MaxSize}"));
         }
 
-        var continuation = request.Query["continuation"].ToString();
-        return (limit, continuation.Length == 0 ? null : continuation, null);
-    }
-
-    /// <summary>Runs a page read, answering 400 for a continuation that is not ours.</summary>
-    public static async Task<IResult> PageAsync<T>(Func<Task<Page<T>>> read, Func<T, object> shape)
-    {
         try
         {
-            var page = await read();
-            return Results.Json(new { items = page.Items.Select(shape).ToList(), continuation = page.Continuation }, Json);
+            return (limit, request.Service<ContinuationTokens>().Open(tenantId, listing, request.Query["continuation"].ToString()), null);
         }
         catch (BadContinuationException)
         {
-            return Invalid("continuation is not valid");
+            return (0, null, Invalid("continuation is not valid"));
         }
+    }
+
+    /// <summary>Runs a page read and answers it, its continuation sealed for this tenant and listing.</summary>
+    public static async Task<IResult> PageAsync<T>(HttpRequest request, string tenantId, string listing, Func<Task<Page<T>>> read, Func<T, object> shape)
+    {
+        var page = await read();
+        var continuation = request.Service<ContinuationTokens>().Seal(tenantId, listing, page.Continuation);
+        return Results.Json(new { items = page.Items.Select(shape).ToList(), continuation }, Json);
     }
 
     public static IResult Invalid(params IEnumerable<string> errors)
@@ -146,6 +171,9 @@ public static class CrmAccess
             detail: string.Join("; ", list),
             extensions: new Dictionary<string, object?> { ["errors"] = list });
     }
+
+    public static IResult UnsupportedMediaType() =>
+        Results.Problem(statusCode: 415, title: "Unsupported media type", detail: "the body must be application/json in UTF-8");
 
     public static IResult NotFound() => Results.Problem(statusCode: 404, title: "Not found");
 

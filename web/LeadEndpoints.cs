@@ -8,6 +8,8 @@ namespace CallCenter.Web;
 /// <summary>A tenant's leads: create, read, update, search by phone or status.</summary>
 public static class LeadEndpoints
 {
+    private const string Listing = "leads";
+
     public sealed record LeadBody(string? Phone, string? Name, string? Status, string? Notes);
 
     public sealed record LeadPatch(string? Name, string? Status, string? Notes);
@@ -61,7 +63,7 @@ public static class LeadEndpoints
             return error!;
         }
 
-        var (limit, continuation, pagingError) = CrmAccess.Paging(request);
+        var (limit, continuation, pagingError) = CrmAccess.Paging(request, tenant.Id, Listing);
         if (pagingError is not null)
         {
             return pagingError;
@@ -85,7 +87,7 @@ public static class LeadEndpoints
             return CrmAccess.Invalid($"status must be one of {string.Join(", ", LeadStatuses.All)}");
         }
 
-        return await CrmAccess.PageAsync(() => store.ListPageAsync(tenant.Id, status, continuation, limit, request.Aborted()), Shape);
+        return await CrmAccess.PageAsync(request, tenant.Id, Listing, () => store.ListPageAsync(tenant.Id, status, continuation, limit, request.Aborted()), Shape);
     }
 
     public static async Task<IResult> GetAsync(HttpRequest request, string tenantId, string leadId)
@@ -94,6 +96,11 @@ public static class LeadEndpoints
         if (tenant is null)
         {
             return error!;
+        }
+
+        if (CrmAccess.BadIds(("leadId", leadId)) is { } bad)
+        {
+            return bad;
         }
 
         var lead = IsLeadId(leadId) ? await request.Service<LeadStore>().GetAsync(tenant.Id, leadId, request.Aborted()) : null;
@@ -107,6 +114,11 @@ public static class LeadEndpoints
         if (tenant is null)
         {
             return error!;
+        }
+
+        if (CrmAccess.BadIds(("leadId", leadId)) is { } bad)
+        {
+            return bad;
         }
 
         var store = request.Service<LeadStore>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CallCenter.Core.Prompts;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
@@ -78,7 +79,12 @@ public static class PromptEndpoints
             return error!;
         }
 
-        var found = int.TryParse(version, out var number)
+        if (CrmAccess.BadIds(("version", version)) is { } bad)
+        {
+            return bad;
+        }
+
+        var found = int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
             ? await request.Service<PromptStore>().GetVersionAsync(tenant.Id, ch, number, request.Aborted())
             : null;
         return found is null ? CrmAccess.NotFound() : CrmAccess.Ok(Shape(found));
@@ -92,7 +98,12 @@ public static class PromptEndpoints
             return error!;
         }
 
-        var activated = int.TryParse(version, out var number)
+        if (CrmAccess.BadIds(("version", version)) is { } bad)
+        {
+            return bad;
+        }
+
+        var activated = int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
             && await request.Service<PromptStore>().ActivateAsync(tenant.Id, ch, number, request.Aborted());
         return activated ? CrmAccess.Ok(new { channel = ch.ToWire(), currentVersion = number }) : CrmAccess.NotFound();
     }
@@ -132,6 +143,11 @@ public static class PromptEndpoints
         if (tenant is null)
         {
             return (null, default, error);
+        }
+
+        if (CrmAccess.BadIds(("channel", channel)) is { } bad)
+        {
+            return (null, default, bad);
         }
 
         return PromptChannels.TryParse(channel, out var ch) ? (tenant, ch, null) : (null, default, CrmAccess.NotFound());

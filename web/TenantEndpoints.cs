@@ -23,7 +23,7 @@ public static class TenantEndpoints
         IReadOnlyList<string>? UnrecordedNumbers,
         bool? DeleteRecordingFromTwilio);
 
-    public sealed record KeyBody(string? Name);
+    public sealed record KeyBody(string? Name, IReadOnlyList<string?>? Scopes);
 
     public static async Task<IResult> CreateAsync(HttpRequest request)
     {
@@ -106,12 +106,18 @@ public static class TenantEndpoints
         return await SaveAsync(request, store, tenant, created);
     }
 
+    /// <summary>Only the admin key or a key with the "keys" scope issues keys; only the admin grants that scope.</summary>
     public static async Task<IResult> CreateKeyAsync(HttpRequest request, string tenantId)
     {
-        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
+        var (tenant, principal, error) = await CrmAccess.TenantAsync(request, tenantId);
         if (tenant is null)
         {
             return error!;
+        }
+
+        if (!principal!.ManagesKeys)
+        {
+            return Forbidden("This key cannot issue keys: ask the operator for a key with the \"keys\" scope.");
         }
 
         var (body, bodyError) = await CrmAccess.ReadJsonAsync<KeyBody>(request);
@@ -125,10 +131,22 @@ public static class TenantEndpoints
             return CrmAccess.Invalid("name is required (at most 100 characters)");
         }
 
-        var issued = await request.Service<ApiKeyService>().IssueAsync(tenant.Id, body.Name, request.Aborted());
+        var scopes = body.Scopes ?? [];
+        if (scopes.Any(s => s != ApiKeyService.KeysScope))
+        {
+            return CrmAccess.Invalid($"scopes may only hold \"{ApiKeyService.KeysScope}\"");
+        }
+
+        var managesKeys = scopes.Count > 0;
+        if (managesKeys && !principal.IsAdmin)
+        {
+            return Forbidden($"Only the operator grants the \"{ApiKeyService.KeysScope}\" scope.");
+        }
+
+        var issued = await request.Service<ApiKeyService>().IssueAsync(tenant.Id, body.Name, managesKeys, request.Aborted());
         return CrmAccess.Created(
             $"/api/tenants/{tenant.Id}/keys/{issued.Info.KeyId}",
-            new { keyId = issued.Info.KeyId, name = issued.Info.Name, createdAt = issued.Info.CreatedAt, key = issued.Key });
+            new { keyId = issued.Info.KeyId, name = issued.Info.Name, scopes = Scopes(issued.Info), createdAt = issued.Info.CreatedAt, key = issued.Key });
     }
 
     public static async Task<IResult> ListKeysAsync(HttpRequest request, string tenantId)
@@ -140,7 +158,7 @@ public static class TenantEndpoints
         }
 
         var keys = await request.Service<ApiKeyService>().ListAsync(tenant.Id, request.Aborted());
-        return CrmAccess.Ok(new { items = keys.Select(k => new { keyId = k.KeyId, name = k.Name, createdAt = k.CreatedAt, revokedAt = k.RevokedAt }).ToList() });
+        return CrmAccess.Ok(new { items = keys.Select(k => new { keyId = k.KeyId, name = k.Name, scopes = Scopes(k), createdAt = k.CreatedAt, revokedAt = k.RevokedAt }).ToList() });
     }
 
     public static async Task<IResult> RevokeKeyAsync(HttpRequest request, string tenantId, string keyId)
@@ -151,11 +169,20 @@ public static class TenantEndpoints
             return error!;
         }
 
+        if (CrmAccess.BadIds(("keyId", keyId)) is { } bad)
+        {
+            return bad;
+        }
+
         var valid = keyId.Length == 12 && keyId.All(char.IsAsciiHexDigitLower);
         return valid && await request.Service<ApiKeyService>().RevokeAsync(tenant.Id, keyId, request.Aborted())
             ? Results.NoContent()
             : CrmAccess.NotFound();
     }
+
+    private static string[] Scopes(ApiKeyInfo key) => key.ManagesKeys ? [ApiKeyService.KeysScope] : [];
+
+    private static IResult Forbidden(string detail) => Results.Problem(statusCode: 403, title: "Forbidden", detail: detail);
 
     private static async Task<IResult> SaveAsync(HttpRequest request, TenantStore store, Tenant tenant, bool created)
     {

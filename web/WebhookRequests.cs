@@ -34,6 +34,11 @@ public sealed class WebhookRequests(IOptions<TwilioOptions> options)
             return (null, Results.Text("expected application/x-www-form-urlencoded", statusCode: StatusCodes.Status415UnsupportedMediaType));
         }
 
+        if (!MediaTypes.IsUtf8(request.ContentType))
+        {
+            return (null, Results.Text("the charset must be UTF-8", statusCode: StatusCodes.Status415UnsupportedMediaType));
+        }
+
         IFormCollection form;
         try
         {
@@ -49,6 +54,11 @@ public sealed class WebhookRequests(IOptions<TwilioOptions> options)
         {
             return (null, Results.Text("malformed form body", statusCode: StatusCodes.Status400BadRequest));
         }
+        catch (NotSupportedException)
+        {
+            // An encoding the charset check let through but the reader cannot decode.
+            return (null, Results.Text("the charset must be UTF-8", statusCode: StatusCodes.Status415UnsupportedMediaType));
+        }
 
         var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
         var signature = request.Headers["X-Twilio-Signature"].ToString();
@@ -56,12 +66,18 @@ public sealed class WebhookRequests(IOptions<TwilioOptions> options)
     }
 
     /// <summary>
-    /// The URL Twilio signed: the configured public base (or, behind our own proxy, the forwarded scheme and
-    /// host) with the request's path and query.
+    /// The URL Twilio signed. The configured public base, path prefix included, always wins: behind a
+    /// path-based proxy the request itself no longer shows the prefix. Without one, the forwarded scheme and
+    /// host of a proxy we run (when trusted), else the request's own.
     /// </summary>
     public string PublicUrl(HttpRequest request)
     {
         var o = options.Value;
+        if (o.PublicRoot is { } root)
+        {
+            return $"{root}{request.Path}{request.QueryString}";
+        }
+
         var pathAndQuery = $"{request.PathBase}{request.Path}{request.QueryString}";
         if (o.TrustForwardedHeaders && request.Headers["X-Forwarded-Host"].ToString() is { Length: > 0 } host)
         {
@@ -69,9 +85,7 @@ public sealed class WebhookRequests(IOptions<TwilioOptions> options)
             return $"{scheme}://{host.Split(',')[0].Trim()}{pathAndQuery}";
         }
 
-        return o.PublicBaseUrl is { } publicBase
-            ? publicBase.GetLeftPart(UriPartial.Authority) + pathAndQuery
-            : $"{request.Scheme}://{request.Host}{pathAndQuery}";
+        return $"{request.Scheme}://{request.Host}{pathAndQuery}";
     }
 }
 

@@ -19,6 +19,12 @@ public static class WhatsAppEndpoints
             return Results.Text("body too large", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
+        // Meta posts application/json in UTF-8; anything else is not Meta, signed or not.
+        if (!MediaTypes.Is(request.ContentType, "application/json") || !MediaTypes.IsUtf8(request.ContentType))
+        {
+            return Results.Text("expected application/json in UTF-8", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
             size.MaxRequestBodySize = MetaWebhookHandler.MaxBodyBytes;

@@ -18,15 +18,19 @@ public sealed class AuthOptions
 }
 
 /// <summary>Who a request speaks for, resolved once at the edge from its API key.</summary>
-public sealed record ApiPrincipal(bool IsAdmin, string? TenantId)
+public sealed record ApiPrincipal(bool IsAdmin, string? TenantId, bool ManagesKeys = false)
 {
-    public static ApiPrincipal Admin { get; } = new(true, null);
+    public static ApiPrincipal Admin { get; } = new(true, null, ManagesKeys: true);
 
     /// <summary>A tenant key reaches its own tenant only; callers answer 404 otherwise, never 403, so nothing leaks.</summary>
     public bool CanAccess(string tenantId) => IsAdmin || string.Equals(TenantId, tenantId, StringComparison.Ordinal);
 }
 
-public sealed record ApiKeyInfo(string TenantId, string KeyId, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+/// <summary>
+/// A tenant key as listed. <see cref="ManagesKeys"/>: it may issue keys, granted by the operator only, as a
+/// plain key that could mint keys would leave credentials behind that outlive its own revocation.
+/// </summary>
+public sealed record ApiKeyInfo(string TenantId, string KeyId, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, bool ManagesKeys = false)
 {
     public bool IsLive => RevokedAt is null;
 }
@@ -42,12 +46,18 @@ public sealed class ApiKeyService(ApiKeyStore store, IOptions<AuthOptions> optio
 {
     private const string Prefix = "cck";
 
-    public async Task<IssuedApiKey> IssueAsync(string tenantId, string name, CancellationToken ct = default)
+    /// <summary>The scope name of <see cref="ApiKeyInfo.ManagesKeys"/> in the API.</summary>
+    public const string KeysScope = "keys";
+
+    public Task<IssuedApiKey> IssueAsync(string tenantId, string name, CancellationToken ct = default) =>
+        IssueAsync(tenantId, name, managesKeys: false, ct);
+
+    public async Task<IssuedApiKey> IssueAsync(string tenantId, string name, bool managesKeys, CancellationToken ct = default)
     {
         var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var key = $"{Prefix}.{tenantId}.{keyId}.{secret}";
-        var info = new ApiKeyInfo(tenantId, keyId, name, time.GetUtcNow(), null);
+        var info = new ApiKeyInfo(tenantId, keyId, name, time.GetUtcNow(), null, managesKeys);
         await store.AddAsync(info, Hash(key), ct).ConfigureAwait(false);
         return new IssuedApiKey(info, key);
     }
@@ -81,7 +91,7 @@ public sealed class ApiKeyService(ApiKeyStore store, IOptions<AuthOptions> optio
 
         var stored = await store.GetHashAsync(tenantId, keyId, ct).ConfigureAwait(false);
         return stored is { RevokedAt: null } && CryptographicOperations.FixedTimeEquals(hash, stored.Hash)
-            ? new ApiPrincipal(false, tenantId)
+            ? new ApiPrincipal(false, tenantId, stored.ManagesKeys)
             : null;
     }
 

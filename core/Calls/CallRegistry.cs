@@ -120,7 +120,7 @@ public sealed class CallRegistry(TenantCache tenants, LeadStore leads, CallLogSt
 
     /// <summary>Twilio's Timestamp is RFC 2822 ("Tue, 25 Nov 2026 12:00:00 +0000").</summary>
     internal static DateTimeOffset? ParseTimestamp(string? value) =>
-        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && TableKeys.IsStorableDate(at) ? at : null;
 }
 
 public static class TwilioSids

@@ -18,7 +18,8 @@ public sealed class VoiceWebhookHandler(
     IOptions<BridgeOptions> bridge,
     ILogger<VoiceWebhookHandler> logger)
 {
-    public const string RecordingCallbackPath = "/api/twilio/recording";
+    /// <summary>Relative to the voice webhook's own URL (…/api/twilio/voice), so a public path prefix is kept.</summary>
+    public const string RecordingCallbackPath = "recording";
 
     public async Task<WebhookAnswer> HandleAsync(TwilioWebhook webhook, ICallWorkflowSignals workflow, CancellationToken ct = default)
     {

@@ -21,7 +21,7 @@ public sealed class WebPubSubOptions
     [Required]
     public Uri Endpoint { get; set; } = null!;
 
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9_]{0,127}$")]
+    [Required, RegularExpression(@"^[A-Za-z][A-Za-z0-9_]{0,127}\z")]
     public string Hub { get; set; } = "calls";
 
     /// <summary>
@@ -30,9 +30,12 @@ public sealed class WebPubSubOptions
     /// </summary>
     public string? AccessKey { get; set; }
 
-    /// <summary>How long a dashboard's client URL stays valid.</summary>
-    [Range(1, 1440)]
-    public int ClientTokenMinutes { get; set; } = 60;
+    /// <summary>
+    /// How long a dashboard's client URL can be used to connect. Short, so that a revoked API key's URLs stop
+    /// working within a minute: the URL is checked on connect only, and a dashboard negotiates again on reconnect.
+    /// </summary>
+    [Range(1, 60)]
+    public int ClientTokenMinutes { get; set; } = 1;
 }
 
 /// <summary>

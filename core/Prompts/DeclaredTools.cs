@@ -38,7 +38,7 @@ public sealed partial record DeclaredTool(
         return errors;
     }
 
-    [GeneratedRegex("^[a-z0-9_]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9_]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 }
 

@@ -4,7 +4,7 @@ using CallCenter.Core.Auth;
 
 namespace CallCenter.Core.Storage;
 
-internal sealed record StoredApiKey(byte[] Hash, DateTimeOffset? RevokedAt);
+internal sealed record StoredApiKey(byte[] Hash, DateTimeOffset? RevokedAt, bool ManagesKeys);
 
 /// <summary>API key hashes in their tenant's partition; the key itself is never stored.</summary>
 public sealed class ApiKeyStore(CallCenterTables tables)
@@ -16,6 +16,7 @@ public sealed class ApiKeyStore(CallCenterTables tables)
                 ["Name"] = info.Name,
                 ["Hash"] = hash,
                 ["CreatedAt"] = info.CreatedAt,
+                ["ManagesKeys"] = info.ManagesKeys,
             },
             ct);
 
@@ -24,7 +25,7 @@ public sealed class ApiKeyStore(CallCenterTables tables)
         var found = await tables.ApiKeys.GetEntityIfExistsAsync<TableEntity>(tenantId, keyId, cancellationToken: ct)
             .ConfigureAwait(false);
         return found.HasValue && found.Value?.GetBinary("Hash") is { } hash
-            ? new StoredApiKey(hash, found.Value.GetDateTimeOffset("RevokedAt"))
+            ? new StoredApiKey(hash, found.Value.GetDateTimeOffset("RevokedAt"), found.Value.GetBoolean("ManagesKeys") ?? false)
             : null;
     }
 
@@ -35,7 +36,8 @@ public sealed class ApiKeyStore(CallCenterTables tables)
             .ConfigureAwait(false))
         {
             result.Add(new ApiKeyInfo(
-                tenantId, e.RowKey, e.GetString("Name") ?? "", e.GetDateTimeOffset("CreatedAt") ?? default, e.GetDateTimeOffset("RevokedAt")));
+                tenantId, e.RowKey, e.GetString("Name") ?? "", e.GetDateTimeOffset("CreatedAt") ?? default, e.GetDateTimeOffset("RevokedAt"),
+                e.GetBoolean("ManagesKeys") ?? false));
         }
 
         return result;

@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Text;
 using Azure.Data.Tables;
 
 namespace CallCenter.Core.Storage;
@@ -11,8 +9,8 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? Continuation);
 public sealed class BadContinuationException() : Exception("continuation is not valid");
 
 /// <summary>
-/// Cursor pagination over Azure Tables: the service's continuation token, base64url-encoded so it is opaque
-/// to clients and safe in a query string.
+/// Cursor pagination over Azure Tables with the service's own continuation token. Clients never see it:
+/// the edge seals it to the tenant and listing (<see cref="ContinuationTokens"/>) and opens what comes back.
 /// </summary>
 public static class Pages
 {
@@ -22,35 +20,12 @@ public static class Pages
     public static async Task<Page<T>> ReadAsync<T>(
         TableClient table, string filter, string? continuation, int pageSize, Func<TableEntity, T> map, CancellationToken ct)
     {
-        var token = Decode(continuation);
         var query = table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: ct);
-        await foreach (var page in query.AsPages(token, pageSize).ConfigureAwait(false))
+        await foreach (var page in query.AsPages(continuation, pageSize).ConfigureAwait(false))
         {
-            return new Page<T>(page.Values.Select(map).ToList(), Encode(page.ContinuationToken));
+            return new Page<T>(page.Values.Select(map).ToList(), string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
         }
 
         return new Page<T>([], null);
-    }
-
-    private static string? Encode(string? token) =>
-        string.IsNullOrEmpty(token) ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(token));
-
-    private static string? Decode(string? continuation)
-    {
-        if (string.IsNullOrEmpty(continuation))
-        {
-            return null;
-        }
-
-        try
-        {
-            var token = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(continuation));
-            // Table continuation tokens are "{partition} {row}" of printable characters.
-            return token.Length is > 0 and <= 2048 && token.All(c => c is >= ' ' and <= '~') ? token : throw new BadContinuationException();
-        }
-        catch (FormatException)
-        {
-            throw new BadContinuationException();
-        }
     }
 }

@@ -35,12 +35,12 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add("Storage: set either ConnectionString or both BlobServiceUri and TableServiceUri.");
         }
 
-        if (!System.Text.RegularExpressions.Regex.IsMatch(options.TablePrefix, "^([A-Za-z][A-Za-z0-9]{0,20})?$"))
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.TablePrefix, @"^([A-Za-z][A-Za-z0-9]{0,20})?\z"))
         {
             failures.Add("Storage:TablePrefix must be letters and digits, starting with a letter (at most 21).");
         }
 
-        if (!System.Text.RegularExpressions.Regex.IsMatch(options.RecordingsContainer, "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"))
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.RecordingsContainer, @"^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]\z"))
         {
             failures.Add("Storage:RecordingsContainer is not a valid container name.");
         }

@@ -52,6 +52,7 @@ public static class StorageServiceCollectionExtensions
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyService>();
+        services.TryAddSingleton<ContinuationTokens>();
         return services;
     }
 

@@ -118,9 +118,9 @@ public sealed record Tenant
         return errors;
     }
 
-    private static readonly Regex MetaIdPattern = new("^[0-9]{5,30}$", RegexOptions.CultureInvariant);
+    private static readonly Regex MetaIdPattern = new(@"^[0-9]{5,30}\z", RegexOptions.CultureInvariant);
 
-    private static readonly Regex LanguageTag = new("^[a-z]{2,3}(-[A-Z]{2})?$", RegexOptions.CultureInvariant);
+    private static readonly Regex LanguageTag = new(@"^[a-z]{2,3}(-[A-Z]{2})?\z", RegexOptions.CultureInvariant);
 }
 
 public static partial class TenantIds
@@ -128,7 +128,7 @@ public static partial class TenantIds
     /// <summary>Tenant ids are partition keys and blob path segments, so they stay short and plain.</summary>
     public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }
 
@@ -136,6 +136,6 @@ public static partial class PhoneNumbers
 {
     public static bool IsE164(string? number) => number is not null && E164().IsMatch(number);
 
-    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}\z", RegexOptions.CultureInvariant)]
     private static partial Regex E164();
 }

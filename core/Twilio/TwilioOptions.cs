@@ -6,7 +6,7 @@ public sealed class TwilioOptions
 {
     public const string Section = "Twilio";
 
-    [Required, RegularExpression("^AC[0-9a-fA-F]{32}$")]
+    [Required, RegularExpression(@"^AC[0-9a-fA-F]{32}\z")]
     public string AccountSid { get; set; } = "";
 
     /// <summary>Signs every webhook (we verify) and authenticates REST calls; from Key Vault in Azure.</summary>
@@ -18,6 +18,16 @@ public sealed class TwilioOptions
     /// request's own scheme and host are used.
     /// </summary>
     public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>
+    /// The public base without its trailing slash, path prefix kept (<c>https://host/prefix</c>): Twilio signs
+    /// the URL it was given, and <c>new Uri(base, "/api/…")</c> would drop the prefix.
+    /// </summary>
+    public string? PublicRoot => PublicBaseUrl?.GetLeftPart(UriPartial.Path).TrimEnd('/');
+
+    /// <summary>A URL under the public base, such as <c>PublicUrl("api/twilio/status?x=1")</c>.</summary>
+    public Uri PublicUrl(string pathAndQuery) =>
+        new((PublicRoot ?? throw new InvalidOperationException("Twilio:PublicBaseUrl is not set.")) + "/" + pathAndQuery.TrimStart('/'));
 
     /// <summary>Take scheme and host from X-Forwarded-Proto/Host: only behind a proxy we run.</summary>
     public bool TrustForwardedHeaders { get; set; }

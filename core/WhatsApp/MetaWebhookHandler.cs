@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -16,6 +17,9 @@ public sealed class MetaWebhookHandler(MetaSignature signature, TenantStore tena
     public const int MaxBodyBytes = 3 * 1024 * 1024;
 
     private static readonly WebhookAnswer Ok = new(200, "text/plain", "ok");
+
+    /// <summary>9999-12-31T23:59:59Z, the last second a date holds.</summary>
+    private const long MaxUnixSeconds = 253_402_300_799;
 
     /// <summary>hub.mode=subscribe with a tenant's verify token → the challenge; anything else → 403.</summary>
     public async Task<WebhookAnswer> VerifyAsync(string? mode, string? token, string? challenge, CancellationToken ct = default)
@@ -67,7 +71,8 @@ public sealed class MetaWebhookHandler(MetaSignature signature, TenantStore tena
             return WebhookAnswer.BadRequest("not a WhatsApp Business Account event");
         }
 
-        foreach (var value in (envelope.Entry ?? []).SelectMany(e => e.Changes ?? []).Where(c => c.Field == "messages").Select(c => c.Value))
+        // Null elements anywhere in the envelope are skipped like missing ones.
+        foreach (var value in (envelope.Entry ?? []).SelectMany(e => e?.Changes ?? []).Where(c => c?.Field == "messages").Select(c => c!.Value))
         {
             if (value?.Metadata?.PhoneNumberId is not { } phoneNumberId)
             {
@@ -84,14 +89,19 @@ public sealed class MetaWebhookHandler(MetaSignature signature, TenantStore tena
 
             foreach (var m in value.Messages ?? [])
             {
-                var from = "+" + m.From;
-                if (m.Id is not { Length: > 0 and <= 200 } id || !PhoneNumbers.IsE164(from))
+                var from = "+" + m?.From;
+                if (m?.Id is not { Length: > 0 and <= 200 } id || !PhoneNumbers.IsE164(from))
                 {
                     continue;
                 }
 
-                var name = value.Contacts?.FirstOrDefault(c => c.WaId == m.From)?.Profile?.Name;
-                var sentAt = long.TryParse(m.Timestamp, out var unix) ? DateTimeOffset.FromUnixTimeSeconds(unix) : DateTimeOffset.UnixEpoch;
+                if (SentAt(m.Timestamp) is not { } sentAt)
+                {
+                    WhatsAppTrace.Unstorable(logger, "Meta", id, "its timestamp is out of range");
+                    continue;
+                }
+
+                var name = value.Contacts?.FirstOrDefault(c => c?.WaId == m.From)?.Profile?.Name;
                 var text = m.Type == "text" ? m.Text?.Body ?? "" : $"[{m.Type}]";
                 await inbox.ReceiveAsync(new InboundWhatsApp(tenant.Id, WhatsAppProvider.Meta, id, from, name, text, sentAt), workflow, ct)
                     .ConfigureAwait(false);
@@ -99,7 +109,7 @@ public sealed class MetaWebhookHandler(MetaSignature signature, TenantStore tena
 
             foreach (var s in value.Statuses ?? [])
             {
-                if (s.Id is { Length: > 0 } id)
+                if (s?.Id is { Length: > 0 } id)
                 {
                     await inbox.StatusAsync(tenant.Id, id, s.Status, ct).ConfigureAwait(false);
                 }
@@ -108,6 +118,12 @@ public sealed class MetaWebhookHandler(MetaSignature signature, TenantStore tena
 
         return Ok;
     }
+
+    /// <summary>Unix seconds; a missing one reads as the epoch, one that is not a date we can hold is null.</summary>
+    private static DateTimeOffset? SentAt(string? timestamp) =>
+        string.IsNullOrEmpty(timestamp) ? DateTimeOffset.UnixEpoch
+        : long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var unix) && unix <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(unix)
+        : null;
 
     // Meta's documented envelope; fields we do not use are ignored, as Meta adds fields over time.
     private sealed record MetaEnvelope(

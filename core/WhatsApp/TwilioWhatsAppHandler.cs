@@ -20,9 +20,9 @@ public sealed class TwilioWhatsAppHandler(
             return WebhookAnswer.Forbidden;
         }
 
-        if (webhook["MessageSid"] is not { Length: <= 64 } sid)
+        if (webhook["MessageSid"] is not { } sid || !TableKeys.IsId(sid))
         {
-            return WebhookAnswer.BadRequest("MessageSid is required");
+            return WebhookAnswer.BadRequest("MessageSid is missing or malformed");
         }
 
         var from = Number(webhook["From"]);

@@ -48,9 +48,9 @@ public sealed class WhatsAppSender(HttpClient http, IOptions<WhatsAppOptions> op
         var from = tenant.WhatsAppNumber ?? throw new PermanentFailureException($"Tenant {tenant.Id} has no WhatsApp number.");
         var o = twilio.Value;
         var fields = new Dictionary<string, string> { ["To"] = "whatsapp:" + toPhone, ["From"] = "whatsapp:" + from, ["Body"] = text };
-        if (o.PublicBaseUrl is { } publicBase)
+        if (o.PublicBaseUrl is not null)
         {
-            fields["StatusCallback"] = new Uri(publicBase, "/api/whatsapp/twilio").AbsoluteUri;
+            fields["StatusCallback"] = o.PublicUrl("api/whatsapp/twilio").AbsoluteUri;
         }
 
         using var request = new HttpRequestMessage(

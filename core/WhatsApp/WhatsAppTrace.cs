@@ -17,6 +17,9 @@ internal static partial class WhatsAppTrace
     [LoggerMessage(2004, LogLevel.Information, "Refused a Meta verification handshake: no tenant has that verify token")]
     public static partial void VerifyRefused(ILogger logger);
 
+    [LoggerMessage(2006, LogLevel.Warning, "Dropped {Provider} WhatsApp message {MessageId}, which cannot be stored: {Reason}")]
+    public static partial void Unstorable(ILogger logger, string provider, string messageId, string reason);
+
     [LoggerMessage(2005, LogLevel.Information, "Sent WhatsApp reply {ProviderMessageId} in conversation {ConversationId} of tenant {TenantId}")]
     public static partial void ReplySent(ILogger logger, string providerMessageId, string conversationId, string tenantId);
 }

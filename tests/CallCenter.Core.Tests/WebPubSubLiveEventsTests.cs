@@ -28,7 +28,7 @@ public sealed class WebPubSubLiveEventsTests
         Assert.All(handler.Requests, r => Assert.Equal("Bearer entra-token", r.Authorization));
         Assert.Equal("https://wps.example.com/api/hubs/calls/groups/tenant-acme/:send?api-version=2024-12-01", handler.Requests[0].Url);
         Assert.Equal("""[{"callSid":"CA1","kind":"CallStarted","role":null,"text":null,"sequence":0,"at":"1970-01-01T00:00:00+00:00"}]""", handler.Requests[0].Body);
-        Assert.Equal("https://wps.example.com/api/hubs/calls/:generateToken?userId=tenant-acme&group=tenant-acme&minutesToExpire=60&api-version=2024-12-01", handler.Requests[2].Url);
+        Assert.Equal("https://wps.example.com/api/hubs/calls/:generateToken?userId=tenant-acme&group=tenant-acme&minutesToExpire=1&api-version=2024-12-01", handler.Requests[2].Url);
         Assert.Equal("wss://wps.example.com/client/hubs/calls?access_token=client-token", url.AbsoluteUri);
     }
 

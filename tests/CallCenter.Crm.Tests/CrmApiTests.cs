@@ -226,12 +226,7 @@ public sealed class CrmApiTests(AzuriteFixture azurite, CrmHost host) : IClassFi
 
     private static JsonElement FunctionsMetadata()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "CallCenter.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Repository root not found.");
-        }
-
+        var root = RepositoryRoot.Find();
         var file = Directory.EnumerateFiles(Path.Combine(root, "functions", "bin"), "functions.metadata", SearchOption.AllDirectories)
             .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
             ?? throw new InvalidOperationException("Build functions/ first: its functions.metadata is the Functions app's route table.");

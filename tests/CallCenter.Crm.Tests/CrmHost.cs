@@ -23,6 +23,11 @@ public sealed class CrmHost : IAsyncLifetime
     public FakeMetaGraph Meta { get; private set; } = null!;
     public FakeTwilioMessaging Twilio { get; private set; } = null!;
     public ChatCompletionsStub Chat { get; private set; } = null!;
+    public FakeTwilioApi TwilioApi { get; private set; } = null!;
+
+    /// <summary>The prefix of this host's tables and the name of its recordings container, for snapshots.</summary>
+    public string TablePrefix { get; private set; } = "";
+    public string RecordingsContainer { get; private set; } = "";
     public HttpClient Http { get; private set; } = null!;
 
     public async Task<CrmHost> StartAsync(AzuriteFixture azurite)
@@ -38,7 +43,10 @@ public sealed class CrmHost : IAsyncLifetime
             Meta = await FakeMetaGraph.StartAsync();
             Twilio = await FakeTwilioMessaging.StartAsync();
             Chat = await ChatCompletionsStub.StartAsync();
+            TwilioApi = await FakeTwilioApi.StartAsync(TwilioAccountSid, TwilioAuthToken);
             var unique = Guid.NewGuid().ToString("N")[..10];
+            TablePrefix = "c" + unique;
+            RecordingsContainer = "rec-" + unique;
             _host = await LocalHost.StartAsync(new LocalHostSettings
             {
                 Port = 0,
@@ -46,7 +54,10 @@ public sealed class CrmHost : IAsyncLifetime
                 TaskHub = "crm" + unique,
                 Settings = new Dictionary<string, string?>
                 {
-                    ["Storage:TablePrefix"] = "c" + unique,
+                    ["Logging:LogLevel:Default"] = "Warning",
+                    ["Storage:TablePrefix"] = TablePrefix,
+                    ["Storage:RecordingsContainer"] = RecordingsContainer,
+                    ["Twilio:ApiBaseUrl"] = TwilioApi.Root.AbsoluteUri,
                     ["Auth:AdminKey"] = TestKeys.AdminKey,
                     ["Twilio:AccountSid"] = TwilioAccountSid,
                     ["Twilio:AuthToken"] = TwilioAuthToken,
@@ -121,7 +132,7 @@ public sealed class CrmHost : IAsyncLifetime
             await _host.DisposeAsync();
         }
 
-        foreach (var fake in new LoopbackServer?[] { Meta, Twilio, Chat })
+        foreach (var fake in new LoopbackServer?[] { Meta, Twilio, Chat, TwilioApi })
         {
             if (fake is not null)
             {
