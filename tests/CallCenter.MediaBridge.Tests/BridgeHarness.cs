@@ -221,6 +221,12 @@ public sealed class BridgeHarness : IAsyncDisposable
         await LiveEvents.DisposeAsync();
         await Twilio.DisposeAsync();
         _http.Dispose();
+        var refused = _calls.Values.SelectMany(c => c.Refused).ToList();
+        if (refused.Count > 0)
+        {
+            throw new Xunit.Sdk.XunitException($"Twilio would refuse what the bridge sent: {string.Join("; ", refused.Distinct())}");
+        }
+
         if (!_schemaViolations.IsEmpty)
         {
             throw new Xunit.Sdk.XunitException(
