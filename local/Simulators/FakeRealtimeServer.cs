@@ -17,12 +17,6 @@ namespace CallCenter.Simulators;
 /// </summary>
 public sealed class FakeRealtimeServer : CallCenter.Fakes.LoopbackServer
 {
-    /// <summary>The built-in voices OpenAI documents for Realtime sessions.</summary>
-    public static readonly IReadOnlySet<string> Voices = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar",
-    };
-
     private readonly ConcurrentDictionary<WebSocket, byte> _sockets = new();
     private int _connections;
     private int _active;

@@ -163,9 +163,9 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
 
         // Checked before anything is applied: a refused update leaves the session as it was.
         if (update["audio"]?["output"]?["voice"] is { } voice
-            && (voice.GetValueKind() != JsonValueKind.String || !FakeRealtimeServer.Voices.Contains((string)voice!)))
+            && (voice.GetValueKind() != JsonValueKind.String || !CallCenter.Core.Tenants.RealtimeVoices.All.Contains((string)voice!)))
         {
-            await ErrorAsync("invalid_value", $"Invalid value: '{voice.ToJsonString()}'. Supported values are: {string.Join(", ", FakeRealtimeServer.Voices)}.",
+            await ErrorAsync("invalid_value", $"Invalid value: '{voice.ToJsonString()}'. Supported values are: {string.Join(", ", CallCenter.Core.Tenants.RealtimeVoices.All)}.",
                 "session.audio.output.voice", eventId, ct).ConfigureAwait(false);
             return;
         }

@@ -35,6 +35,8 @@ public sealed class RealtimeSchema
             ["$id"] = BaseUri,
             ["$defs"] = defs,
         };
+        DocumentedVoices = [.. defs["VoiceIdsShared"]!["anyOf"]!.AsArray()
+            .Select(b => b?["enum"]).OfType<JsonArray>().SelectMany(e => e.Select(v => (string)v!))];
         var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
         JsonSchema.FromText(root.ToJsonString(), options);
         foreach (var (name, schema) in defs)
@@ -49,6 +51,9 @@ public sealed class RealtimeSchema
     }
 
     public static RealtimeSchema Instance => Loaded.Value;
+
+    /// <summary>The built-in voices the schema names (<c>VoiceIdsShared</c>).</summary>
+    public IReadOnlyList<string> DocumentedVoices { get; }
 
     /// <summary>Null when the event is valid; otherwise what is wrong, with the event.</summary>
     public string? Check(RealtimeDirection direction, ReadOnlyMemory<byte> message)

@@ -30,6 +30,10 @@ public sealed class RealtimeSchemaTests
     }
 
     [Fact]
+    public void The_voices_a_tenant_may_choose_are_the_ones_openais_schema_lists() =>
+        Assert.Equal(RealtimeSchema.Instance.DocumentedVoices.Order(StringComparer.Ordinal), CallCenter.Core.Tenants.RealtimeVoices.All.Order(StringComparer.Ordinal));
+
+    [Fact]
     public void A_missing_required_field_fails()
     {
         // GA's conversation.item.truncated carries content_index and audio_end_ms.
