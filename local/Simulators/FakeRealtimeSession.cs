@@ -521,17 +521,8 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
     private async Task<Item> RunAudioAsync(Response r, string text, int ms, CancellationToken ct)
     {
         var item = AddItem(new Item { Id = Id("item"), Type = "message", Role = "assistant", Status = "in_progress", Transcript = "" });
-        await SendItemAddedAsync(r, item, ct).ConfigureAwait(false);
-        await SendAsync(new
-        {
-            type = "response.content_part.added",
-            event_id = Id("event"),
-            response_id = r.Id,
-            item_id = item.Id,
-            output_index = 0,
-            content_index = 0,
-            part = new { type = "audio", transcript = "" },
-        }, ct).ConfigureAwait(false);
+        await SendItemAsync(r, item, "added", ct).ConfigureAwait(false);
+        await SendContentPartAsync(r, item, "added", "", ct).ConfigureAwait(false);
 
         var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var chunks = Math.Max(1, (ms + _script.ChunkMs - 1) / _script.ChunkMs);
@@ -583,24 +574,15 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         await SendAsync(new { type = "response.output_audio.done", event_id = Id("event"), response_id = r.Id, item_id = item.Id, output_index = 0, content_index = 0 }, ct).ConfigureAwait(false);
         await SendAsync(new { type = "response.output_audio_transcript.done", event_id = Id("event"), response_id = r.Id, item_id = item.Id, output_index = 0, content_index = 0, transcript }, ct)
             .ConfigureAwait(false);
-        await SendAsync(new
-        {
-            type = "response.content_part.done",
-            event_id = Id("event"),
-            response_id = r.Id,
-            item_id = item.Id,
-            output_index = 0,
-            content_index = 0,
-            part = new { type = "audio", transcript },
-        }, ct).ConfigureAwait(false);
-        await SendItemDoneAsync(r, item, ct).ConfigureAwait(false);
+        await SendContentPartAsync(r, item, "done", transcript, ct).ConfigureAwait(false);
+        await SendItemAsync(r, item, "done", ct).ConfigureAwait(false);
         return item;
     }
 
     private async Task<Item> RunFunctionCallAsync(Response r, string name, string arguments, CancellationToken ct)
     {
         var item = AddItem(new Item { Id = Id("item"), Type = "function_call", Status = "in_progress", CallId = Id("call"), Name = name, Arguments = "" });
-        await SendItemAddedAsync(r, item, ct).ConfigureAwait(false);
+        await SendItemAsync(r, item, "added", ct).ConfigureAwait(false);
         var pieces = Math.Max(1, _script.FunctionCallMs / _script.ChunkMs);
         var size = (arguments.Length + pieces - 1) / pieces;
         var generated = "";
@@ -635,7 +617,7 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
             name,
             arguments = generated,
         }, ct).ConfigureAwait(false);
-        await SendItemDoneAsync(r, item, ct).ConfigureAwait(false);
+        await SendItemAsync(r, item, "done", ct).ConfigureAwait(false);
         if (r.Reason is null && _script.FunctionResponseDoneDelayMs > 0)
         {
             await WaitAsync(TimeSpan.FromMilliseconds(_script.FunctionResponseDoneDelayMs), r).ConfigureAwait(false);
@@ -655,7 +637,8 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         return item;
     }
 
-    private async Task SendItemAddedAsync(Response r, Item item, CancellationToken ct)
+    /// <summary>An output item's <c>response.output_item.{stage}</c>, then <c>conversation.item.{stage}</c> (stage: added or done).</summary>
+    private async Task SendItemAsync(Response r, Item item, string stage, CancellationToken ct)
     {
         object json;
         lock (_state)
@@ -663,21 +646,20 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
             json = ItemObject(item);
         }
 
-        await SendAsync(new { type = "response.output_item.added", event_id = Id("event"), response_id = r.Id, output_index = 0, item = json }, ct).ConfigureAwait(false);
-        await SendAsync(new { type = "conversation.item.added", event_id = Id("event"), previous_item_id = item.PreviousId, item = json }, ct).ConfigureAwait(false);
+        await SendAsync(new { type = $"response.output_item.{stage}", event_id = Id("event"), response_id = r.Id, output_index = 0, item = json }, ct).ConfigureAwait(false);
+        await SendAsync(new { type = $"conversation.item.{stage}", event_id = Id("event"), previous_item_id = item.PreviousId, item = json }, ct).ConfigureAwait(false);
     }
 
-    private async Task SendItemDoneAsync(Response r, Item item, CancellationToken ct)
+    private Task SendContentPartAsync(Response r, Item item, string stage, string transcript, CancellationToken ct) => SendAsync(new
     {
-        object json;
-        lock (_state)
-        {
-            json = ItemObject(item);
-        }
-
-        await SendAsync(new { type = "response.output_item.done", event_id = Id("event"), response_id = r.Id, output_index = 0, item = json }, ct).ConfigureAwait(false);
-        await SendAsync(new { type = "conversation.item.done", event_id = Id("event"), previous_item_id = item.PreviousId, item = json }, ct).ConfigureAwait(false);
-    }
+        type = $"response.content_part.{stage}",
+        event_id = Id("event"),
+        response_id = r.Id,
+        item_id = item.Id,
+        output_index = 0,
+        content_index = 0,
+        part = new { type = "audio", transcript },
+    }, ct);
 
     /// <summary>Waits, or stops early when the response is cancelled: false then.</summary>
     private static async Task<bool> WaitAsync(TimeSpan delay, Response r)

@@ -41,9 +41,7 @@ public sealed class FakeRealtimeServerTests : IAsyncLifetime
     [Fact]
     public async Task A_second_response_create_while_one_is_active_is_refused()
     {
-        await SendAsync(PcmuSession);
-        await ReceiveUntilAsync("session.updated");
-        await SendAsync("""{"type":"response.create"}""");
+        await StartGreetingAsync();
         await ReceiveUntilAsync("response.created");
         await SendAsync("""{"type":"response.create","event_id":"evt_2"}""");
 
@@ -55,9 +53,7 @@ public sealed class FakeRealtimeServerTests : IAsyncLifetime
     [Fact]
     public async Task A_cancelled_response_ends_as_cancelled_with_the_transcript_generated_in_ga_order()
     {
-        await SendAsync(PcmuSession);
-        await ReceiveUntilAsync("session.updated");
-        await SendAsync("""{"type":"response.create"}""");
+        await StartGreetingAsync();
         await ReceiveUntilAsync("response.output_audio.delta");
         await SendAsync("""{"type":"response.cancel"}""");
 
@@ -95,9 +91,7 @@ public sealed class FakeRealtimeServerTests : IAsyncLifetime
     [Fact]
     public async Task A_truncate_past_the_items_audio_is_an_error_and_one_within_it_shortens_the_transcript()
     {
-        await SendAsync(PcmuSession);
-        await ReceiveUntilAsync("session.updated");
-        await SendAsync("""{"type":"response.create"}""");
+        await StartGreetingAsync();
         var itemId = (await ReceiveUntilAsync("response.output_audio.delta")).GetProperty("item_id").GetString();
         await ReceiveUntilAsync("response.done");
 
@@ -106,6 +100,14 @@ public sealed class FakeRealtimeServerTests : IAsyncLifetime
         await SendAsync($$"""{"type":"conversation.item.truncate","item_id":"{{itemId}}","content_index":0,"audio_end_ms":1000}""");
         var truncated = await ReceiveUntilAsync("conversation.item.truncated");
         Assert.Equal(1000, truncated.GetProperty("audio_end_ms").GetInt32());
+    }
+
+    /// <summary>A μ-law session, then the greeting is asked for.</summary>
+    private async Task StartGreetingAsync()
+    {
+        await SendAsync(PcmuSession);
+        await ReceiveUntilAsync("session.updated");
+        await SendAsync("""{"type":"response.create"}""");
     }
 
     private Task SendAsync(string json) => _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, default);
