@@ -115,6 +115,31 @@ public sealed class PlaybackTrackerTests
     }
 
     [Fact]
+    public void The_per_frame_calls_of_playback_and_hangup_allocate_nothing()
+    {
+        var p = new PlaybackTracker();
+        using var hangup = new HangupPolicy(TimeSpan.FromSeconds(15), TimeProvider.System, p, () => { });
+        var id = "item_a"u8.ToArray();
+        p.StartItem("item_a", "resp_1");
+        for (var i = 0; i < 1000; i++)
+        {
+            p.Played(p.Sent(Frame)); // warms the mark queue to its working size
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            if (p.IsCurrent(id) && p.Received(Frame))
+            {
+                p.Played(p.Sent(Frame));
+                hangup.AudioPlayed();
+            }
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Unplayed_audio_is_counted_per_response()
     {
         var p = new PlaybackTracker();
