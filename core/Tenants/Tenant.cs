@@ -90,9 +90,9 @@ public sealed record Tenant
             errors.Add("language must be a tag such as he-IL or en-US");
         }
 
-        if (string.IsNullOrWhiteSpace(Voice) || Voice.Length > 40)
+        if (!RealtimeVoices.All.Contains(Voice ?? ""))
         {
-            errors.Add("voice is required");
+            errors.Add($"voice must be one of {string.Join(", ", RealtimeVoices.All)}");
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))

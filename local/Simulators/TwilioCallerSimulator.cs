@@ -27,6 +27,9 @@ public abstract record CallerStep
     /// <summary>Hang up: send <c>stop</c> and close, as Twilio does when the caller hangs up.</summary>
     public sealed record HangUp : CallerStep;
 
+    /// <summary>Press keys: one <c>dtmf</c> message per digit, as Twilio sends them.</summary>
+    public sealed record Dtmf(string Digits) : CallerStep;
+
     /// <summary>
     /// Stop reading the socket, as a stalled peer does: what the bridge sends then piles up in the socket
     /// buffers until its sends wait. The caller can still send (and hang up).
@@ -64,7 +67,10 @@ public sealed record SimulatedCallOptions
 /// <summary>
 /// A phone call as Twilio's bidirectional Media Streams plays it: a signed WebSocket upgrade, then
 /// <c>connected</c>, <c>start</c> (with custom parameters) and μ-law <c>media</c> frames; it plays the agent's
-/// audio, echoes marks at playback (or at once), honours <c>clear</c> and records what it hears.
+/// audio, echoes marks at playback (or at once), honours <c>clear</c> and records what it hears. It refuses
+/// what Twilio refuses (error 31924): a binary frame or any message but <c>media</c>, <c>mark</c> and
+/// <c>clear</c>; one without this stream's <c>streamSid</c>; a mark without a name; a payload that is not
+/// base64 μ-law (empty, or with a WAV header). A refused message is recorded, not acted on, and ends the stream.
 /// </summary>
 public sealed class SimulatedCall : IAsyncDisposable
 {
@@ -76,7 +82,7 @@ public sealed class SimulatedCall : IAsyncDisposable
     private readonly object _playback = new();
     private readonly CancellationTokenSource _life = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly byte[] _decoded = new byte[65536];
+    private byte[] _decoded = new byte[65536];
     private readonly byte[] _mediaBuffer = new byte[4096];
     private readonly byte[] _streamSidBytes;
     private long _playoutEnd;
@@ -86,6 +92,7 @@ public sealed class SimulatedCall : IAsyncDisposable
     private int _clears;
     private int _marksEchoed;
     private long _playedMsAtFirstClear = -1;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _refused = new();
     private int _sequence;
     private int _hungUp;
     private int _deaf;
@@ -106,6 +113,9 @@ public sealed class SimulatedCall : IAsyncDisposable
     public long PlayedMs => Interlocked.Read(ref _bytesPlayed) / 8;
     public long PlayedMsAtFirstClear => Interlocked.Read(ref _playedMsAtFirstClear);
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    /// <summary>Messages the bridge sent that Twilio would refuse with error 31924, and why.</summary>
+    public IReadOnlyCollection<string> Refused => _refused;
 
     /// <summary>Completes when the socket is closed, by either side.</summary>
     public Task Completion => _closed.Task;
@@ -235,6 +245,13 @@ public sealed class SimulatedCall : IAsyncDisposable
                     case CallerStep.StopListening:
                         Volatile.Write(ref _deaf, 1);
                         break;
+                    case CallerStep.Dtmf dtmf:
+                        foreach (var digit in dtmf.Digits)
+                        {
+                            await SendDtmfAsync(digit).ConfigureAwait(false);
+                        }
+
+                        break;
                 }
             }
         }
@@ -242,6 +259,15 @@ public sealed class SimulatedCall : IAsyncDisposable
         {
         }
     }
+
+    /// <summary>A key press, as Twilio reports it on a bidirectional stream.</summary>
+    public Task SendDtmfAsync(char digit) => SendJsonAsync(new
+    {
+        @event = "dtmf",
+        streamSid = _options.StreamSid,
+        sequenceNumber = NextSequence(),
+        dtmf = new { track = "inbound_track", digit = digit.ToString() },
+    });
 
     private async Task SendMediaAsync(ReadOnlyMemory<byte> audio, int chunk, long timestampMs, CancellationToken ct)
     {
@@ -301,7 +327,16 @@ public sealed class SimulatedCall : IAsyncDisposable
                 }
                 while (!r.EndOfMessage);
 
-                await OnMessageAsync(buffer.AsMemory(0, filled)).ConfigureAwait(false);
+                if (r.MessageType == WebSocketMessageType.Binary)
+                {
+                    await RefuseAsync("a binary frame").ConfigureAwait(false);
+                    return;
+                }
+
+                if (!await OnMessageAsync(buffer.AsMemory(0, filled)).ConfigureAwait(false))
+                {
+                    return;
+                }
                 if (Volatile.Read(ref _deaf) == 1)
                 {
                     await Task.Delay(Timeout.Infinite, _life.Token).ConfigureAwait(false);
@@ -329,34 +364,64 @@ public sealed class SimulatedCall : IAsyncDisposable
         }
     }
 
-    private async Task OnMessageAsync(ReadOnlyMemory<byte> message)
+    /// <summary>Plays one message from the bridge; false when Twilio would refuse it (the stream then ends).</summary>
+    private async Task<bool> OnMessageAsync(ReadOnlyMemory<byte> message)
     {
-        var reader = new Utf8JsonReader(message.Span);
         var kind = "";
         string? markName = null;
         var decoded = -1;
-        while (reader.Read())
+        var ownStream = false;
+        try
         {
-            if (reader.TokenType != JsonTokenType.PropertyName)
+            var reader = new Utf8JsonReader(message.Span);
+            while (reader.Read())
             {
-                continue;
-            }
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    continue;
+                }
 
-            if (reader.CurrentDepth == 1 && reader.ValueTextEquals("event"u8))
-            {
-                reader.Read();
-                kind = reader.ValueTextEquals("media"u8) ? "media" : reader.ValueTextEquals("mark"u8) ? "mark" : reader.ValueTextEquals("clear"u8) ? "clear" : "other";
+                if (reader.CurrentDepth == 1 && reader.ValueTextEquals("event"u8))
+                {
+                    reader.Read();
+                    kind = reader.ValueTextEquals("media"u8) ? "media" : reader.ValueTextEquals("mark"u8) ? "mark" : reader.ValueTextEquals("clear"u8) ? "clear" : reader.GetString() ?? "";
+                }
+                else if (reader.CurrentDepth == 1 && reader.ValueTextEquals("streamSid"u8))
+                {
+                    reader.Read();
+                    ownStream = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(_streamSidBytes);
+                }
+                else if (reader.CurrentDepth == 2 && reader.ValueTextEquals("payload"u8))
+                {
+                    reader.Read();
+                    if (Base64.GetMaxDecodedFromUtf8Length(reader.ValueSpan.Length) > _decoded.Length)
+                    {
+                        _decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(reader.ValueSpan.Length)];
+                    }
+
+                    decoded = reader.TokenType == JsonTokenType.String
+                        && Base64.DecodeFromUtf8(reader.ValueSpan, _decoded, out _, out var written) == System.Buffers.OperationStatus.Done ? written : -1;
+                }
+                else if (reader.CurrentDepth == 2 && reader.ValueTextEquals("name"u8))
+                {
+                    reader.Read();
+                    markName = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
             }
-            else if (reader.CurrentDepth == 2 && reader.ValueTextEquals("payload"u8))
-            {
-                reader.Read();
-                decoded = Base64.DecodeFromUtf8(reader.ValueSpan, _decoded, out _, out var written) == System.Buffers.OperationStatus.Done ? written : -1;
-            }
-            else if (reader.CurrentDepth == 2 && reader.ValueTextEquals("name"u8))
-            {
-                reader.Read();
-                markName = reader.GetString();
-            }
+        }
+        catch (JsonException)
+        {
+            return await RefuseAsync("a message that is not JSON").ConfigureAwait(false);
+        }
+
+        var refusal = kind is not ("media" or "mark" or "clear") ? $"an outbound '{kind}' message (only media, mark and clear are taken)"
+            : !ownStream ? $"a {kind} message without this stream's streamSid"
+            : kind == "mark" && string.IsNullOrEmpty(markName) ? "a mark without a name"
+            : kind == "media" && (decoded <= 0 || IsFileHeader(_decoded.AsSpan(0, decoded))) ? "a media payload that is not base64 8 kHz μ-law audio"
+            : null;
+        if (refusal is not null)
+        {
+            return await RefuseAsync(refusal).ConfigureAwait(false);
         }
 
         switch (kind)
@@ -422,6 +487,32 @@ public sealed class SimulatedCall : IAsyncDisposable
 
                 break;
         }
+
+        return true;
+    }
+
+    /// <summary>Raw μ-law has no header; a WAV (RIFF) or other file header is played as noise by Twilio and refused.</summary>
+    private static bool IsFileHeader(ReadOnlySpan<byte> audio) => audio.StartsWith("RIFF"u8);
+
+    /// <summary>Twilio's error 31924: the message is not acted on and the stream ends.</summary>
+    private async Task<bool> RefuseAsync(string reason)
+    {
+        _refused.Enqueue("31924: " + reason);
+        await _send.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.ProtocolError, "31924", timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _send.Release();
+        }
+
+        return false;
     }
 
     private async Task PlayAsync()

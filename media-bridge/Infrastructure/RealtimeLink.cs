@@ -14,6 +14,12 @@ public interface IRealtimeLink : IDisposable
     Task SendAsync(ReadOnlyMemory<byte> json, CancellationToken ct);
 
     IAsyncEnumerable<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Ends the session with a WebSocket close handshake: sends a close frame and waits (within
+    /// <paramref name="ct"/>) for the server's, which the receive loop reads.
+    /// </summary>
+    Task CloseAsync(CancellationToken ct);
 }
 
 public interface IRealtimeConnector
@@ -114,6 +120,21 @@ internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> optio
             }
         }
 
+        public async Task CloseAsync(CancellationToken ct)
+        {
+            await _send.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await SendCloseAsync(_socket, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _send.Release();
+            }
+
+            await AwaitCloseAsync(_socket, ct).ConfigureAwait(false);
+        }
+
         public void Dispose()
         {
             session.Dispose();
@@ -144,6 +165,29 @@ internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> optio
             }
         }
 
+        public async Task CloseAsync(CancellationToken ct)
+        {
+            await SendCloseAsync(session.WebSocket, ct).ConfigureAwait(false);
+            await AwaitCloseAsync(session.WebSocket, ct).ConfigureAwait(false);
+        }
+
         public void Dispose() => session.Dispose();
+    }
+
+    private static async Task SendCloseAsync(WebSocket socket, CancellationToken ct)
+    {
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "call ended", ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The server's close frame arrives on the session's receive loop; the socket is closed once it has.</summary>
+    private static async Task AwaitCloseAsync(WebSocket socket, CancellationToken ct)
+    {
+        while (socket.State == WebSocketState.CloseSent)
+        {
+            await Task.Delay(10, ct).ConfigureAwait(false);
+        }
     }
 }

@@ -15,6 +15,9 @@ namespace CallCenter.MediaBridge.Sessions;
 /// One phone call: relays μ-law audio between Twilio's Media Stream and an OpenAI Realtime session, owns the
 /// greeting, barge-in, tools and hangup. Two loops: Twilio → OpenAI (this method's caller's task) and
 /// OpenAI → Twilio (one task); tools and the hangup run as tracked tasks that end with the call.
+/// It keeps OpenAI's state rules: one response at a time (a tool's output and the next <c>response.create</c>
+/// wait for the active response's <c>response.done</c>), and a function call runs only when its response
+/// completed. What the caller heard is judged by <see cref="PlaybackTracker"/>, the hangup by <see cref="HangupPolicy"/>.
 /// The audio path copies base64 payloads between JSON envelopes without decoding them, allocates nothing of
 /// its own per frame, writes no log and touches no storage.
 /// </summary>
@@ -24,6 +27,10 @@ public sealed class BridgeSession
     private static readonly byte[] AppendSuffix = "\"}"u8.ToArray();
 
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>The output for a function call whose response did not complete: it was not run.</summary>
+    private const string NotRunOutput = """{"ok":false,"note":"not done: the response was cut off before the call completed; call it again if it is still wanted"}""";
 
     private readonly WebSocket _twilio;
     private readonly MediaStreamSocket _media;
@@ -34,25 +41,26 @@ public sealed class BridgeSession
     private readonly byte[] _mediaPrefix;
     private readonly byte[] _markPrefix;
     private readonly byte[] _clearMessage;
-    private readonly object _playback = new();
-    private readonly Queue<PendingMark> _marks = new();
+    private readonly PlaybackTracker _playback = new();
+    private readonly HangupPolicy _hangup;
     private readonly List<Task> _tasks = [];
-    private readonly List<(TurnRole Role, string Text)> _history = [];
+
+    // The conversation as conversation.item.create events, with true roles and kinds, replayed on a reconnect.
+    private readonly List<byte[]> _conversation = [];
     private readonly ToolRunner _tools;
+
+    // Responses, under _responses: the one in progress, the function calls each has made, a response.create owed.
+    private readonly object _responses = new();
+    private readonly Dictionary<string, List<FunctionCall>> _calls = new(StringComparer.Ordinal);
+    private string? _activeResponse;
+    private bool _responseOwed;
+    private bool _goodbyeOwed;
+    private bool _lastAskedGoodbye;
 
     private byte[] _toOpenAi = ArrayPool<byte>.Shared.Rent(1024);
     private byte[] _toTwilio = ArrayPool<byte>.Shared.Rent(2048);
     private int _toOpenAiLength;
     private volatile IRealtimeLink _link;
-
-    // Playback state, under _playback: what has been sent and acknowledged of the current agent item.
-    private byte[] _itemIdBytes = [];
-    private string? _itemId;
-    private int _itemGeneration;
-    private long _itemBytesSent;
-    private long _itemBytesPlayed;
-    private long _markSeq;
-    private long _clearedUpTo;
 
     private long _framesIn;
     private long _framesOut;
@@ -64,12 +72,7 @@ public sealed class BridgeSession
     private int _sequence;
     private int _greetings;
     private int _openAiErrorsLogged;
-    private int _hangupArmed;
-
-    // The response that called end_call: its own response.done comes before the goodbye is even asked for.
-    private string? _endCallResponseId;
-    private int _goodbyeDone;
-    private int _hungUp;
+    private int _ending;
 
     internal BridgeSession(MediaStreamSocket media, CallContext context, string streamSid, IRealtimeLink link, SessionServices services, CancellationToken aborted)
     {
@@ -80,6 +83,7 @@ public sealed class BridgeSession
         _services = services;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _tools = new ToolRunner(context, services.Leads, services.Time);
+        _hangup = new HangupPolicy(services.Options.GoodbyeTimeout, services.Time, _playback, HangUp);
         _mediaPrefix = Encoding.UTF8.GetBytes($$"""{"event":"media","streamSid":"{{streamSid}}","media":{"payload":" """[..^1]);
         _markPrefix = Encoding.UTF8.GetBytes($$"""{"event":"mark","streamSid":"{{streamSid}}","mark":{"name":"m""");
         _clearMessage = Encoding.UTF8.GetBytes($$"""{"event":"clear","streamSid":"{{streamSid}}"}""");
@@ -104,7 +108,7 @@ public sealed class BridgeSession
             // and nothing else in the product asks for one.
             if (Interlocked.Exchange(ref _greetings, 1) == 0)
             {
-                await _link.SendAsync(RealtimeEvents.ResponseCreate, ct).ConfigureAwait(false);
+                await RequestResponseAsync(goodbye: false, ct).ConfigureAwait(false);
             }
 
             _ = Track(RunOpenAiAsync);
@@ -119,6 +123,10 @@ public sealed class BridgeSession
         }
         finally
         {
+            // The OpenAI session ends with a close handshake, read by the still running OpenAI loop.
+            Volatile.Write(ref _ending, 1);
+            _hangup.Dispose();
+            await CloseOpenAiAsync().ConfigureAwait(false);
             await _cts.CancelAsync().ConfigureAwait(false);
             _link.Dispose();
             var drained = AwaitTasksAsync();
@@ -133,9 +141,12 @@ public sealed class BridgeSession
                 _media.Abort();
                 await drained.ConfigureAwait(false);
             }
+            // What was playing when the call ended is all the caller heard of it.
+            _playback.EndCall();
+            StoreHeard();
             _services.Metrics.AddCall(_framesIn, _framesOut, _framesDropped, _bargeIns, _toolCalls);
             BridgeTrace.CallEnded(_services.Logger, CallSid, _clock.ElapsedMilliseconds, _framesIn, _framesOut, _bargeIns,
-                _toolCalls, _droppedEvents, _reconnects, _hungUp == 1);
+                _toolCalls, _droppedEvents, _reconnects, _hangup.HungUp);
             Publish(null, new LiveEvent(CallSid, LiveEventKind.CallEnded, null, null, _sequence, _services.Time.GetUtcNow()));
             ArrayPool<byte>.Shared.Return(_toOpenAi);
             ArrayPool<byte>.Shared.Return(_toTwilio);
@@ -264,31 +275,12 @@ public sealed class BridgeSession
 
     private void OnMarkPlayed(long seq)
     {
-        var drained = false;
-        lock (_playback)
+        if (_playback.Played(seq))
         {
-            // After a clear Twilio echoes every pending mark: those were not played.
-            if (seq <= _clearedUpTo)
-            {
-                return;
-            }
-
-            while (_marks.TryPeek(out var mark) && mark.Seq <= seq)
-            {
-                _marks.Dequeue();
-                if (mark.Generation == _itemGeneration)
-                {
-                    _itemBytesPlayed = mark.ItemBytes;
-                }
-            }
-
-            drained = _marks.Count == 0;
+            StoreHeard();
         }
 
-        if (drained)
-        {
-            TryHangUpAfterGoodbye();
-        }
+        _hangup.AudioPlayed();
     }
 
     // ---------------------------------------------------------------- OpenAI → Twilio
@@ -315,7 +307,7 @@ public sealed class BridgeSession
                 error = e;
             }
 
-            if (ct.IsCancellationRequested || _twilio.State != WebSocketState.Open)
+            if (ct.IsCancellationRequested || Volatile.Read(ref _ending) == 1 || _twilio.State != WebSocketState.Open)
             {
                 return;
             }
@@ -340,29 +332,48 @@ public sealed class BridgeSession
         {
             next = await _services.ConnectAsync(ct).ConfigureAwait(false);
             await next.SendAsync(_services.SessionUpdate(_context), ct).ConfigureAwait(false);
-            (TurnRole, string)[] history;
-            lock (_history)
+
+            // The old session's items are over: what played of them is what the caller heard.
+            _playback.Reset();
+            StoreHeard();
+            byte[][] history;
+            lock (_conversation)
             {
-                history = [.. _history];
+                history = [.. _conversation];
             }
 
-            // The conversation so far, so the model picks up where the caller is; no second greeting.
-            foreach (var (role, text) in history)
+            // The conversation so far, with true roles and kinds, so the model picks up where the caller is.
+            foreach (var item in history)
             {
-                await next.SendAsync(RealtimeEvents.Replay(role, text), ct).ConfigureAwait(false);
+                await next.SendAsync(item, ct).ConfigureAwait(false);
             }
 
-            lock (_playback)
+            bool resume, goodbye;
+            lock (_responses)
             {
-                _marks.Clear();
-                _clearedUpTo = _markSeq;
-                _itemId = null;
-                _itemIdBytes = [];
+                resume = _activeResponse is not null || _responseOwed;
+                goodbye = _goodbyeOwed;
+                _activeResponse = null;
+                _responseOwed = _goodbyeOwed = false;
+                _calls.Clear();
+            }
+
+            if (_hangup.GoodbyePending)
+            {
+                _hangup.GoodbyeLost();
+                resume = goodbye = true;
             }
 
             var old = _link;
             _link = next;
             old.Dispose();
+
+            // An answer or a goodbye the caller was waiting for is asked for again; otherwise no second greeting.
+            if (resume)
+            {
+                await RequestResponseAsync(goodbye, ct).ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -376,7 +387,7 @@ public sealed class BridgeSession
     {
         var reader = new Utf8JsonReader(message.Span);
         var isAudio = false;
-        int itemStart = -1, itemLength = 0, deltaStart = -1, deltaLength = 0;
+        int itemStart = -1, itemLength = 0, responseStart = -1, responseLength = 0, deltaStart = -1, deltaLength = 0;
         var deltaEscaped = false;
         while (reader.Read())
         {
@@ -405,6 +416,12 @@ public sealed class BridgeSession
                 itemStart = (int)reader.TokenStartIndex + 1;
                 itemLength = reader.ValueSpan.Length;
             }
+            else if (reader.ValueTextEquals("response_id"u8))
+            {
+                reader.Read();
+                responseStart = (int)reader.TokenStartIndex + 1;
+                responseLength = reader.ValueSpan.Length;
+            }
             else if (reader.ValueTextEquals("delta"u8))
             {
                 reader.Read();
@@ -419,27 +436,20 @@ public sealed class BridgeSession
             return ValueTask.CompletedTask;
         }
 
-        if (itemStart >= 0)
+        if (itemStart >= 0 && !_playback.IsCurrent(message.Span.Slice(itemStart, itemLength)))
         {
-            var itemId = message.Span.Slice(itemStart, itemLength);
-            if (!itemId.SequenceEqual(_itemIdBytes))
-            {
-                lock (_playback)
-                {
-                    _itemIdBytes = itemId.ToArray();
-                    _itemId = Encoding.UTF8.GetString(_itemIdBytes);
-                    _itemGeneration++;
-                    _itemBytesSent = 0;
-                    _itemBytesPlayed = 0;
-                }
-            }
+            _playback.StartItem(
+                Encoding.UTF8.GetString(message.Span.Slice(itemStart, itemLength)),
+                responseStart >= 0 ? Encoding.UTF8.GetString(message.Span.Slice(responseStart, responseLength)) : null);
         }
 
         // Encoders leave base64's '/' plain; an escaped payload (never seen) takes the slow, allocating path.
         var delta = deltaEscaped
             ? Encoding.UTF8.GetBytes(JsonDocument.Parse(message).RootElement.GetProperty("delta").GetString() ?? "")
             : message.Slice(deltaStart, deltaLength);
-        return ForwardAudioAsync(delta);
+
+        // Audio still arriving for an item the caller cut off is not played.
+        return _playback.Received(DecodedLength(delta.Span)) ? ForwardAudioAsync(delta) : ValueTask.CompletedTask;
     }
 
     private async ValueTask ForwardAudioAsync(ReadOnlyMemory<byte> base64)
@@ -457,13 +467,7 @@ public sealed class BridgeSession
         base64.Span.CopyTo(_toTwilio.AsSpan(_mediaPrefix.Length));
         "\"}}"u8.CopyTo(_toTwilio.AsSpan(payloadEnd));
 
-        long seq;
-        lock (_playback)
-        {
-            _itemBytesSent += DecodedLength(base64.Span);
-            seq = ++_markSeq;
-            _marks.Enqueue(new PendingMark(seq, _itemGeneration, _itemBytesSent));
-        }
+        var seq = _playback.Sent(DecodedLength(base64.Span));
 
         // The mark is written right after the frame, in the same buffer, so the echo says "played up to here".
         var markStart = messageLength;
@@ -500,26 +504,54 @@ public sealed class BridgeSession
                 await OnCallerSpeechAsync(ct).ConfigureAwait(false);
                 break;
             case "conversation.item.input_audio_transcription.completed":
-                AddTurn(TurnRole.Caller, Str(root, "transcript"));
-                break;
-            case "response.output_audio_transcript.done" or "response.audio_transcript.done":
-                AddTurn(TurnRole.Agent, Str(root, "transcript"));
-                break;
-            case "response.function_call_arguments.done":
-                await OnFunctionCallAsync(Str(root, "response_id"), Str(root, "call_id") ?? "", Str(root, "name") ?? "", Str(root, "arguments") ?? "{}", ct)
-                    .ConfigureAwait(false);
-                break;
-            case "response.done":
-                if (Volatile.Read(ref _hangupArmed) == 1
-                    && (!root.TryGetProperty("response", out var response) || Str(response, "id") != Volatile.Read(ref _endCallResponseId)))
+                if (Str(root, "transcript") is { Length: > 0 } said)
                 {
-                    Interlocked.Exchange(ref _goodbyeDone, 1);
-                    TryHangUpAfterGoodbye();
+                    AddTurn(TurnRole.Caller, said);
+                    Remember(RealtimeEvents.ReplayMessage(TurnRole.Caller, said));
                 }
 
                 break;
+            case "response.output_audio_transcript.done" or "response.audio_transcript.done":
+                // Sent for interrupted items too, with the text generated: the turn stored is what was played.
+                if (_playback.Transcript(Str(root, "item_id") ?? "", Str(root, "transcript") ?? ""))
+                {
+                    StoreHeard();
+                }
+
+                break;
+            case "response.created":
+                OnResponseCreated(root.GetProperty("response"));
+                break;
+            case "response.function_call_arguments.done":
+                // Acted on only once its response is done and completed: GA sends this for cancelled responses too.
+                lock (_responses)
+                {
+                    var responseId = Str(root, "response_id") ?? "";
+                    if (!_calls.TryGetValue(responseId, out var calls))
+                    {
+                        _calls[responseId] = calls = [];
+                    }
+
+                    calls.Add(new FunctionCall(Str(root, "call_id") ?? "", Str(root, "name") ?? "", Str(root, "arguments") ?? "{}"));
+                }
+
+                break;
+            case "response.done":
+                await OnResponseDoneAsync(root.GetProperty("response"), ct).ConfigureAwait(false);
+                break;
             case "error":
-                if (_openAiErrorsLogged++ < 3 && root.TryGetProperty("error", out var error))
+                var error = root.GetProperty("error");
+                if (Str(error, "code") == "conversation_already_has_active_response")
+                {
+                    // Another response won the race: ask again once it is done.
+                    lock (_responses)
+                    {
+                        _responseOwed = true;
+                        _goodbyeOwed |= _lastAskedGoodbye;
+                    }
+                }
+
+                if (_openAiErrorsLogged++ < 3)
                 {
                     BridgeTrace.OpenAiError(_services.Logger, CallSid, Str(error, "code"), Str(error, "message"));
                 }
@@ -528,121 +560,176 @@ public sealed class BridgeSession
         }
     }
 
-    /// <summary>Barge-in: the caller speaks while agent audio is still queued at Twilio.</summary>
-    private async ValueTask OnCallerSpeechAsync(CancellationToken ct)
+    private void OnResponseCreated(JsonElement response)
     {
-        string? itemId;
-        long playedMs;
-        lock (_playback)
+        var id = Str(response, "id") ?? "";
+        lock (_responses)
         {
-            if (_marks.Count == 0 || _itemId is null)
+            _activeResponse = id;
+        }
+
+        if (response.TryGetProperty("metadata", out var metadata) && Str(metadata, "purpose") == RealtimeEvents.GoodbyePurpose)
+        {
+            _hangup.GoodbyeCreated(id);
+        }
+    }
+
+    private async ValueTask OnResponseDoneAsync(JsonElement response, CancellationToken ct)
+    {
+        var id = Str(response, "id");
+        List<FunctionCall>? calls;
+        lock (_responses)
+        {
+            if (_activeResponse == id)
+            {
+                _activeResponse = null;
+            }
+
+            _calls.Remove(id ?? "", out calls);
+        }
+
+        _hangup.ResponseDone(id);
+        if (calls is not { Count: > 0 })
+        {
+            await SendOwedResponseAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (Str(response, "status") == "completed")
+        {
+            RunCalls(calls, ct);
+            return;
+        }
+
+        // Cut off (the caller spoke, or the model stopped): not run, end_call included. The model hears so
+        // and can call again; after a caller's turn the server answers by itself, otherwise it is asked now.
+        foreach (var call in calls)
+        {
+            await _link.SendAsync(RealtimeEvents.FunctionOutput(call.CallId, NotRunOutput), ct).ConfigureAwait(false);
+        }
+
+        var turnDetected = response.TryGetProperty("status_details", out var details) && Str(details, "reason") == "turn_detected";
+        if (turnDetected)
+        {
+            await SendOwedResponseAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await RequestResponseAsync(goodbye: false, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Asks for a response now, or once the active one is done (the server refuses a second).</summary>
+    private async ValueTask RequestResponseAsync(bool goodbye, CancellationToken ct)
+    {
+        lock (_responses)
+        {
+            if (_activeResponse is not null)
+            {
+                _responseOwed = true;
+                _goodbyeOwed |= goodbye;
+                return;
+            }
+
+            _lastAskedGoodbye = goodbye;
+        }
+
+        await _link.SendAsync(goodbye ? RealtimeEvents.GoodbyeCreate : RealtimeEvents.ResponseCreate, ct).ConfigureAwait(false);
+    }
+
+    private async ValueTask SendOwedResponseAsync(CancellationToken ct)
+    {
+        bool goodbye;
+        lock (_responses)
+        {
+            if (!_responseOwed || _activeResponse is not null)
             {
                 return;
             }
 
-            itemId = _itemId;
-            playedMs = _itemBytesPlayed / 8; // μ-law 8 kHz: 8 bytes per millisecond
-            _marks.Clear();
-            _clearedUpTo = _markSeq;
+            goodbye = _goodbyeOwed;
+            _responseOwed = _goodbyeOwed = false;
+        }
+
+        await RequestResponseAsync(goodbye, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Barge-in: the caller speaks while agent audio is still queued at Twilio.</summary>
+    private async ValueTask OnCallerSpeechAsync(CancellationToken ct)
+    {
+        var cuts = _playback.BargeIn();
+        if (cuts.Count == 0)
+        {
+            return;
         }
 
         _bargeIns++;
         await _twilio.SendAsync(_clearMessage, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
 
-        // The model keeps only what the caller heard.
-        await _link.SendAsync(RealtimeEvents.Truncate(itemId, playedMs), ct).ConfigureAwait(false);
-    }
-
-    private async ValueTask OnFunctionCallAsync(string? responseId, string callId, string name, string arguments, CancellationToken ct)
-    {
-        _toolCalls++;
-        AddTurn(TurnRole.Tool, $"{name} {arguments}");
-        if (name == AgentTools.EndCall)
+        // The model keeps only what the caller heard: the item playing up to its played offset, none of those queued.
+        foreach (var cut in cuts)
         {
-            Volatile.Write(ref _endCallResponseId, responseId);
-            // Let the model say goodbye; hang up once that response is done and its audio has played.
-            await _link.SendAsync(RealtimeEvents.FunctionOutput(callId, """{"ok":true,"note":"say a short goodbye now"}"""), ct)
-                .ConfigureAwait(false);
-            await _link.SendAsync(RealtimeEvents.ResponseCreate, ct).ConfigureAwait(false);
-            if (Interlocked.Exchange(ref _hangupArmed, 1) == 0)
-            {
-                HangUpAfterGoodbyeTimeout();
-            }
-
-            return;
+            await _link.SendAsync(RealtimeEvents.Truncate(cut.ItemId, cut.AudioEndMs), ct).ConfigureAwait(false);
         }
 
-        _ = Track(async () =>
-        {
-            string output;
-            try
-            {
-                output = await _tools.RunAsync(name, arguments, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                BridgeTrace.ToolFailed(_services.Logger, CallSid, name, e);
-                output = """{"error":"the tool failed"}""";
-            }
-
-            await _link.SendAsync(RealtimeEvents.FunctionOutput(callId, output), ct).ConfigureAwait(false);
-            await _link.SendAsync(RealtimeEvents.ResponseCreate, ct).ConfigureAwait(false);
-        });
+        StoreHeard();
     }
 
-    /// <summary>The backstop: hang up once <c>GoodbyeTimeout</c> has passed, even if no mark confirms the goodbye played.</summary>
-    private void HangUpAfterGoodbyeTimeout() => _ = Track(async () =>
+    /// <summary>Runs the function calls of a completed response, sends their outputs, then asks for the next response.</summary>
+    private void RunCalls(List<FunctionCall> calls, CancellationToken ct) => _ = Track(async () =>
+    {
+        var endCall = false;
+        foreach (var call in calls)
+        {
+            _toolCalls++;
+            AddTurn(TurnRole.Tool, $"{call.Name} {call.Arguments}");
+            Remember(RealtimeEvents.ReplayFunctionCall(call.CallId, call.Name, call.Arguments));
+            string output;
+            if (call.Name == AgentTools.EndCall)
+            {
+                // Let the model say goodbye; hang up once that response is done and its audio has played.
+                endCall = true;
+                output = """{"ok":true,"note":"say a short goodbye now"}""";
+            }
+            else
+            {
+                try
+                {
+                    output = await _tools.RunAsync(call.Name, call.Arguments, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    BridgeTrace.ToolFailed(_services.Logger, CallSid, call.Name, e);
+                    output = """{"error":"the tool failed"}""";
+                }
+            }
+
+            var item = RealtimeEvents.FunctionOutput(call.CallId, output);
+            Remember(item);
+            await _link.SendAsync(item, ct).ConfigureAwait(false);
+        }
+
+        if (endCall)
+        {
+            _hangup.EndCallCompleted();
+        }
+
+        await RequestResponseAsync(endCall, ct).ConfigureAwait(false);
+    });
+
+    private void HangUp() => _ = Track(async () =>
     {
         try
         {
-            await Task.Delay(_services.Options.GoodbyeTimeout, _cts.Token).ConfigureAwait(false);
-            HangUpOnce();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _services.CallControl.HangUpAsync(CallSid, timeout.Token).ConfigureAwait(false);
+            _services.Metrics.HungUp();
         }
-        catch (OperationCanceledException)
+        catch (Exception e)
         {
+            BridgeTrace.HangupFailed(_services.Logger, CallSid, e);
         }
     });
-
-    private void TryHangUpAfterGoodbye()
-    {
-        if (Volatile.Read(ref _goodbyeDone) == 0)
-        {
-            return;
-        }
-
-        lock (_playback)
-        {
-            if (_marks.Count > 0)
-            {
-                return;
-            }
-        }
-
-        HangUpOnce();
-    }
-
-    /// <summary>Exactly one hangup per call, whichever path asks first.</summary>
-    private void HangUpOnce()
-    {
-        if (Interlocked.Exchange(ref _hungUp, 1) != 0)
-        {
-            return;
-        }
-
-        _ = Track(async () =>
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _services.CallControl.HangUpAsync(CallSid, timeout.Token).ConfigureAwait(false);
-                _services.Metrics.HungUp();
-            }
-            catch (Exception e)
-            {
-                BridgeTrace.HangupFailed(_services.Logger, CallSid, e);
-            }
-        });
-    }
 
     private async Task ApologiseAndHangUpAsync()
     {
@@ -650,10 +737,11 @@ public sealed class BridgeSession
         {
             try
             {
+                // OpenAI's items are over; the clip plays after what was queued, then one hangup.
+                _playback.Reset();
+                StoreHeard();
                 await ForwardAudioAsync(apology).ConfigureAwait(false);
-                Interlocked.Exchange(ref _hangupArmed, 1);
-                Interlocked.Exchange(ref _goodbyeDone, 1);
-                HangUpAfterGoodbyeTimeout();
+                _hangup.Apologised();
                 return;
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException)
@@ -661,21 +749,49 @@ public sealed class BridgeSession
             }
         }
 
-        HangUpOnce();
+        _hangup.HangUpOnce();
     }
 
     // ---------------------------------------------------------------- bookkeeping
+
+    /// <summary>Stores the agent's turns the caller has now heard (cut where the caller cut in).</summary>
+    private void StoreHeard()
+    {
+        var heard = new List<string>();
+        _playback.TakeHeard(heard);
+        foreach (var text in heard)
+        {
+            AddTurn(TurnRole.Agent, text);
+            Remember(RealtimeEvents.ReplayMessage(TurnRole.Agent, text));
+        }
+    }
+
+    private void Remember(byte[] item)
+    {
+        lock (_conversation)
+        {
+            _conversation.Add(item);
+        }
+    }
+
+    private async Task CloseOpenAiAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseTimeout);
+            await _link.CloseAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // A session that is already gone, or does not answer in time, is dropped by the dispose that follows.
+        }
+    }
 
     private void AddTurn(TurnRole role, string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             return;
-        }
-
-        lock (_history)
-        {
-            _history.Add((role, text));
         }
 
         var seq = Interlocked.Increment(ref _sequence);
@@ -773,5 +889,5 @@ public sealed class BridgeSession
         Stop,
     }
 
-    private readonly record struct PendingMark(long Seq, int Generation, long ItemBytes);
+    private readonly record struct FunctionCall(string CallId, string Name, string Arguments);
 }

@@ -49,6 +49,8 @@ internal sealed class SessionServices(
 
         public IAsyncEnumerable<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken ct) => inner.ReceiveAsync(ct);
 
+        public Task CloseAsync(CancellationToken ct) => inner.CloseAsync(ct);
+
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)

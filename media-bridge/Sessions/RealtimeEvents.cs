@@ -66,6 +66,12 @@ internal static class RealtimeEvents
 
     public static readonly byte[] ResponseCreate = """{"type":"response.create"}"""u8.ToArray();
 
+    /// <summary>What <see cref="GoodbyeCreate"/> marks its response with; <c>response.created</c> echoes it.</summary>
+    public const string GoodbyePurpose = "goodbye";
+
+    /// <summary>Asks for the goodbye, tagged so its own response (not another one running alongside) is waited for.</summary>
+    public static readonly byte[] GoodbyeCreate = """{"type":"response.create","response":{"metadata":{"purpose":"goodbye"}}}"""u8.ToArray();
+
     public static byte[] Truncate(string itemId, long audioEndMs) => Json(w =>
     {
         w.WriteString("type", "conversation.item.truncate");
@@ -84,8 +90,8 @@ internal static class RealtimeEvents
         w.WriteEndObject();
     });
 
-    /// <summary>Replays a turn into a fresh session after a reconnect, so the model remembers the call.</summary>
-    public static byte[] Replay(TurnRole role, string text) => Json(w =>
+    /// <summary>Replays a spoken turn into a fresh session after a reconnect, so the model remembers the call.</summary>
+    public static byte[] ReplayMessage(TurnRole role, string text) => Json(w =>
     {
         w.WriteString("type", "conversation.item.create");
         w.WriteStartObject("item");
@@ -97,6 +103,18 @@ internal static class RealtimeEvents
         w.WriteString("text", text);
         w.WriteEndObject();
         w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    /// <summary>Replays a function call the model made, as the function call it was.</summary>
+    public static byte[] ReplayFunctionCall(string callId, string name, string arguments) => Json(w =>
+    {
+        w.WriteString("type", "conversation.item.create");
+        w.WriteStartObject("item");
+        w.WriteString("type", "function_call");
+        w.WriteString("call_id", callId);
+        w.WriteString("name", name);
+        w.WriteString("arguments", arguments);
         w.WriteEndObject();
     });
 

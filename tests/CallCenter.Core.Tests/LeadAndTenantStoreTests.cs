@@ -118,6 +118,21 @@ public sealed class LeadAndTenantStoreTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Contains(tenant.Validate(), e => e.Contains(expected, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("nova")]
+    [InlineData("Alloy")]
+    [InlineData("")]
+    public void A_voice_openai_does_not_document_for_realtime_is_refused(string voice)
+    {
+        var tenant = NewTenant("acme", "+972501234567") with { Voice = voice };
+
+        Assert.Contains(tenant.Validate(), e => e.StartsWith("voice must be one of", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_documented_realtime_voice_is_accepted() =>
+        Assert.All(RealtimeVoices.All, v => Assert.Empty((NewTenant("acme", "+972501234567") with { Voice = v }).Validate()));
+
     [Fact]
     public void A_valid_tenant_has_no_errors() => Assert.Empty(NewTenant("acme", "+972501234567").Validate());
 

@@ -29,6 +29,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     public const string SigningKey = "bridge-test-signing-key-0123456789abcdef";
 
     private readonly ConcurrentDictionary<string, SimulatedCall> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _schemaViolations = new();
     private readonly HttpClient _http = new();
 
     private BridgeHarness(FakeRealtimeServer openAi, FakeTwilioApi twilio, FakeWebPubSub liveEvents, WebApplication bridge, Uri mediaUrl, Uri baseUrl, CapturingLoggerProvider logs, string tenantId)
@@ -41,6 +42,15 @@ public sealed class BridgeHarness : IAsyncDisposable
         MediaUrl = mediaUrl;
         BaseUrl = baseUrl;
         Logs = logs;
+
+        // Every event either way is checked against OpenAI's published schema; DisposeAsync fails the test on any miss.
+        OpenAi.Observer = (direction, message) =>
+        {
+            if (RealtimeSchema.Instance.Check(direction, message) is { } violation)
+            {
+                _schemaViolations.Enqueue(violation);
+            }
+        };
         Twilio.CallCompleted += async sid =>
         {
             if (_calls.TryGetValue(sid, out var call))
@@ -58,6 +68,9 @@ public sealed class BridgeHarness : IAsyncDisposable
     public Uri BaseUrl { get; }
     public CapturingLoggerProvider Logs { get; }
     public string TenantId { get; }
+
+    /// <summary>Realtime events, from the bridge or the stand-in, that OpenAI's schema refuses.</summary>
+    public IReadOnlyCollection<string> SchemaViolations => _schemaViolations;
 
     public static string NewTenantId() => "acme-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -208,5 +221,16 @@ public sealed class BridgeHarness : IAsyncDisposable
         await LiveEvents.DisposeAsync();
         await Twilio.DisposeAsync();
         _http.Dispose();
+        var refused = _calls.Values.SelectMany(c => c.Refused).ToList();
+        if (refused.Count > 0)
+        {
+            throw new Xunit.Sdk.XunitException($"Twilio would refuse what the bridge sent: {string.Join("; ", refused.Distinct())}");
+        }
+
+        if (!_schemaViolations.IsEmpty)
+        {
+            throw new Xunit.Sdk.XunitException(
+                $"{_schemaViolations.Count} Realtime events do not match OpenAI's schema:\n{string.Join("\n", _schemaViolations.Distinct().Take(10))}");
+        }
     }
 }

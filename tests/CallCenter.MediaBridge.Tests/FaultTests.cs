@@ -82,7 +82,7 @@ public sealed class FaultTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task When_the_caller_hangs_up_the_openai_session_is_closed()
+    public async Task When_the_caller_hangs_up_the_openai_session_is_closed_with_a_close_handshake()
     {
         await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200 });
         var (callSid, _) = await h.SeedCallAsync(CallDirection.Outbound);
@@ -93,6 +93,7 @@ public sealed class FaultTests(AzuriteFixture azurite)
         var metrics = await h.WaitUntilIdleAsync();
 
         Assert.Equal(0, h.OpenAi.ActiveSessions);
+        Assert.Equal(1, h.OpenAi.ClosedByClient); // with a close handshake, not a dropped connection
         Assert.Equal(0, metrics.ActiveSessions);
         Assert.Equal(0, h.Twilio.TotalHangups);
     }
