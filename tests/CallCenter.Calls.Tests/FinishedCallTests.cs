@@ -45,8 +45,7 @@ public sealed class FinishedCallTests(CallCenterFixture fixture) : IAsyncLifetim
             replies.Add(await AnswerAsync(voice));
         }
 
-        Assert.All(replies, r => Assert.Equal(["Hangup"], r.Elements().Select(e => e.Name.LocalName)));
-        Assert.Empty(replies.SelectMany(Tokens));
+        Assert.All(replies, AssertHungUpWithoutToken);
         Assert.Equal(before, await SnapshotAsync(callSid));
     }
 
@@ -62,8 +61,7 @@ public sealed class FinishedCallTests(CallCenterFixture fixture) : IAsyncLifetim
 
         var reply = await AnswerAsync(voice);
 
-        Assert.Equal(["Hangup"], reply.Elements().Select(e => e.Name.LocalName));
-        Assert.Empty(Tokens(reply));
+        AssertHungUpWithoutToken(reply);
         Assert.Equal(before, await SnapshotAsync(callSid));
     }
 
@@ -76,7 +74,7 @@ public sealed class FinishedCallTests(CallCenterFixture fixture) : IAsyncLifetim
 
         var reply = await AnswerAsync(voice);
 
-        Assert.Equal(["Hangup"], reply.Elements().Select(e => e.Name.LocalName));
+        AssertHungUpWithoutToken(reply);
         Assert.Null(await _host.Get<CallLogStore>().FindTenantAsync(callSid));
         Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
     }
@@ -88,12 +86,18 @@ public sealed class FinishedCallTests(CallCenterFixture fixture) : IAsyncLifetim
         return XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
     }
 
+    private static void AssertHungUpWithoutToken(XElement twiml)
+    {
+        Assert.Equal(["Hangup"], twiml.Elements().Select(e => e.Name.LocalName));
+        Assert.Empty(Tokens(twiml));
+    }
+
     private static IEnumerable<string> Tokens(XElement twiml) =>
         twiml.Descendants("Parameter").Where(p => p.Attribute("name")?.Value == StreamTokens.ParameterName).Select(p => p.Attribute("value")!.Value);
 
     /// <summary>
     /// Every row this call could be written to, in every table (the tenant's partition, the call's index
-    /// partition, the caller's and the number's), with its ETag; and the workflow instance's last change.
+    /// partition, the caller's and the number's), with its ETag; and the workflow instance (its last change once it has finished).
     /// </summary>
     private async Task<List<string>> SnapshotAsync(string callSid)
     {
@@ -112,7 +116,12 @@ public sealed class FinishedCallTests(CallCenterFixture fixture) : IAsyncLifetim
         }
 
         var instance = await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid));
-        rows.Add($"workflow {instance?.RuntimeStatus} {instance?.LastUpdatedAt:O}");
+        rows.Add(instance switch
+        {
+            null => "no workflow",
+            { IsCompleted: true } => $"workflow {instance.RuntimeStatus} {instance.LastUpdatedAt:O}",
+            _ => "workflow live", // a live instance moves on its own (the engine picks it up, a timer is set)
+        });
         rows.Sort(StringComparer.Ordinal);
         return rows;
     }
