@@ -12,12 +12,13 @@ namespace CallCenter.Calls.Tests;
 /// </summary>
 public sealed class KillableHost : IDisposable
 {
-    public KillableHost(CallCenterFixture fixture, FakeTwilioApi twilio, FakeOpenAiApi openAi)
+    // storageConnectionString: another way to the collection's Azurite (a relay), when not directly.
+    public KillableHost(CallCenterFixture fixture, FakeTwilioApi twilio, FakeOpenAiApi openAi, string? storageConnectionString = null)
     {
         var port = AzuriteServer.FreePort();
         Environment = new Dictionary<string, string>
         {
-            ["Storage__ConnectionString"] = fixture.StorageConnectionString,
+            ["Storage__ConnectionString"] = storageConnectionString ?? fixture.StorageConnectionString,
             ["Storage__TablePrefix"] = "k" + Unique,
             ["Storage__RecordingsContainer"] = "crash-" + Unique,
             ["Local__TaskHub"] = "k" + Unique,
