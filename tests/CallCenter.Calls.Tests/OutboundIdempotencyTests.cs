@@ -73,6 +73,10 @@ public sealed class OutboundIdempotencyTests(CallCenterFixture fixture) : IAsync
         };
 
         Assert.Equal(3, ids.Distinct().Count());
+        foreach (var id in ids)
+        {
+            await WaitForDialAsync(id); // no dial of this test outlives it
+        }
     }
 
     [Theory]
@@ -104,6 +108,7 @@ public sealed class OutboundIdempotencyTests(CallCenterFixture fixture) : IAsync
 
         Assert.NotEqual(old, renewed);
         Assert.Equal(renewed, replayed);
+        await WaitForDialAsync(renewed);
     }
 
     private async Task<HttpResponseMessage> PlaceAsync(object body, string? key)
