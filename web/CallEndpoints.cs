@@ -3,7 +3,6 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Workflow;
 using Microsoft.AspNetCore.Http;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Web;
@@ -89,13 +88,23 @@ public static class CallEndpoints
 
     public sealed record PlaceCallBody(string? To, string? LeadId, string? From);
 
-    /// <summary>Places an outbound call: 202 with our call id at once; the Twilio dial runs in a workflow activity.</summary>
+    /// <summary>
+    /// Places an outbound call: 202 with our call id at once; the Twilio dial runs in a workflow activity. An
+    /// <c>Idempotency-Key</c> makes a retry within 24 hours answer the same call (202, no second dial); the
+    /// same key with another body gets 422, as the IETF Idempotency-Key draft has it for a reused key.
+    /// </summary>
     public static async Task<IResult> PlaceAsync(HttpRequest request, string tenantId, DurableTaskClient durable)
     {
         var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
         if (tenant is null)
         {
             return error!;
+        }
+
+        var key = request.Headers[OutboundIdempotencyKeys.HeaderName] is { Count: > 0 } header ? header.ToString() : null;
+        if (key is not null && !OutboundIdempotencyKeys.IsValid(key))
+        {
+            return CrmAccess.Invalid("Idempotency-Key must be 1 to 255 visible ASCII characters");
         }
 
         var (body, bodyError) = await CrmAccess.ReadJsonAsync<PlaceCallBody>(request);
@@ -109,14 +118,19 @@ public static class CallEndpoints
             return bad;
         }
 
-        var (planned, errors) = await request.Service<OutboundCallPlanner>().PlanAsync(tenant, body.To, body.LeadId, body.From, request.Aborted());
+        var (planned, errors, outcome) = await request.Service<OutboundCallPlanner>().PlanAsync(tenant, body.To, body.LeadId, body.From, key, request.Aborted());
+        if (outcome == IdempotencyOutcome.Mismatch)
+        {
+            return Results.Problem(statusCode: 422, title: "Idempotency-Key reused", detail: errors[0]);
+        }
+
         if (planned is null)
         {
             return CrmAccess.Invalid(errors);
         }
 
-        await durable.ScheduleNewOrchestrationInstanceAsync(
-            OutboundCallNames.Orchestration, planned.CallId, new StartOrchestrationOptions(OutboundCallNames.InstanceId(planned.CallId)), request.Aborted());
+        // Started once whatever the retries: a replay after a crash before this line starts it now.
+        await durable.StartOnceAsync(OutboundCallNames.Orchestration, OutboundCallNames.InstanceId(planned.CallId), planned.CallId, request.Aborted());
         return Results.Json(new { id = planned.CallId, to = planned.To, from = planned.From, leadId = planned.LeadId, status = "queued" }, CrmAccess.Json, statusCode: 202);
     }
 

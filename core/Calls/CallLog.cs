@@ -42,6 +42,15 @@ public sealed class CallLog
     /// <summary>Set by the call's workflow as its last step: later callbacks must not start it again.</summary>
     public DateTimeOffset? WorkflowFinishedAt { get; set; }
 
+    /// <summary>Set when the call's media stream closed: the conversation is over even before Twilio reports the end.</summary>
+    public DateTimeOffset? StreamEndedAt { get; set; }
+
+    /// <summary>
+    /// A call that can take no new conversation: Twilio reported its end, or its one stream has closed. Its
+    /// voice webhook gets no token and its turns are final.
+    /// </summary>
+    public bool IsFinished => (Status is { } status && status.IsTerminal()) || StreamEndedAt is not null;
+
     public DateTimeOffset CreatedAt { get; init; }
 }
 
@@ -52,5 +61,5 @@ public enum TurnRole
     Tool,
 }
 
-/// <summary>One utterance of a call, in order; appended by the media bridge and never rewritten.</summary>
+/// <summary>One utterance of a call, in order; inserted by the media bridge and never rewritten.</summary>
 public sealed record ConversationTurn(string CallSid, int Sequence, TurnRole Role, string Text, TimeSpan Offset);

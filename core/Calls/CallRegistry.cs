@@ -102,6 +102,9 @@ public sealed class CallRegistry(TenantCache tenants, LeadStore leads, CallLogSt
             return null;
         }
 
+        // The callback names its request by the marker in its signed URL: this claim tells a dial run repeated
+        // after a crash that Twilio placed this call for it.
+        await outbound.ClaimAsync(request.CallId, f.CallSid, ct);
         var call = CallDialer.ToCallLog(request with { CallSid = f.CallSid }, time.GetUtcNow());
         if (f.Status is { } status)
         {

@@ -13,4 +13,7 @@ internal static partial class CallTrace
 
     [LoggerMessage(1003, LogLevel.Information, "Ignored a callback for call {CallSid}, which no tenant owns")]
     public static partial void UnknownCall(ILogger logger, string callSid);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Refused a voice webhook for call {CallSid}, which is finished: no stream token issued")]
+    public static partial void FinishedCallWebhook(ILogger logger, string callSid);
 }

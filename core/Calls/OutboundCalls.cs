@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Storage;
@@ -12,8 +13,13 @@ using Twilio.Types;
 
 namespace CallCenter.Core.Calls;
 
-/// <summary>A call the API asked us to place; <see cref="CallSid"/> is known once Twilio accepted it.</summary>
-public sealed record OutboundCallRequest(string TenantId, string CallId, string To, string From, string? LeadId, string? CallSid);
+/// <summary>
+/// A call the API asked us to place; <see cref="CallSid"/> is known once Twilio accepted it.
+/// <see cref="DialIntentAt"/> is written before the dial: a request that has it and no CallSid may have been
+/// dialled by a run that crashed before it could write what Twilio answered.
+/// </summary>
+public sealed record OutboundCallRequest(
+    string TenantId, string CallId, string To, string From, string? LeadId, string? CallSid, DateTimeOffset? DialIntentAt = null);
 
 public static class OutboundCallNames
 {
@@ -35,11 +41,33 @@ public sealed class OutboundCallStore(CallCenterTables tables)
 {
     private const string Row = "outbound";
 
-    public Task SaveAsync(OutboundCallRequest r, CancellationToken ct = default) =>
-        tables.CallIndex.UpsertEntityAsync(
-            new TableEntity(r.CallId, Row) { ["TenantId"] = r.TenantId, ["To"] = r.To, ["From"] = r.From, ["LeadId"] = r.LeadId, ["CallSid"] = r.CallSid },
-            TableUpdateMode.Replace,
-            ct);
+    /// <summary>
+    /// Adds a new request and returns the stored one: a request is written once, then only claimed and
+    /// dialled, so a concurrent retry under the same idempotency key cannot undo what the dial wrote.
+    /// </summary>
+    public async Task<OutboundCallRequest> AddAsync(OutboundCallRequest r, CancellationToken ct = default)
+    {
+        try
+        {
+            await tables.CallIndex.AddEntityAsync(ToEntity(r), ct).ConfigureAwait(false);
+            return r;
+        }
+        catch (RequestFailedException e) when (e.IsConflict())
+        {
+            return await GetAsync(r.CallId, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Outbound call {r.CallId} vanished.");
+        }
+    }
+
+    /// <summary>
+    /// Records the intent to dial now, unless the request already has its CallSid; returns the stored request.
+    /// Conditional on the row's ETag, so it never hides a CallSid a callback claimed meanwhile.
+    /// </summary>
+    public Task<OutboundCallRequest?> RecordDialIntentAsync(string callId, DateTimeOffset at, CancellationToken ct = default) =>
+        ChangeAsync(callId, r => r.CallSid is null ? r with { DialIntentAt = at } : null, ct);
+
+    /// <summary>Gives the request its CallSid unless it has one; returns the stored request (the first claim wins).</summary>
+    public Task<OutboundCallRequest?> ClaimAsync(string callId, string callSid, CancellationToken ct = default) =>
+        ChangeAsync(callId, r => r.CallSid is null ? r with { CallSid = callSid } : null, ct);
 
     public async Task<OutboundCallRequest?> GetAsync(string callId, CancellationToken ct = default)
     {
@@ -49,17 +77,55 @@ public sealed class OutboundCallStore(CallCenterTables tables)
         }
 
         var found = await tables.CallIndex.GetEntityIfExistsAsync<TableEntity>(callId, Row, cancellationToken: ct);
-        return found.HasValue && found.Value is { } e
-            ? new OutboundCallRequest(e.GetString("TenantId")!, callId, e.GetString("To")!, e.GetString("From")!, e.GetString("LeadId"), e.GetString("CallSid"))
-            : null;
+        return found.HasValue && found.Value is { } e ? ToRequest(e) : null;
     }
+
+    private Task<OutboundCallRequest?> ChangeAsync(string callId, Func<OutboundCallRequest, OutboundCallRequest?> change, CancellationToken ct) =>
+        OutboundCallNames.IsCallId(callId)
+            ? OptimisticUpdate.RunAsync(tables.CallIndex, callId, Row, ToRequest, change, ToEntity, ct)
+            : Task.FromResult<OutboundCallRequest?>(null);
+
+    private static TableEntity ToEntity(OutboundCallRequest r) => new(r.CallId, Row)
+    {
+        ["TenantId"] = r.TenantId, ["To"] = r.To, ["From"] = r.From, ["LeadId"] = r.LeadId, ["CallSid"] = r.CallSid, ["DialIntentAt"] = r.DialIntentAt,
+    };
+
+    private static OutboundCallRequest ToRequest(TableEntity e) => new(
+        e.GetString("TenantId")!, e.PartitionKey, e.GetString("To")!, e.GetString("From")!, e.GetString("LeadId"), e.GetString("CallSid"), e.GetDateTimeOffset("DialIntentAt"));
 }
 
-/// <summary>Validates an outbound call request and records it; the dial itself runs in the workflow.</summary>
-public sealed class OutboundCallPlanner(LeadStore leads, OutboundCallStore requests)
+/// <summary>
+/// Validates an outbound call request and records it; the dial itself runs in the workflow. Under an
+/// idempotency key the same request within the key's lifetime gives the call it first planned.
+/// </summary>
+public sealed class OutboundCallPlanner(LeadStore leads, OutboundCallStore requests, OutboundIdempotencyKeys keys)
 {
-    public async Task<(OutboundCallRequest? Request, IReadOnlyList<string> Errors)> PlanAsync(
-        Tenant tenant, string? to, string? leadId, string? from, CancellationToken ct = default)
+    public async Task<(OutboundCallRequest? Request, IReadOnlyList<string> Errors, IdempotencyOutcome Outcome)> PlanAsync(
+        Tenant tenant, string? to, string? leadId, string? from, string? idempotencyKey = null, CancellationToken ct = default)
+    {
+        var callId = OutboundCallNames.NewCallId();
+        var outcome = IdempotencyOutcome.New;
+        if (idempotencyKey is not null)
+        {
+            (callId, outcome) = await keys.ClaimAsync(tenant.Id, idempotencyKey, OutboundIdempotencyKeys.Fingerprint(to, leadId, from), callId, ct);
+            if (outcome == IdempotencyOutcome.Mismatch)
+            {
+                return (null, ["this Idempotency-Key was used with a different request in the last 24 hours"], outcome);
+            }
+
+            // Planned before (a crash between the key and the request leaves only the key: plan it now).
+            if (outcome == IdempotencyOutcome.Replay && await requests.GetAsync(callId, ct) is { } planned)
+            {
+                return (planned, [], outcome);
+            }
+        }
+
+        var (request, errors) = await ValidateAsync(tenant, callId, to, leadId, from, ct);
+        return (request is null ? null : await requests.AddAsync(request, ct), errors, outcome);
+    }
+
+    private async Task<(OutboundCallRequest? Request, IReadOnlyList<string> Errors)> ValidateAsync(
+        Tenant tenant, string callId, string? to, string? leadId, string? from, CancellationToken ct)
     {
         var errors = new List<string>();
         Lead? lead = null;
@@ -86,34 +152,47 @@ public sealed class OutboundCallPlanner(LeadStore leads, OutboundCallStore reque
         }
 
         lead ??= (await leads.GetOrCreateByPhoneAsync(tenant.Id, number!, LeadSources.OutboundCall, ct: ct)).Lead;
-        var request = new OutboundCallRequest(tenant.Id, OutboundCallNames.NewCallId(), number!, caller!, lead.Id, null);
-        await requests.SaveAsync(request, ct);
-        return (request, []);
+        return (new OutboundCallRequest(tenant.Id, callId, number!, caller!, lead.Id, null), []);
     }
 }
 
 /// <summary>
 /// Places the call through Twilio's REST API (the only REST dial in the product) and records it. At most
-/// once: a request that already has its CallSid is not dialled again, and the workflow does not retry a dial.
+/// once: a request that already has its CallSid is not dialled again, and the workflow does not retry a
+/// dial. The intent is written before the dial, so a run repeated after a crash between Twilio's answer and
+/// our write looks for the call Twilio already placed (<see cref="PlacedCallFinder"/>) instead of ringing
+/// the lead again.
 /// </summary>
-public sealed class CallDialer(ITwilioRestClient twilio, OutboundCallStore requests, CallLogStore calls, IOptions<TwilioOptions> options, TimeProvider time)
+public sealed class CallDialer(
+    ITwilioRestClient twilio, OutboundCallStore requests, CallLogStore calls, PlacedCallFinder placed, IOptions<TwilioOptions> options, TimeProvider time)
 {
     public async Task<string> DialAsync(string callId, CancellationToken ct = default)
     {
         var request = await requests.GetAsync(callId, ct) ?? throw new PermanentFailureException($"Outbound call {callId} is unknown.");
+        if (request is { CallSid: null, DialIntentAt: { } intent }
+            && await placed.FindAsync(request, intent, ct) is { } found)
+        {
+            request = await requests.ClaimAsync(callId, found, ct) ?? request;
+        }
+
         if (request.CallSid is null)
         {
             var publicBase = options.Value.PublicBaseUrl ?? throw new PermanentFailureException("Twilio:PublicBaseUrl is required to place calls.");
-            var query = $"?{OutboundCallNames.QueryParameter}={callId}";
-            var call = await CallResource.CreateAsync(
-                to: new PhoneNumber(request.To),
-                from: new PhoneNumber(request.From),
-                url: new Uri(publicBase, "/api/twilio/voice" + query),
-                statusCallback: new Uri(publicBase, "/api/twilio/status" + query),
-                statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
-                client: twilio);
-            request = request with { CallSid = call.Sid };
-            await requests.SaveAsync(request, ct);
+            request = await requests.RecordDialIntentAsync(callId, time.GetUtcNow(), ct) ?? request;
+            if (request.CallSid is null)
+            {
+                var query = $"?{OutboundCallNames.QueryParameter}={callId}";
+                var call = await CallResource.CreateAsync(
+                    to: new PhoneNumber(request.To),
+                    from: new PhoneNumber(request.From),
+                    url: new Uri(publicBase, "/api/twilio/voice" + query),
+                    statusCallback: new Uri(publicBase, "/api/twilio/status" + query),
+                    statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+                    client: twilio);
+
+                // A status callback carrying this request's marker may have claimed the same CallSid first.
+                request = await requests.ClaimAsync(callId, call.Sid, ct) ?? request with { CallSid = call.Sid };
+            }
         }
 
         await calls.CreateIfMissingAsync(ToCallLog(request, time.GetUtcNow()), ct);

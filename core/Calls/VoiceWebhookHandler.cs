@@ -1,3 +1,4 @@
+using CallCenter.Core.Storage;
 using CallCenter.Core.Twilio;
 using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Logging;
@@ -10,10 +11,13 @@ namespace CallCenter.Core.Calls;
 /// <summary>
 /// The answer URL of every tenant number and outbound call. It records the call, starts its workflow and
 /// connects the caller to the media bridge; the bridge greets. No REST call, no download, no wait.
+/// A finished call is never reopened: Twilio webhooks carry no timestamp, so a replayed signed request is
+/// refused by the call's state, not by its age.
 /// </summary>
 public sealed class VoiceWebhookHandler(
     TwilioSignature signature,
     CallRegistry registry,
+    CallLogStore calls,
     StreamTokens tokens,
     IOptions<BridgeOptions> bridge,
     ILogger<VoiceWebhookHandler> logger)
@@ -35,10 +39,25 @@ public sealed class VoiceWebhookHandler(
             return WebhookAnswer.BadRequest(error!);
         }
 
+        // A webhook that itself reports the end asks for nothing: answered before anything is read or written.
+        if (fields.Status is { } reported && reported.IsTerminal())
+        {
+            CallTrace.FinishedCallWebhook(logger, fields.CallSid);
+            return HangUp;
+        }
+
         if (await registry.FindOrCreateAsync(fields, ct, CallRegistry.OutboundCallId(webhook)) is not var (tenant, call, created))
         {
             CallTrace.UnknownNumber(logger, fields.CallSid);
             return WebhookAnswer.Twiml(new VoiceResponse().Reject(Reject.ReasonEnum.Rejected).ToString());
+        }
+
+        // A known call is judged by its stored row, not this process's copy: its end may have been written
+        // by another instance.
+        if (!created && (await calls.GetAsync(tenant.Id, call.CallSid, ct) ?? call).IsFinished)
+        {
+            CallTrace.FinishedCallWebhook(logger, call.CallSid);
+            return HangUp;
         }
 
         if (created)
@@ -52,6 +71,12 @@ public sealed class VoiceWebhookHandler(
         var token = tokens.Issue(tenant.Id, call.CallSid, call.Direction);
         return WebhookAnswer.Twiml(ConnectToBridge(bridge.Value.StreamUrl, token, recordingCallback));
     }
+
+    /// <summary>
+    /// The answer for a finished call. Hangup, not Reject: the call was answered once already, and Reject
+    /// only means something for a call not yet answered; on a call still up, Hangup ends it cleanly.
+    /// </summary>
+    private static WebhookAnswer HangUp { get; } = WebhookAnswer.Twiml(new VoiceResponse().Hangup().ToString());
 
     /// <summary>
     /// Recording starts first (Connect blocks the rest of the document until the stream closes); the stream

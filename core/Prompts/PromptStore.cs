@@ -51,14 +51,19 @@ public sealed class PromptStore(CallCenterTables tables, TimeProvider time)
         return result;
     }
 
-    /// <summary>Writes the next version and makes it current. Concurrent writers each get their own number.</summary>
+    /// <summary>
+    /// Writes the next version and makes it current. Concurrent writers each get their own number. A save torn
+    /// by a crash (its version row written, the pointer never moved) leaves a number the pointer does not
+    /// count: the next save steps over it instead of trying it again forever, and its pointer move brings
+    /// <see cref="PromptPointer.Latest"/> past it.
+    /// </summary>
     public async Task<PromptVersion> AddVersionAsync(
         string tenantId, PromptChannel channel, string instructions, string? businessFacts, CancellationToken ct = default)
     {
+        var pointer = await ReadPointerEntityAsync(tenantId, channel, ct).ConfigureAwait(false);
+        var next = (pointer?.GetInt32("Latest") ?? 0) + 1;
         while (true)
         {
-            var pointer = await ReadPointerEntityAsync(tenantId, channel, ct).ConfigureAwait(false);
-            var next = (pointer?.GetInt32("Latest") ?? 0) + 1;
             var version = new PromptVersion(tenantId, channel, next, instructions, businessFacts, time.GetUtcNow());
             try
             {
@@ -66,7 +71,11 @@ public sealed class PromptStore(CallCenterTables tables, TimeProvider time)
             }
             catch (RequestFailedException e) when (e.Status == 409)
             {
-                continue; // Another writer took this number: count again.
+                // Taken, by a concurrent writer or a torn save: try the number after it, or after the pointer's
+                // Latest if another writer has moved it further meanwhile.
+                pointer = await ReadPointerEntityAsync(tenantId, channel, ct).ConfigureAwait(false);
+                next = Math.Max(next, pointer?.GetInt32("Latest") ?? 0) + 1;
+                continue;
             }
 
             await MovePointerAsync(tenantId, channel, next, ct).ConfigureAwait(false);

@@ -126,6 +126,22 @@ public sealed class CallLogStore(CallCenterTables tables)
     public Task<CallLog?> UpdateForwardAsync(string tenantId, string callSid, Func<CallLog, bool> change, CancellationToken ct = default) =>
         UpdateRowAsync(tenantId, callSid, change, fromLastKnown: true, ct);
 
+    /// <summary>
+    /// Records that the call's media stream closed (the first close wins): from then on its voice webhook
+    /// issues no token. False when the tenant has no such call.
+    /// </summary>
+    public async Task<bool> MarkStreamEndedAsync(string tenantId, string callSid, DateTimeOffset at, CancellationToken ct = default) =>
+        await UpdateAsync(tenantId, callSid, c =>
+        {
+            if (c.StreamEndedAt is not null)
+            {
+                return false;
+            }
+
+            c.StreamEndedAt = at;
+            return true;
+        }, ct).ConfigureAwait(false) is not null;
+
     public async Task<IReadOnlyList<CallLog>> ListAsync(string tenantId, CancellationToken ct = default)
     {
         var result = new List<CallLog>();
@@ -257,6 +273,7 @@ public sealed class CallLogStore(CallCenterTables tables)
             ["CallerIntent"] = c.CallerIntent,
             ["FollowUp"] = c.FollowUp,
             ["WorkflowFinishedAt"] = c.WorkflowFinishedAt,
+            ["StreamEndedAt"] = c.StreamEndedAt,
             ["CreatedAt"] = c.CreatedAt,
         };
         foreach (var (status, at) in c.StatusTimes)
@@ -288,6 +305,7 @@ public sealed class CallLogStore(CallCenterTables tables)
             CallerIntent = e.GetString("CallerIntent"),
             FollowUp = e.GetString("FollowUp"),
             WorkflowFinishedAt = e.GetDateTimeOffset("WorkflowFinishedAt"),
+            StreamEndedAt = e.GetDateTimeOffset("StreamEndedAt"),
             CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
         };
         foreach (var status in CallStatusNames.All)

@@ -26,6 +26,8 @@ public static class CallWorkflowRegistration
         services.TryAddSingleton<OutboundCallStore>();
         services.TryAddSingleton<OutboundCallPlanner>();
         services.TryAddSingleton<CallDialer>();
+        services.TryAddSingleton<PlacedCallFinder>();
+        services.TryAddSingleton<OutboundIdempotencyKeys>();
         services.AddTwilioRest();
         services.TryAddSingleton<VoiceWebhookHandler>();
         services.TryAddSingleton<CallStatusHandler>();

@@ -8,7 +8,8 @@ namespace CallCenter.Fakes;
 
 /// <summary>
 /// Twilio's REST API as far as the product uses it: recording media (Basic auth, <c>.wav</c>), recording
-/// deletion, call creation and call updates (hangup). Counts every request it serves.
+/// deletion, call creation, the Calls list (Twilio's filters and paging) and call updates (hangup). Counts
+/// every request it serves.
 /// </summary>
 public sealed class FakeTwilioApi : LoopbackServer
 {
@@ -37,6 +38,18 @@ public sealed class FakeTwilioApi : LoopbackServer
     public int TotalHangups => Hangups.Values.Sum();
 
     private readonly ConcurrentDictionary<string, byte[]> _recordings = new();
+
+    // Every call placed, oldest first: what the Calls list reads.
+    private readonly List<PlacedCall> _placed = [];
+
+    /// <summary>
+    /// Held after a call is accepted (placed and listed) and before Twilio's answer is sent: lets a test kill
+    /// the host between Twilio accepting a call and the host's write.
+    /// </summary>
+    public TimeSpan CreateDelay { get; set; }
+
+    /// <summary>Raised once a call is accepted, before the answer (and any <see cref="CreateDelay"/>).</summary>
+    public event Action<string>? CallAccepted;
 
     /// <summary>Raised when a call is created (an outbound dial), with its fields and new CallSid.</summary>
     public event Func<IReadOnlyDictionary<string, string>, Task>? CallCreated;
@@ -131,19 +144,31 @@ public sealed class FakeTwilioApi : LoopbackServer
             var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString());
             var sid = "CA" + Guid.NewGuid().ToString("N");
             fields["Sid"] = sid;
+            var call = new PlacedCall(sid, fields.GetValueOrDefault("To") ?? "", fields.GetValueOrDefault("From") ?? "", DateTimeOffset.UtcNow);
+            lock (_placed)
+            {
+                _placed.Add(call);
+            }
+
             CreatedCalls.Enqueue(fields);
+            CallAccepted?.Invoke(sid);
+            await Task.Delay(CreateDelay, http.RequestAborted);
             if (CallCreated is { } created)
             {
                 // Twilio dials after answering the request.
                 _ = Task.Run(() => created(fields));
             }
 
-            return Results.Json(new Dictionary<string, object?>
+            return Results.Json(CallJson(account, call), statusCode: 201);
+        });
+        app.MapGet(account + "/Calls.json", (HttpContext http) =>
+        {
+            if (!Authorized(http.Request))
             {
-                ["sid"] = sid, ["account_sid"] = _accountSid, ["to"] = fields.GetValueOrDefault("To"), ["from"] = fields.GetValueOrDefault("From"),
-                ["status"] = "queued", ["direction"] = "outbound-api", ["api_version"] = "2010-04-01",
-                ["uri"] = $"{account}/Calls/{sid}.json",
-            }, statusCode: 201);
+                return Results.Unauthorized();
+            }
+
+            return ListCalls(account, http.Request.Query);
         });
         app.MapPost(account + "/Calls/{file}", async (string file, HttpContext http) =>
         {
@@ -167,6 +192,101 @@ public sealed class FakeTwilioApi : LoopbackServer
 
             return Results.Json(new Dictionary<string, object?> { ["sid"] = sid, ["account_sid"] = _accountSid, ["status"] = "completed" });
         });
+    }
+
+    /// <summary>
+    /// Twilio's Calls list: filters To, From, Status, ParentCallSid and StartTime (<c>StartTime</c>,
+    /// <c>StartTime&gt;</c>, <c>StartTime&lt;</c>, a UTC date or time; a call not yet started matches no start
+    /// filter), most recent first, in pages of PageSize (1 to 1000, 50 by default) that link on through
+    /// <c>next_page_uri</c> with a PageToken.
+    /// </summary>
+    private IResult ListCalls(string account, IQueryCollection query)
+    {
+        var pageSize = 50;
+        if (query["PageSize"] is { Count: > 0 } size && (!int.TryParse(size, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 1000))
+        {
+            return Results.Json(new { code = 20001, message = "PageSize must be between 1 and 1000", status = 400 }, statusCode: 400);
+        }
+
+        var filters = new List<Func<PlacedCall, bool>>();
+        foreach (var (name, values) in query)
+        {
+            var value = values.ToString();
+            switch (name)
+            {
+                case "To": filters.Add(c => c.To == value); break;
+                case "From": filters.Add(c => c.From == value); break;
+                case "Status": filters.Add(_ => value == "queued"); break;
+                case "ParentCallSid": filters.Add(_ => false); break;
+                case "StartTime" or "StartTime>" or "StartTime<":
+                    if (!DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+                    {
+                        return Results.Json(new { code = 20001, message = $"Invalid {name}", status = 400 }, statusCode: 400);
+                    }
+
+                    var dateOnly = value.Length == 10;
+                    filters.Add(name switch
+                    {
+                        "StartTime>" => c => c.StartTime >= at,
+                        "StartTime<" => c => c.StartTime <= (dateOnly ? at.AddDays(1) : at),
+                        _ => c => dateOnly ? c.StartTime.UtcDateTime.Date == at.UtcDateTime.Date : c.StartTime == at,
+                    });
+                    break;
+            }
+        }
+
+        List<PlacedCall> matching;
+        lock (_placed)
+        {
+            matching = _placed.Where(c => filters.TrueForAll(f => f(c))).Reverse().ToList();
+        }
+
+        var page = int.TryParse(query["Page"], System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : 0;
+        var start = query["PageToken"].ToString() is { Length: > 2 } token ? matching.FindIndex(c => c.Sid == token[2..]) + 1 : page * pageSize;
+        var items = matching.Skip(start).Take(pageSize).ToList();
+        var filterQuery = string.Join("&", query
+            .Where(q => q.Key is not ("Page" or "PageSize" or "PageToken"))
+            .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}"));
+        string PageUri(int number, string? pageToken) =>
+            $"{account}/Calls.json?{(filterQuery.Length > 0 ? filterQuery + "&" : "")}PageSize={pageSize}&Page={number}{(pageToken is null ? "" : "&PageToken=" + pageToken)}";
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["calls"] = items.Select(c => CallJson(account, c)).ToList(),
+            ["end"] = start + items.Count - 1,
+            ["first_page_uri"] = PageUri(0, null),
+            ["next_page_uri"] = start + items.Count < matching.Count ? PageUri(page + 1, "PA" + items[^1].Sid) : null,
+            ["page"] = page,
+            ["page_size"] = pageSize,
+            ["previous_page_uri"] = page > 0 ? PageUri(page - 1, null) : null,
+            ["start"] = start,
+            ["uri"] = PageUri(page, null),
+        });
+    }
+
+    /// <summary>A Call resource as Twilio writes it (dates in RFC 2822).</summary>
+    private Dictionary<string, object?> CallJson(string account, PlacedCall c) => new()
+    {
+        ["sid"] = c.Sid, ["account_sid"] = _accountSid, ["parent_call_sid"] = null,
+        ["date_created"] = c.CreatedAt.ToString("r", System.Globalization.CultureInfo.InvariantCulture).Replace("GMT", "+0000", StringComparison.Ordinal),
+        ["date_updated"] = c.CreatedAt.ToString("r", System.Globalization.CultureInfo.InvariantCulture).Replace("GMT", "+0000", StringComparison.Ordinal),
+        ["start_time"] = c.StartTime.ToString("r", System.Globalization.CultureInfo.InvariantCulture).Replace("GMT", "+0000", StringComparison.Ordinal),
+        ["end_time"] = null, ["duration"] = null, ["price"] = null, ["price_unit"] = "USD",
+        ["to"] = c.To, ["to_formatted"] = c.To, ["from"] = c.From, ["from_formatted"] = c.From,
+        ["phone_number_sid"] = null, ["status"] = "queued", ["direction"] = "outbound-api", ["answered_by"] = null,
+        ["api_version"] = "2010-04-01", ["forwarded_from"] = null, ["group_sid"] = null, ["caller_name"] = null,
+        ["queue_time"] = "0", ["trunk_sid"] = null,
+        ["uri"] = $"{account}/Calls/{c.Sid}.json",
+        ["subresource_uris"] = new Dictionary<string, string>
+        {
+            ["recordings"] = $"{account}/Calls/{c.Sid}/Recordings.json",
+            ["events"] = $"{account}/Calls/{c.Sid}/Events.json",
+        },
+    };
+
+    /// <summary>A call as the list shows it; Twilio starts dialling at once, so it starts when it is created.</summary>
+    private sealed record PlacedCall(string Sid, string To, string From, DateTimeOffset CreatedAt)
+    {
+        public DateTimeOffset StartTime => CreatedAt;
     }
 
     private bool Authorized(HttpRequest request)

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Blobs;
-using CallCenter.DevServices;
 using CallCenter.Fakes;
 using CallCenter.Testing;
 
@@ -17,51 +16,34 @@ public sealed class CrashRecoveryTests(CallCenterFixture fixture)
         await using var twilio = await FakeTwilioApi.StartAsync(CallCenterHost.AccountSid, CallCenterHost.AuthToken);
         await using var openAi = await FakeOpenAiApi.StartAsync();
         twilio.FetchDelay = TimeSpan.FromSeconds(30);
-        var unique = Guid.NewGuid().ToString("N")[..10];
-        var port = AzuriteServer.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["Storage__ConnectionString"] = fixture.StorageConnectionString,
-            ["Storage__TablePrefix"] = "k" + unique,
-            ["Storage__RecordingsContainer"] = "crash-" + unique,
-            ["Local__TaskHub"] = "k" + unique,
-            ["Local__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Twilio__AccountSid"] = CallCenterHost.AccountSid,
-            ["Twilio__AuthToken"] = CallCenterHost.AuthToken,
-            ["Twilio__ApiBaseUrl"] = twilio.Root.AbsoluteUri,
-            ["OpenAI__Endpoint"] = openAi.Endpoint.AbsoluteUri,
-            ["Auth__AdminKey"] = TestKeys.AdminKey,
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        var baseUrl = new Uri($"http://127.0.0.1:{port}/");
-        using var http = new HttpClient { BaseAddress = baseUrl };
-        var tenant = "crash-" + unique;
+        using var crashing = new KillableHost(fixture, twilio, openAi);
+        var tenant = "crash-" + crashing.Unique;
         var number = "+1555" + Random.Shared.Next(1_000_000, 9_999_999);
         var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
 
-        using (var host = await StartHostAsync(environment, http))
+        using (var host = await crashing.StartAsync())
         {
-            await AdminAsync(http, HttpMethod.Post, "/api/tenants", new { id = tenant, name = "Crash test", voiceNumbers = new[] { number } });
-            await PostSignedAsync(http, "/api/twilio/voice", TwilioCall.Voice(callSid, number));
-            await PostSignedAsync(http, "/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
-            await PostSignedAsync(http, "/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, twilio.RecordingUrl(recordingSid)));
-            await WaitUntilAsync(() => twilio.RecordingFetches.ContainsKey(recordingSid), TimeSpan.FromMinutes(2));
+            await crashing.AdminAsync(HttpMethod.Post, "/api/tenants", new { id = tenant, name = "Crash test", voiceNumbers = new[] { number } });
+            await crashing.PostSignedAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+            await crashing.PostSignedAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
+            await crashing.PostSignedAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, twilio.RecordingUrl(recordingSid)));
+            await KillableHost.WaitUntilAsync(() => twilio.RecordingFetches.ContainsKey(recordingSid), TimeSpan.FromMinutes(2));
 
             await host.KillAsync(); // disposing kills it too when the test fails before this line
         }
 
         twilio.FetchDelay = TimeSpan.Zero;
-        using var restarted = await StartHostAsync(environment, http);
+        using var restarted = await crashing.StartAsync();
         try
         {
-            await WaitUntilAsync(async () => await WorkflowStatusAsync(http, tenant, callSid) == "Completed", TimeSpan.FromMinutes(3));
+            await KillableHost.WaitUntilAsync(async () => await WorkflowStatusAsync(crashing.Http, tenant, callSid) == "Completed", TimeSpan.FromMinutes(3));
         }
         finally
         {
             await restarted.KillAsync();
         }
 
-        var container = new BlobContainerClient(fixture.StorageConnectionString, "crash-" + unique);
+        var container = new BlobContainerClient(fixture.StorageConnectionString, "crash-" + crashing.Unique);
         var blobs = new List<string>();
         await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, tenant + "/", CancellationToken.None))
         {
@@ -73,65 +55,11 @@ public sealed class CrashRecoveryTests(CallCenterFixture fixture)
         Assert.Equal(1, openAi.Transcriptions);
     }
 
-    private static async Task<LocalHostProcess> StartHostAsync(Dictionary<string, string> environment, HttpClient http)
-    {
-        var host = LocalHostProcess.Start(["--no-call"], environment);
-        try
-        {
-            await WaitUntilAsync(async () =>
-            {
-                Assert.False(host.Process.HasExited, $"the local host exited at start:\n{host.Output}");
-                try
-                {
-                    return (await http.GetAsync("/api/health")).IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            }, TimeSpan.FromMinutes(1));
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
-        return host;
-    }
-
-    private static async Task PostSignedAsync(HttpClient http, string path, Dictionary<string, string> form)
-    {
-        var url = new Uri(http.BaseAddress!, path).AbsoluteUri;
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", TwilioRequestSigner.Sign(CallCenterHost.AuthToken, url, form));
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
-    }
-
-    private static async Task AdminAsync(HttpClient http, HttpMethod method, string path, object body)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("X-Api-Key", TestKeys.AdminKey);
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
-    }
-
     private static async Task<string?> WorkflowStatusAsync(HttpClient http, string tenant, string callSid)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tenants/{tenant}/calls/{callSid}/workflow");
         request.Headers.Add("X-Api-Key", TestKeys.AdminKey);
         var response = await http.SendAsync(request);
         return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() : null;
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => WaitUntilAsync(() => Task.FromResult(condition()), timeout);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not reached within {timeout}");
-            await Task.Delay(250);
-        }
     }
 }

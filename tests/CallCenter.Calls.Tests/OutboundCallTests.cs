@@ -55,8 +55,6 @@ public sealed class OutboundCallTests(CallCenterFixture fixture)
     {
         var tenant = await _host.NewTenantAsync();
         var key = (await _host.Get<ApiKeyService>().IssueAsync(tenant.Id, "crm")).Key;
-        var before = _host.Twilio.CreatedCalls.Count;
-
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenant.Id}/calls") { Content = JsonContent.Create(new { to = "0501234567" }) };
         request.Headers.Add("X-Api-Key", key);
         var response = await _host.Http.SendAsync(request);
@@ -64,6 +62,6 @@ public sealed class OutboundCallTests(CallCenterFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         await Task.Delay(500);
-        Assert.Equal(before, _host.Twilio.CreatedCalls.Count);
+        Assert.DoesNotContain(_host.Twilio.CreatedCalls, c => c["From"] == tenant.VoiceNumbers[0]); // other tests' dials may still be under way
     }
 }
