@@ -177,7 +177,11 @@ public sealed class CallDialer(
 
         if (request.CallSid is null)
         {
-            var publicBase = options.Value.PublicBaseUrl ?? throw new PermanentFailureException("Twilio:PublicBaseUrl is required to place calls.");
+            if (options.Value.PublicBaseUrl is null)
+            {
+                throw new PermanentFailureException("Twilio:PublicBaseUrl is required to place calls.");
+            }
+
             request = await requests.RecordDialIntentAsync(callId, time.GetUtcNow(), ct) ?? request;
             if (request.CallSid is null)
             {
@@ -185,8 +189,8 @@ public sealed class CallDialer(
                 var call = await CallResource.CreateAsync(
                     to: new PhoneNumber(request.To),
                     from: new PhoneNumber(request.From),
-                    url: new Uri(publicBase, "/api/twilio/voice" + query),
-                    statusCallback: new Uri(publicBase, "/api/twilio/status" + query),
+                    url: options.Value.PublicUrl("api/twilio/voice" + query),
+                    statusCallback: options.Value.PublicUrl("api/twilio/status" + query),
                     statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
                     client: twilio);
 
