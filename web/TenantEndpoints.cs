@@ -21,7 +21,8 @@ public static class TenantEndpoints
         TranscriptionPolicy? TranscriptionPolicy,
         int? RecordingRetentionDays,
         IReadOnlyList<string>? UnrecordedNumbers,
-        bool? DeleteRecordingFromTwilio);
+        bool? DeleteRecordingFromTwilio,
+        int? MaxCallSeconds);
 
     public sealed record KeyBody(string? Name);
 
@@ -188,6 +189,7 @@ public static class TenantEndpoints
             RecordingRetentionDays = b.RecordingRetentionDays ?? defaults.RecordingRetentionDays,
             UnrecordedNumbers = b.UnrecordedNumbers ?? [],
             DeleteRecordingFromTwilio = b.DeleteRecordingFromTwilio ?? false,
+            MaxCallSeconds = b.MaxCallSeconds ?? defaults.MaxCallSeconds,
         };
     }
 
@@ -207,5 +209,6 @@ public static class TenantEndpoints
         recordingRetentionDays = t.RecordingRetentionDays,
         unrecordedNumbers = t.UnrecordedNumbers,
         deleteRecordingFromTwilio = t.DeleteRecordingFromTwilio,
+        maxCallSeconds = t.MaxCallSeconds,
     };
 }

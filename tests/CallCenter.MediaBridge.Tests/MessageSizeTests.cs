@@ -1,0 +1,85 @@
+using System.Net.WebSockets;
+using CallCenter.MediaBridge.Sessions;
+using CallCenter.Simulators;
+using CallCenter.Testing;
+
+namespace CallCenter.MediaBridge.Tests;
+
+/// <summary>What one socket can make the bridge hold: a message has a cap, and passing it ends the stream.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class MessageSizeTests(AzuriteFixture azurite)
+{
+    private const int Chunk = 64 * 1024;
+    private const int AttackBytes = 16 * 1024 * 1024;
+
+    [Fact]
+    public async Task A_16_MiB_message_that_never_ends_closes_the_socket_with_1009_and_the_bridge_keeps_its_memory()
+    {
+        await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200 });
+        var (callSid, _) = await h.SeedCallAsync();
+        await using var socket = await RawMediaSocket.ConnectAsync(h);
+        await socket.SendAsync(RawMediaSocket.Connected);
+        await socket.SendAsync(RawMediaSocket.Start(callSid, h.Token(callSid)));
+        await BridgeHarness.Eventually(() => Task.FromResult(h.OpenAi.ActiveSessions), n => n == 1);
+        var chunk = new byte[Chunk];
+        Array.Fill(chunk, (byte)'a');
+        chunk[0] = (byte)'"';
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+
+        var closed = socket.WaitForCloseAsync(TimeSpan.FromSeconds(60));
+        var sent = 0;
+        try
+        {
+            // One text message that never ends: every fragment has endOfMessage false.
+            while (sent < AttackBytes && !closed.IsCompleted)
+            {
+                await socket.SendAsync(chunk, endOfMessage: false);
+                sent += Chunk;
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
+        {
+            // The bridge closed the connection under the sender.
+        }
+
+        var status = await closed;
+        var metrics = await h.WaitUntilIdleAsync();
+        var grown = GC.GetTotalMemory(forceFullCollection: true) - before;
+
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, status);
+        Assert.True(grown < 1024 * 1024, $"managed memory grew by {grown} bytes after {sent} bytes were sent");
+        Assert.Equal(0, metrics.OpenSockets);
+        Assert.Equal(0, h.OpenAi.ActiveSessions);
+    }
+
+    [Fact]
+    public async Task A_message_of_64_KiB_is_read_and_one_byte_more_is_refused()
+    {
+        await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200 });
+        var (callSid, _) = await h.SeedCallAsync();
+        await using var socket = await RawMediaSocket.ConnectAsync(h);
+        await socket.SendAsync(RawMediaSocket.Connected);
+        await socket.SendAsync(RawMediaSocket.Start(callSid, h.Token(callSid)));
+        await BridgeHarness.Eventually(() => Task.FromResult(h.OpenAi.ActiveSessions), n => n == 1);
+
+        await socket.SendAsync(Padded(BridgeSession.MaxTwilioMessageBytes));
+        await Task.Delay(300);
+        var stillOpen = h.OpenAi.ActiveSessions == 1;
+        await socket.SendAsync(Padded(BridgeSession.MaxTwilioMessageBytes + 1));
+
+        Assert.True(stillOpen, "a message of exactly the cap is taken");
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, await socket.WaitForCloseAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>A well-formed Twilio message (an unknown event, which the bridge ignores) of exactly this many bytes.</summary>
+    private static byte[] Padded(int bytes)
+    {
+        var head = """{"event":"dtmf","pad":" """u8.ToArray()[..^1];
+        var tail = "\"}"u8.ToArray();
+        var message = new byte[bytes];
+        head.CopyTo(message, 0);
+        message.AsSpan(head.Length, bytes - head.Length - tail.Length).Fill((byte)'x');
+        tail.CopyTo(message, bytes - tail.Length);
+        return message;
+    }
+}
