@@ -58,8 +58,11 @@ public sealed class MediaBridgeOptions : IValidatableObject
     /// The time the platform gives a stopping replica (the container app's <c>terminationGracePeriodSeconds</c>).
     /// Live calls go on until they end or the grace nearly runs out; the host's shutdown timeout follows it.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:20", "01:00:00")]
-    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(600);
+    /// <remarks>In seconds, the platform's unit, so infra passes the very number it gives the platform.</remarks>
+    [Range(20, 3600)]
+    public int ShutdownGraceSeconds { get; set; } = 600;
+
+    public TimeSpan ShutdownGrace => TimeSpan.FromSeconds(ShutdownGraceSeconds);
 
     /// <summary>The public port: <c>/media</c> only; the one the ingress forwards to.</summary>
     [Range(1, 65535)]
@@ -89,7 +92,7 @@ public sealed class MediaBridgeOptions : IValidatableObject
 
         if (ClosingLinesAfter <= TimeSpan.Zero)
         {
-            yield return new ValidationResult("the shutdown grace must exceed the goodbye timeout by more than 10 s", [nameof(ShutdownGrace)]);
+            yield return new ValidationResult("the shutdown grace must exceed the goodbye timeout by more than 10 s", [nameof(ShutdownGraceSeconds)]);
         }
     }
 }

@@ -133,7 +133,7 @@ public sealed class CallLimitTests(AzuriteFixture azurite)
     public async Task The_hosts_shutdown_timeout_follows_the_configured_grace()
     {
         await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript(),
-            new Dictionary<string, string?> { ["MediaBridge:ShutdownGrace"] = "00:10:00" });
+            new Dictionary<string, string?> { ["MediaBridge:ShutdownGraceSeconds"] = "600" });
         var bridge = h.Service<IOptions<MediaBridgeOptions>>().Value;
 
         Assert.Equal(TimeSpan.FromSeconds(595), h.Service<IOptions<HostOptions>>().Value.ShutdownTimeout);

@@ -47,7 +47,7 @@ public sealed class ScaleInTests(AzuriteFixture azurite)
             ["MediaBridge__OpenAiEndpoint"] = openAi.Endpoint.ToString(),
             ["MediaBridge__Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["MediaBridge__InternalPort"] = internalPort.ToString(CultureInfo.InvariantCulture),
-            ["MediaBridge__ShutdownGrace"] = "00:02:00",
+            ["MediaBridge__ShutdownGraceSeconds"] = "120",
             ["Twilio__AccountSid"] = BridgeHarness.AccountSid,
             ["Twilio__AuthToken"] = BridgeHarness.AuthToken,
             ["Twilio__ApiBaseUrl"] = twilio.Root.ToString(),
@@ -91,6 +91,28 @@ public sealed class ScaleInTests(AzuriteFixture azurite)
                 bridge.Kill();
             }
         }
+    }
+
+    [Fact]
+    public async Task A_call_still_live_when_the_shutdown_grace_nears_its_end_hears_a_closing_line_and_is_hung_up_once()
+    {
+        // Grace 20 s, goodbye backstop 3 s: the closing line is asked for 7 s into the shutdown.
+        await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200, ReplyMs = 600 },
+            new Dictionary<string, string?> { ["MediaBridge:ShutdownGraceSeconds"] = "20", ["MediaBridge:GoodbyeTimeout"] = "00:00:03" });
+        var (callSid, _) = await h.SeedCallAsync();
+        var options = h.CallOptions(callSid, h.Token(callSid), [new CallerStep.Send(CallerAudio.Silence(60_000))]) with { Pacing = Pacing.RealTime };
+        var call = await h.CallAsync(options);
+        await BridgeHarness.Eventually(() => Task.FromResult(call.PlayedMs), ms => ms >= 200);
+        var clock = Stopwatch.StartNew();
+
+        var stopped = h.Bridge.StopAsync();
+        await call.Completion.WaitAsync(Timeout);
+        await stopped.WaitAsync(Timeout);
+
+        Assert.Equal(2, h.OpenAi.ResponseCreates); // the greeting and the closing line
+        Assert.True(call.PlayedMs >= 200 + 600, $"the closing line was played ({call.PlayedMs} ms heard)");
+        Assert.Equal(1, h.Twilio.HangupsFor(callSid));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(15));
     }
 
     private static async Task<SimulatedCall> StartCallAsync(ServiceProvider storage, StreamTokens tokens, string tenantId, Uri mediaUrl, int audioMs)
