@@ -1,3 +1,4 @@
+using CallCenter.MediaBridge.Sessions;
 using Microsoft.Extensions.Options;
 
 namespace CallCenter.MediaBridge.Infrastructure;
@@ -19,6 +20,10 @@ public static class MediaBridgeHosting
             {
                 kestrel.ListenAnyIP(bridge.Value.Port);
                 kestrel.ListenAnyIP(bridge.Value.InternalPort);
+
+                // What Kestrel buffers of a connection before it stops reading it (default 1 MiB, pooled and
+                // kept): a call needs no more than two of its largest messages.
+                kestrel.Limits.MaxRequestBufferSize = 2 * BridgeSession.MaxTwilioMessageBytes;
             });
         return builder;
     }

@@ -2,13 +2,14 @@ using System.Net.WebSockets;
 using System.Text;
 using CallCenter.MediaBridge.Sessions;
 using CallCenter.Testing;
+using Xunit.Abstractions;
 using Microsoft.Extensions.Logging;
 
 namespace CallCenter.MediaBridge.Tests;
 
 /// <summary>Whatever arrives as the first message, a stream that is not a valid start is refused cleanly.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class MalformedStartTests(AzuriteFixture azurite)
+public sealed class MalformedStartTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     private const int SocketCases = 300;
     private const int ParserCases = 20_000;
@@ -65,6 +66,12 @@ public sealed class MalformedStartTests(AzuriteFixture azurite)
 
         var metrics = await h.WaitUntilIdleAsync();
         var lines = h.Logs.Lines.ToArray();
+        output.WriteLine($"closes: {string.Join(", ", statuses.Select(s => $"{s.Key} {s.Value}"))}; warnings {lines.Count(l => l.Level == LogLevel.Warning)}; errors {lines.Count(l => l.Level >= LogLevel.Error)}; OpenAI sessions {h.OpenAi.Connections}");
+        foreach (var reason in lines.GroupBy(l => l.Message).OrderByDescending(g => g.Count()))
+        {
+            output.WriteLine($"  {reason.Count()} x {reason.Key}");
+        }
+
         Assert.Equal(SocketCases, statuses.GetValueOrDefault(nameof(WebSocketCloseStatus.PolicyViolation)));
         Assert.Equal(SocketCases, lines.Count(l => l.Level == LogLevel.Warning));
         Assert.All(lines.Where(l => l.Level == LogLevel.Warning), l => Assert.StartsWith("Media stream rejected", l.Message, StringComparison.Ordinal));

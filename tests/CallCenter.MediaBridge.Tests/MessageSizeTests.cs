@@ -2,20 +2,30 @@ using System.Net.WebSockets;
 using CallCenter.MediaBridge.Sessions;
 using CallCenter.Simulators;
 using CallCenter.Testing;
+using Xunit.Abstractions;
 
 namespace CallCenter.MediaBridge.Tests;
 
 /// <summary>What one socket can make the bridge hold: a message has a cap, and passing it ends the stream.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class MessageSizeTests(AzuriteFixture azurite)
+public sealed class MessageSizeTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
-    private const int Chunk = 64 * 1024;
+    // Small fragments: the client's own send buffers (pooled, kept in this same process) stay small.
+    private const int Chunk = 4 * 1024;
     private const int AttackBytes = 16 * 1024 * 1024;
 
     [Fact]
     public async Task A_16_MiB_message_that_never_ends_closes_the_socket_with_1009_and_the_bridge_keeps_its_memory()
     {
         await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200 });
+
+        // One ordinary call first, so that what any first call sets up once (connections to the live-events
+        // service, the transcript writer, pooled buffers) is not counted against the attack.
+        var (warmUp, _) = await h.SeedCallAsync();
+        var first = await h.CallAsync(h.CallOptions(warmUp, h.Token(warmUp), [new CallerStep.WaitUntilHeard(200), new CallerStep.HangUp()]));
+        await first.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        await h.WaitUntilIdleAsync();
+
         var (callSid, _) = await h.SeedCallAsync();
         await using var socket = await RawMediaSocket.ConnectAsync(h);
         await socket.SendAsync(RawMediaSocket.Connected);
@@ -46,6 +56,7 @@ public sealed class MessageSizeTests(AzuriteFixture azurite)
         var metrics = await h.WaitUntilIdleAsync();
         var grown = GC.GetTotalMemory(forceFullCollection: true) - before;
 
+        output.WriteLine($"sent {sent} bytes before the close; close {status}; managed memory grown {grown} bytes");
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, status);
         Assert.True(grown < 1024 * 1024, $"managed memory grew by {grown} bytes after {sent} bytes were sent");
         Assert.Equal(0, metrics.OpenSockets);
@@ -56,6 +67,14 @@ public sealed class MessageSizeTests(AzuriteFixture azurite)
     public async Task A_message_of_64_KiB_is_read_and_one_byte_more_is_refused()
     {
         await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200 });
+
+        // One ordinary call first, so that what any first call sets up once (connections to the live-events
+        // service, the transcript writer, pooled buffers) is not counted against the attack.
+        var (warmUp, _) = await h.SeedCallAsync();
+        var first = await h.CallAsync(h.CallOptions(warmUp, h.Token(warmUp), [new CallerStep.WaitUntilHeard(200), new CallerStep.HangUp()]));
+        await first.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        await h.WaitUntilIdleAsync();
+
         var (callSid, _) = await h.SeedCallAsync();
         await using var socket = await RawMediaSocket.ConnectAsync(h);
         await socket.SendAsync(RawMediaSocket.Connected);
