@@ -57,9 +57,7 @@ public sealed class MalformedStartTests(AzuriteFixture azurite, ITestOutputHelpe
         var statuses = new Dictionary<string, int>();
         for (var i = 0; i < SocketCases; i++)
         {
-            await using var socket = await RawMediaSocket.ConnectAsync(h);
-            await socket.SendAsync(RawMediaSocket.Connected);
-            await socket.SendAsync(generator.Next());
+            await using var socket = await RawMediaSocket.StartAsync(h, generator.Next());
             var status = await socket.WaitForCloseAsync(TimeSpan.FromSeconds(30));
             statuses[status?.ToString() ?? "dropped"] = statuses.GetValueOrDefault(status?.ToString() ?? "dropped") + 1;
         }

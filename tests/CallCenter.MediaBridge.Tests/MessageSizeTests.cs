@@ -26,11 +26,7 @@ public sealed class MessageSizeTests(AzuriteFixture azurite, ITestOutputHelper o
         await first.Completion.WaitAsync(TimeSpan.FromSeconds(60));
         await h.WaitUntilIdleAsync();
 
-        var (callSid, _) = await h.SeedCallAsync();
-        await using var socket = await RawMediaSocket.ConnectAsync(h);
-        await socket.SendAsync(RawMediaSocket.Connected);
-        await socket.SendAsync(RawMediaSocket.Start(callSid, h.Token(callSid)));
-        await BridgeHarness.Eventually(() => Task.FromResult(h.OpenAi.ActiveSessions), n => n == 1);
+        await using var socket = await LiveStreamAsync(h);
         var chunk = new byte[Chunk];
         Array.Fill(chunk, (byte)'a');
         chunk[0] = (byte)'"';
@@ -75,11 +71,7 @@ public sealed class MessageSizeTests(AzuriteFixture azurite, ITestOutputHelper o
         await first.Completion.WaitAsync(TimeSpan.FromSeconds(60));
         await h.WaitUntilIdleAsync();
 
-        var (callSid, _) = await h.SeedCallAsync();
-        await using var socket = await RawMediaSocket.ConnectAsync(h);
-        await socket.SendAsync(RawMediaSocket.Connected);
-        await socket.SendAsync(RawMediaSocket.Start(callSid, h.Token(callSid)));
-        await BridgeHarness.Eventually(() => Task.FromResult(h.OpenAi.ActiveSessions), n => n == 1);
+        await using var socket = await LiveStreamAsync(h);
 
         await socket.SendAsync(Padded(BridgeSession.MaxTwilioMessageBytes));
         await Task.Delay(300);
@@ -88,6 +80,15 @@ public sealed class MessageSizeTests(AzuriteFixture azurite, ITestOutputHelper o
 
         Assert.True(stillOpen, "a message of exactly the cap is taken");
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, await socket.WaitForCloseAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>A stream of a new call, past its start and with its OpenAI session open.</summary>
+    private static async Task<RawMediaSocket> LiveStreamAsync(BridgeHarness h)
+    {
+        var (callSid, _) = await h.SeedCallAsync();
+        var socket = await RawMediaSocket.StartAsync(h, RawMediaSocket.Start(callSid, h.Token(callSid)));
+        await BridgeHarness.Eventually(() => Task.FromResult(h.OpenAi.ActiveSessions), n => n == 1);
+        return socket;
     }
 
     /// <summary>A well-formed Twilio message (an unknown event, which the bridge ignores) of exactly this many bytes.</summary>

@@ -122,9 +122,7 @@ public sealed class OneStreamPerCallTests(AzuriteFixture azurite)
 
     private static async Task<WebSocketCloseStatus?> TryStreamAsync(BridgeHarness h, string callSid, string token)
     {
-        await using var socket = await RawMediaSocket.ConnectAsync(h);
-        await socket.SendAsync(RawMediaSocket.Connected);
-        await socket.SendAsync(RawMediaSocket.Start(callSid, token));
+        await using var socket = await RawMediaSocket.StartAsync(h, RawMediaSocket.Start(callSid, token));
         return await socket.WaitForCloseAsync(TimeSpan.FromSeconds(30));
     }
 

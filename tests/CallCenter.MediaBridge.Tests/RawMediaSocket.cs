@@ -21,6 +21,15 @@ public sealed class RawMediaSocket : IAsyncDisposable
         return new RawMediaSocket(socket);
     }
 
+    /// <summary>Connects and sends <c>connected</c>, then the given first real message (a start, well-formed or not).</summary>
+    public static async Task<RawMediaSocket> StartAsync(BridgeHarness h, string start)
+    {
+        var socket = await ConnectAsync(h);
+        await socket.SendAsync(Connected);
+        await socket.SendAsync(start);
+        return socket;
+    }
+
     /// <summary>A well-formed <c>start</c> as Twilio sends it.</summary>
     public static string Start(string callSid, string? token, string? streamSid = null)
     {
