@@ -207,9 +207,13 @@ internal sealed class MediaStreamHandler(
             startTimeout.CancelAfter(services.Options.StartTimeout);
             return await ReadStartAsync(twilio, startTimeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (OperationCanceledException)
         {
             return (null, "no start message in time");
+        }
+        catch (WebSocketException)
+        {
+            return (null, "the socket failed before start");
         }
         finally
         {

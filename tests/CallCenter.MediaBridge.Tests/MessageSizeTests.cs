@@ -64,13 +64,6 @@ public sealed class MessageSizeTests(AzuriteFixture azurite, ITestOutputHelper o
     {
         await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200 });
 
-        // One ordinary call first, so that what any first call sets up once (connections to the live-events
-        // service, the transcript writer, pooled buffers) is not counted against the attack.
-        var (warmUp, _) = await h.SeedCallAsync();
-        var first = await h.CallAsync(h.CallOptions(warmUp, h.Token(warmUp), [new CallerStep.WaitUntilHeard(200), new CallerStep.HangUp()]));
-        await first.Completion.WaitAsync(TimeSpan.FromSeconds(60));
-        await h.WaitUntilIdleAsync();
-
         await using var socket = await LiveStreamAsync(h);
 
         await socket.SendAsync(Padded(BridgeSession.MaxTwilioMessageBytes));
