@@ -152,6 +152,8 @@ public sealed class BridgeSession
     /// </summary>
     internal const int MaxTwilioMessageBytes = 64 * 1024;
 
+    private static readonly TimeSpan TooBigLinger = TimeSpan.FromMilliseconds(500);
+
     private static readonly byte[] ClosingLineRequest =
         """{"type":"response.create","response":{"instructions":"The call must end now. Say one short, polite goodbye sentence and nothing else."}}"""u8.ToArray();
 
@@ -210,7 +212,11 @@ public sealed class BridgeSession
                     {
                         if (filled >= MaxTwilioMessageBytes)
                         {
+                            // The peer gets a moment to read the close frame, then the connection is dropped: what it
+                            // still sends would otherwise be read into the server's buffers until the call is torn down.
                             await SocketClose.QuietlyAsync(_twilio, WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
+                            await Task.Delay(TooBigLinger, _services.Time).ConfigureAwait(false);
+                            _media.Abort();
                             return;
                         }
 

@@ -13,50 +13,66 @@ public sealed class MessageSizeTests(AzuriteFixture azurite, ITestOutputHelper o
     // Small fragments: the client's own send buffers (pooled, kept in this same process) stay small.
     private const int Chunk = 4 * 1024;
     private const int AttackBytes = 16 * 1024 * 1024;
+    private const int Attacks = 3;
 
     [Fact]
-    public async Task A_16_MiB_message_that_never_ends_closes_the_socket_with_1009_and_the_bridge_keeps_its_memory()
+    public async Task A_16_MiB_message_that_never_ends_closes_the_socket_with_1009_and_the_bridge_keeps_its_memory_attack_after_attack()
     {
         await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 200 });
 
-        // One ordinary call first, so that what any first call sets up once (connections to the live-events
-        // service, the transcript writer, pooled buffers) is not counted against the attack.
-        var (warmUp, _) = await h.SeedCallAsync();
-        var first = await h.CallAsync(h.CallOptions(warmUp, h.Token(warmUp), [new CallerStep.WaitUntilHeard(200), new CallerStep.HangUp()]));
-        await first.Completion.WaitAsync(TimeSpan.FromSeconds(60));
-        await h.WaitUntilIdleAsync();
-
-        await using var socket = await LiveStreamAsync(h);
         var chunk = new byte[Chunk];
         Array.Fill(chunk, (byte)'a');
         chunk[0] = (byte)'"';
-        var before = GC.GetTotalMemory(forceFullCollection: true);
+        long before = 0;
 
-        var closed = socket.WaitForCloseAsync(TimeSpan.FromSeconds(60));
-        var sent = 0;
-        try
+        // Streams in turn, each sending one text message that never ends (every fragment has endOfMessage
+        // false). The first also fills what a first call and a first big message leave in pools and caches
+        // for later ones (the receive buffer's 64 KiB, connections to the live-events service); the memory is
+        // counted from its end.
+        var results = new List<(WebSocketCloseStatus? Status, int Sent)>();
+        for (var attack = 0; attack < Attacks; attack++)
         {
-            // One text message that never ends: every fragment has endOfMessage false.
-            while (sent < AttackBytes && !closed.IsCompleted)
+            if (attack == 1)
             {
-                await socket.SendAsync(chunk, endOfMessage: false);
-                sent += Chunk;
+                before = ManagedBytes();
             }
-        }
-        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
-        {
-            // The bridge closed the connection under the sender.
+
+            await using var socket = await LiveStreamAsync(h);
+            var closed = socket.WaitForCloseAsync(TimeSpan.FromSeconds(60));
+            var sent = 0;
+            try
+            {
+                while (sent < AttackBytes && !closed.IsCompleted)
+                {
+                    await socket.SendAsync(chunk, endOfMessage: false);
+                    sent += Chunk;
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
+            {
+                // The bridge closed the connection under the sender.
+            }
+
+            results.Add((await closed, sent));
+            await h.WaitUntilIdleAsync();
         }
 
-        var status = await closed;
         var metrics = await h.WaitUntilIdleAsync();
-        var grown = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var grown = ManagedBytes() - before;
 
-        output.WriteLine($"sent {sent} bytes before the close; close {status}; managed memory grown {grown} bytes");
-        Assert.Equal(WebSocketCloseStatus.MessageTooBig, status);
-        Assert.True(grown < 1024 * 1024, $"managed memory grew by {grown} bytes after {sent} bytes were sent");
+        output.WriteLine($"attacks (close, bytes sent before it): {string.Join(", ", results)}; managed memory grown {grown} bytes");
+        Assert.All(results, r => Assert.Equal(WebSocketCloseStatus.MessageTooBig, r.Status));
+        Assert.True(grown < 1024 * 1024, $"managed memory grew by {grown} bytes");
         Assert.Equal(0, metrics.OpenSockets);
         Assert.Equal(0, h.OpenAi.ActiveSessions);
+    }
+
+    private static long ManagedBytes()
+    {
+        // Twice, with finalizers in between, so that what only awaited finalization is gone too.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true);
     }
 
     [Fact]
