@@ -20,10 +20,6 @@ public static class MediaBridgeHosting
             {
                 kestrel.ListenAnyIP(bridge.Value.Port);
                 kestrel.ListenAnyIP(bridge.Value.InternalPort);
-
-                // What Kestrel buffers of a connection before it stops reading it (default 1 MiB, pooled and
-                // kept): a call needs no more than two of its largest messages.
-                kestrel.Limits.MaxRequestBufferSize = 2 * BridgeSession.MaxTwilioMessageBytes;
             });
         return builder;
     }
@@ -51,6 +47,10 @@ public static class MediaBridgeHosting
         {
             o.UnsafePreferInlineScheduling = inline;
             o.WaitForDataBeforeAllocatingBuffer = waitForData;
+
+            // What the transport reads of a connection ahead of the app (default 1 MiB, in pooled blocks that
+            // the pool keeps): a call needs no more than two of its largest messages.
+            o.MaxReadBufferSize = 2 * BridgeSession.MaxTwilioMessageBytes;
         });
     }
 }
