@@ -1,13 +1,10 @@
 using CallCenter.MediaBridge.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.Services.AddMediaBridge(builder.Configuration);
-builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
+builder.AddMediaBridgeHost();
 
 var app = builder.Build();
-app.UseWebSockets();
-app.MapMediaBridge();
+app.UseMediaBridge();
 app.Run();
 
 public partial class Program;

@@ -21,7 +21,8 @@ public static class TenantEndpoints
         TranscriptionPolicy? TranscriptionPolicy,
         int? RecordingRetentionDays,
         IReadOnlyList<string>? UnrecordedNumbers,
-        bool? DeleteRecordingFromTwilio);
+        bool? DeleteRecordingFromTwilio,
+        int? MaxCallSeconds);
 
     public sealed record KeyBody(string? Name, IReadOnlyList<string?>? Scopes);
 
@@ -215,6 +216,7 @@ public static class TenantEndpoints
             RecordingRetentionDays = b.RecordingRetentionDays ?? defaults.RecordingRetentionDays,
             UnrecordedNumbers = b.UnrecordedNumbers ?? [],
             DeleteRecordingFromTwilio = b.DeleteRecordingFromTwilio ?? false,
+            MaxCallSeconds = b.MaxCallSeconds ?? defaults.MaxCallSeconds,
         };
     }
 
@@ -234,5 +236,6 @@ public static class TenantEndpoints
         recordingRetentionDays = t.RecordingRetentionDays,
         unrecordedNumbers = t.UnrecordedNumbers,
         deleteRecordingFromTwilio = t.DeleteRecordingFromTwilio,
+        maxCallSeconds = t.MaxCallSeconds,
     };
 }

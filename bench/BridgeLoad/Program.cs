@@ -27,11 +27,9 @@ if (args.Length > 0 && args[0] == "serve-bridge")
     // whose whole tree the configuration file watcher would otherwise watch.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args[1..], ContentRootPath = AppContext.BaseDirectory });
     builder.Services.AddSingleton<IPromptBuilder, StaticPromptBuilder>();
-    builder.Services.AddMediaBridge(builder.Configuration);
-    builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
+    builder.AddMediaBridgeHost();
     var bridge = builder.Build();
-    bridge.UseWebSockets();
-    bridge.MapMediaBridge();
+    bridge.UseMediaBridge();
     await bridge.RunAsync();
     return 0;
 }
@@ -79,6 +77,7 @@ async Task RunAsync(int calls)
     await using var twilio = await FakeTwilioApi.StartAsync(AccountSid, AuthToken);
 
     var port = FreePort();
+    var internalPort = FreePort();
     var mediaUrl = new Uri($"ws://127.0.0.1:{port}/media");
     var prefix = "bench" + calls;
     var settings = new Dictionary<string, string>
@@ -98,7 +97,8 @@ async Task RunAsync(int calls)
         ["MediaBridge__RealtimeTransport"] = transport,
         ["MediaBridge__InlineSocketScheduling"] = inline,
         ["Logging__LogLevel__Default"] = "Warning",
-        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        ["MediaBridge__Port"] = port.ToString(CultureInfo.InvariantCulture),
+        ["MediaBridge__InternalPort"] = internalPort.ToString(CultureInfo.InvariantCulture),
 
         // The container's environment (media-bridge/Dockerfile, infra/modules/media-bridge.bicep); the rest of
         // the runtime settings come from the bridge's own runtimeconfig, which the bridge process is started with.
@@ -167,7 +167,8 @@ async Task RunAsync(int calls)
         bridge.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) { Console.Error.WriteLine("bridge: " + e.Data); } };
         bridge.BeginOutputReadLine();
         bridge.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        // Health and metrics are served on the bridge's internal port only.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{internalPort}") };
         for (var i = 0; ; i++)
         {
             try

@@ -175,6 +175,7 @@ public sealed class TenantStore(CallCenterTables tables)
         ["RecordingRetentionDays"] = t.RecordingRetentionDays,
         ["UnrecordedNumbers"] = string.Join(',', t.UnrecordedNumbers),
         ["DeleteRecordingFromTwilio"] = t.DeleteRecordingFromTwilio,
+        ["MaxCallSeconds"] = t.MaxCallSeconds,
     };
 
     private static Tenant ToTenant(TableEntity e) => new()
@@ -194,5 +195,6 @@ public sealed class TenantStore(CallCenterTables tables)
         RecordingRetentionDays = e.GetInt32("RecordingRetentionDays") ?? 90,
         UnrecordedNumbers = (e.GetString("UnrecordedNumbers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
         DeleteRecordingFromTwilio = e.GetBoolean("DeleteRecordingFromTwilio") ?? false,
+        MaxCallSeconds = e.GetInt32("MaxCallSeconds") ?? Tenant.DefaultMaxCallSeconds,
     };
 }

@@ -40,6 +40,14 @@ public sealed record Tenant
     /// <summary>Delete Twilio's copy once the recording is in our storage.</summary>
     public bool DeleteRecordingFromTwilio { get; init; }
 
+    /// <summary>
+    /// The longest a call may last; then the agent says a closing line and the bridge hangs up. OpenAI ends a
+    /// Realtime session at 60 minutes, so that is also the most allowed.
+    /// </summary>
+    public int MaxCallSeconds { get; init; } = DefaultMaxCallSeconds;
+
+    public const int DefaultMaxCallSeconds = 3600;
+
     /// <summary>Whether calls on this tenant number are recorded.</summary>
     public bool Records(string tenantNumber) => !UnrecordedNumbers.Contains(tenantNumber);
 
@@ -113,6 +121,11 @@ public sealed record Tenant
         if (RecordingRetentionDays is < 1 or > 3650)
         {
             errors.Add("recording retention must be 1-3650 days");
+        }
+
+        if (MaxCallSeconds is < 5 or > DefaultMaxCallSeconds)
+        {
+            errors.Add("max call length must be 5-3600 seconds");
         }
 
         return errors;

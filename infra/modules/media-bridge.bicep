@@ -71,9 +71,16 @@ param webPubSubHub string
 param appInsightsConnectionString string
 
 var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
+// The ingress forwards to the public port only (/media); probes and metrics use the internal port, which
+// nothing outside the replica can reach.
 var port = 8080
 // Known before the app exists, so the bridge can check Twilio's signature over its own public URL.
 var streamUrl = 'wss://${containerAppName}.${containerAppsEnvironmentDomain}/media'
+var internalPort = 8081
+
+// A replica being scaled in keeps its live calls this long before it is stopped; the bridge is told the same
+// number, so it says goodbye on calls still live and exits before the platform kills it.
+var terminationGracePeriodSeconds = 600
 
 resource bridgeIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: bridgeIdentityName
@@ -138,8 +145,7 @@ resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
       ]
     }
     template: {
-      // A replica being scaled in keeps its live calls this long before it is stopped.
-      terminationGracePeriodSeconds: 600
+      terminationGracePeriodSeconds: terminationGracePeriodSeconds
       containers: [
         {
           name: 'media-bridge'
@@ -166,6 +172,9 @@ resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
               value: 'Authorization=AAD;ClientId=${bridgeIdentity.properties.clientId}'
             }
             { name: 'AZURE_CLIENT_ID', value: bridgeIdentity.properties.clientId }
+            { name: 'MediaBridge__Port', value: string(port) }
+            { name: 'MediaBridge__InternalPort', value: string(internalPort) }
+            { name: 'MediaBridge__ShutdownGraceSeconds', value: string(terminationGracePeriodSeconds) }
             // Measured: the thread pool's spin-waiting nearly doubles the relay's CPU per call.
             { name: 'DOTNET_ThreadPool_UnfairSemaphoreSpinLimit', value: '0' }
             // Measured: socket completions on the socket thread, no thread-pool hop per message.
@@ -176,7 +185,7 @@ resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
               type: 'Liveness'
               httpGet: {
                 path: '/healthz'
-                port: port
+                port: internalPort
               }
               initialDelaySeconds: 5
               periodSeconds: 10
@@ -186,7 +195,7 @@ resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
               type: 'Readiness'
               httpGet: {
                 path: '/readyz'
-                port: port
+                port: internalPort
               }
               initialDelaySeconds: 2
               periodSeconds: 5

@@ -147,7 +147,13 @@ public sealed class LocalStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Bridge.StopAsync();
+        // The bridge would keep live calls for its whole shutdown grace (minutes, as a deployed replica does); a
+        // local run stops at once.
+        using (var stopNow = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            await Bridge.StopAsync(stopNow.Token);
+        }
+
         await Bridge.DisposeAsync();
         await Host.DisposeAsync();
         foreach (var standIn in new IAsyncDisposable?[] { Realtime, OpenAi, Twilio })

@@ -39,4 +39,16 @@ internal static partial class BridgeTrace
 
     [LoggerMessage(11, LogLevel.Error, "Call {CallSid}: could not load the call's context")]
     public static partial void ContextFailed(ILogger logger, string callSid, Exception error);
+
+    [LoggerMessage(13, LogLevel.Warning, "Call {CallSid}: nothing from Twilio for {IdleMs} ms; hanging up")]
+    public static partial void TwilioSilent(ILogger logger, string callSid, long idleMs);
+
+    [LoggerMessage(14, LogLevel.Information, "Call {CallSid} reached its limit of {LimitSeconds} s; the agent says goodbye")]
+    public static partial void CallTooLong(ILogger logger, string callSid, long limitSeconds);
+
+    [LoggerMessage(15, LogLevel.Information, "Shutting down: refusing new streams, {LiveCalls} live calls may run for {GraceSeconds} s more")]
+    public static partial void Draining(ILogger logger, int liveCalls, long graceSeconds);
+
+    [LoggerMessage(16, LogLevel.Warning, "Shutdown grace nearly over: {LiveCalls} live calls are asked to say goodbye")]
+    public static partial void ClosingLiveCalls(ILogger logger, int liveCalls);
 }

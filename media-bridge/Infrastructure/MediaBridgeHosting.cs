@@ -1,7 +1,36 @@
+using CallCenter.MediaBridge.Sessions;
+using Microsoft.Extensions.Options;
+
 namespace CallCenter.MediaBridge.Infrastructure;
 
 public static class MediaBridgeHosting
 {
+    /// <summary>
+    /// The bridge's whole host, as Program.cs runs it and the tests start it: services, Kestrel on the public
+    /// and the internal port, and its socket transport.
+    /// </summary>
+    public static WebApplicationBuilder AddMediaBridgeHost(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddMediaBridge(builder.Configuration);
+        builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
+
+        // Two listeners: the ingress forwards only to the public one (see infra/modules/media-bridge.bicep).
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<MediaBridgeOptions>>((kestrel, bridge) =>
+            {
+                kestrel.ListenAnyIP(bridge.Value.Port);
+                kestrel.ListenAnyIP(bridge.Value.InternalPort);
+            });
+        return builder;
+    }
+
+    public static WebApplication UseMediaBridge(this WebApplication app)
+    {
+        app.UseWebSockets();
+        app.MapMediaBridge();
+        return app;
+    }
+
     /// <summary>
     /// Kestrel's socket transport for a relay. <c>MediaBridge:InlineSocketScheduling</c> (default off) runs
     /// Kestrel's continuations on the I/O thread. Measured: together with the runtime's inline socket
@@ -18,6 +47,10 @@ public static class MediaBridgeHosting
         {
             o.UnsafePreferInlineScheduling = inline;
             o.WaitForDataBeforeAllocatingBuffer = waitForData;
+
+            // What the transport reads of a connection ahead of the app (default 1 MiB, in pooled blocks that
+            // the pool keeps): a call needs no more than two of its largest messages.
+            o.MaxReadBufferSize = 2 * BridgeSession.MaxTwilioMessageBytes;
         });
     }
 }

@@ -6,7 +6,7 @@ namespace CallCenter.MediaBridge.Infrastructure;
 /// The bridge's own settings and limits, from the <c>MediaBridge</c> section (validated at start-up). The
 /// accounts and keys are the shared <c>Twilio</c> and <c>OpenAI</c> sections the Functions app reads too.
 /// </summary>
-public sealed class MediaBridgeOptions
+public sealed class MediaBridgeOptions : IValidatableObject
 {
     public const string Section = "MediaBridge";
 
@@ -30,13 +30,55 @@ public sealed class MediaBridgeOptions
     public int TranscriptQueueCapacity { get; set; } = 8192;
 
     /// <summary>How long the goodbye may take to play before the bridge hangs up anyway.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan GoodbyeTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Keep-alive frames on the Twilio socket.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long Twilio has to send <c>start</c> after the socket opens.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Sockets that have not sent <c>start</c> yet, at most; one more is closed at once (1013, try again
+    /// later). Each is still bounded by <see cref="StartTimeout"/>.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxSocketsAwaitingStart { get; set; } = 100;
+
+    /// <summary>
+    /// A call whose Twilio socket sends nothing for this long is over (Twilio sends a frame every 20 ms):
+    /// the bridge hangs it up once and closes its OpenAI session.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The time the platform gives a stopping replica (the container app's <c>terminationGracePeriodSeconds</c>).
+    /// Live calls go on until they end or the grace nearly runs out; the host's shutdown timeout follows it.
+    /// </summary>
+    /// <remarks>In seconds, the platform's unit, so infra passes the very number it gives the platform.</remarks>
+    [Range(20, 3600)]
+    public int ShutdownGraceSeconds { get; set; } = 600;
+
+    public TimeSpan ShutdownGrace => TimeSpan.FromSeconds(ShutdownGraceSeconds);
+
+    /// <summary>The public port: <c>/media</c> only; the one the ingress forwards to.</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 8080;
+
+    /// <summary>Health, readiness and metrics: reached by the platform's probes, never exposed by the ingress.</summary>
+    [Range(1, 65535)]
+    public int InternalPort { get; set; } = 8081;
+
+    /// <summary>The host's shutdown timeout: the grace less a margin to exit before the platform kills the process.</summary>
+    public TimeSpan ShutdownTimeout => ShutdownGrace - ExitMargin;
+
+    /// <summary>When, after shutdown begins, the calls still live are asked to say goodbye, so it plays before the timeout.</summary>
+    public TimeSpan ClosingLinesAfter => ShutdownTimeout - GoodbyeTimeout - ExitMargin;
+
+    private static readonly TimeSpan ExitMargin = TimeSpan.FromSeconds(5);
 
     /// <summary>Optional raw μ-law 8 kHz file played when OpenAI cannot be reached again mid-call.</summary>
     public string? ApologyAudioFile { get; set; }
@@ -47,4 +89,17 @@ public sealed class MediaBridgeOptions
     /// </summary>
     [Base64String]
     public string? ApologyAudio { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Port == InternalPort)
+        {
+            yield return new ValidationResult("the internal port must differ from the public port", [nameof(InternalPort)]);
+        }
+
+        if (ClosingLinesAfter <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("the shutdown grace must exceed the goodbye timeout by more than 10 s", [nameof(ShutdownGraceSeconds)]);
+        }
+    }
 }

@@ -6,6 +6,7 @@ using CallCenter.Core.Storage;
 using CallCenter.Core.Twilio;
 using CallCenter.MediaBridge.Sessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CallCenter.MediaBridge.Infrastructure;
 
@@ -34,6 +35,11 @@ public static class MediaBridgeServiceCollectionExtensions
         services.TryAddSingleton<TranscriptQueue>();
         services.TryAddSingleton<IDeclaredTools, ConfiguredDeclaredTools>();
         services.AddHostedService<TranscriptWriter>();
+        services.TryAddSingleton<LiveCalls>();
+        services.AddHostedService<CallDrain>();
+
+        // The host waits for live calls as long as the platform's grace allows, not the default 30 s.
+        services.AddOptions<HostOptions>().Configure<IOptions<MediaBridgeOptions>>((host, bridge) => host.ShutdownTimeout = bridge.Value.ShutdownTimeout);
 
         services.TryAddSingleton<IRealtimeConnector, OpenAiRealtimeConnector>();
 
@@ -41,6 +47,7 @@ public static class MediaBridgeServiceCollectionExtensions
         services.TryAddSingleton<ICallControl, TwilioCallControl>();
 
         services.TryAddSingleton<CallContextLoader>();
+        services.TryAddSingleton<StreamBindings>();
         services.TryAddSingleton<ApologyAudio>();
         services.TryAddSingleton<SessionServices>();
         services.TryAddSingleton<MediaStreamHandler>();

@@ -6,21 +6,32 @@ using Twilio.Security;
 
 namespace CallCenter.MediaBridge.Infrastructure;
 
-/// <summary>The bridge's HTTP surface: the Media Streams socket, health and metrics.</summary>
+/// <summary>
+/// The bridge's HTTP surface: the Media Streams socket, and on the internal port only (which the ingress does
+/// not expose) health, readiness and metrics.
+/// </summary>
 public static class MediaEndpoints
 {
     public static IEndpointRouteBuilder MapMediaBridge(this IEndpointRouteBuilder app)
     {
         app.Map("/media", AcceptAsync);
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        app.MapGet("/readyz", () => Results.Ok(new { status = "ready" }));
-        app.MapGet("/metrics", (BridgeMetrics metrics) => Results.Ok(metrics.Snapshot()));
+        var internalPort = app.ServiceProvider.GetRequiredService<IOptions<MediaBridgeOptions>>().Value.InternalPort;
+
+        // By the port the connection came in on, not the Host header, which any client can set.
+        var internalOnly = app.MapGroup("").AddEndpointFilter((context, next) =>
+            context.HttpContext.Connection.LocalPort == internalPort ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
+        internalOnly.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        internalOnly.MapGet("/readyz", (LiveCalls calls) => calls.Draining
+            ? Results.Json(new { status = "draining" }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Ok(new { status = "ready" }));
+        internalOnly.MapGet("/metrics", (BridgeMetrics metrics) => Results.Ok(metrics.Snapshot()));
         return app;
     }
 
     private static async Task<IResult> AcceptAsync(
         HttpContext http,
         MediaStreamHandler handler,
+        LiveCalls live,
         BridgeMetrics metrics,
         IOptions<MediaBridgeOptions> options,
         IOptions<TwilioOptions> twilio,
@@ -29,6 +40,13 @@ public static class MediaEndpoints
         if (!http.WebSockets.IsWebSocketRequest)
         {
             return Results.BadRequest();
+        }
+
+        // A replica that is shutting down takes no new call; Twilio's stream fails and the call ends.
+        if (live.Draining)
+        {
+            metrics.StreamRejected();
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 
         // Twilio signs the upgrade over the wss URL it was given (no query string, no body).

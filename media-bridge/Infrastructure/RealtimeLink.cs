@@ -61,6 +61,13 @@ internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> optio
 
     private sealed class SocketRealtimeLink(RealtimeSessionClient session) : IRealtimeLink
     {
+        /// <summary>
+        /// The largest server event is the session echo (instructions of at most 20,000 characters plus the
+        /// tools), tens of KiB; audio deltas are a few KiB. A message over 1 MiB is not one OpenAI sends: the
+        /// socket is closed with 1009 and the session treats it as a dropped connection.
+        /// </summary>
+        internal const int MaxOpenAiMessageBytes = 1024 * 1024;
+
         private readonly WebSocket _socket = session.WebSocket;
         private readonly SemaphoreSlim _send = new(1, 1);
 
@@ -93,6 +100,12 @@ internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> optio
                     {
                         if (filled == buffer.Length)
                         {
+                            if (filled >= MaxOpenAiMessageBytes)
+                            {
+                                await SocketClose.QuietlyAsync(_socket, WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
+                                throw new WebSocketException(WebSocketError.Faulted, $"OpenAI sent a message over {MaxOpenAiMessageBytes} bytes.");
+                            }
+
                             var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
                             buffer.AsSpan(0, filled).CopyTo(bigger);
                             ArrayPool<byte>.Shared.Return(buffer);

@@ -155,6 +155,48 @@ public sealed class BridgeSession
         }
     }
 
+    // ---------------------------------------------------------------- limits, driven from outside the call
+
+    /// <summary>
+    /// Twilio's largest real message, <c>start</c>, is a few KiB; a media frame is well under 1 KiB. A message
+    /// over this closes the socket with 1009 (message too big) before more of it is buffered.
+    /// </summary>
+    internal const int MaxTwilioMessageBytes = 64 * 1024;
+
+    private static readonly TimeSpan TooBigLinger = TimeSpan.FromMilliseconds(500);
+
+    private static readonly byte[] ClosingLineRequest =
+        """{"type":"response.create","response":{"instructions":"The call must end now. Say one short, polite goodbye sentence and nothing else."}}"""u8.ToArray();
+
+    private long _lastTwilioMessage = Stopwatch.GetTimestamp();
+
+    /// <summary>When Twilio last sent anything (a <see cref="Stopwatch"/> timestamp); it sends a frame every 20 ms.</summary>
+    internal long LastTwilioMessage => Volatile.Read(ref _lastTwilioMessage);
+
+    /// <summary>
+    /// Has the agent say a brief closing line, then hangs up once, when it has played or at the goodbye
+    /// backstop: how a call that reaches its length limit, or outlives the bridge's shutdown grace, ends.
+    /// Nothing happens when a goodbye is already under way.
+    /// </summary>
+    internal async Task SayClosingLineAsync()
+    {
+        if (Interlocked.Exchange(ref _hangupArmed, 1) != 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _endCallResponseId, null);
+        HangUpAfterGoodbyeTimeout();
+        await _link.SendAsync(ClosingLineRequest, _cts.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a call whose Twilio socket went silent: one hangup, and the socket is dropped.</summary>
+    internal void EndSilentCall()
+    {
+        HangUpOnce();
+        _media.Abort();
+    }
+
     // ---------------------------------------------------------------- Twilio → OpenAI
 
     private async Task RunTwilioAsync(CancellationToken ct)
@@ -174,10 +216,21 @@ public sealed class BridgeSession
                 }
 
                 filled += r.Count;
+                Volatile.Write(ref _lastTwilioMessage, Stopwatch.GetTimestamp());
                 if (!r.EndOfMessage)
                 {
                     if (filled == buffer.Length)
                     {
+                        if (filled >= MaxTwilioMessageBytes)
+                        {
+                            // The peer gets a moment to read the close frame, then the connection is dropped: what it
+                            // still sends would otherwise be read into the server's buffers until the call is torn down.
+                            await SocketClose.QuietlyAsync(_twilio, WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
+                            await Task.Delay(TooBigLinger, _services.Time).ConfigureAwait(false);
+                            _media.Abort();
+                            return;
+                        }
+
                         buffer = Grow(buffer, filled);
                     }
 

@@ -13,7 +13,11 @@ public sealed record CallContext(
     Lead? Lead,
     AgentInstructions Instructions,
     IReadOnlyList<AgentTool> ModelTools,
-    IReadOnlyDictionary<string, DeclaredTool> DeclaredTools);
+    IReadOnlyDictionary<string, DeclaredTool> DeclaredTools)
+{
+    /// <summary>The call as stored when the stream started; null when the call log has no row for it.</summary>
+    public CallLog? Call { get; init; }
+}
 
 /// <summary>Reads the tenant, the call's lead, the prompt and the tools: the call's only storage reads.</summary>
 public sealed class CallContextLoader(
@@ -55,6 +59,6 @@ public sealed class CallContextLoader(
             }
         }
 
-        return new CallContext(claims, tenant, lead, instructions, modelTools, declared);
+        return new CallContext(claims, tenant, lead, instructions, modelTools, declared) { Call = call };
     }
 }

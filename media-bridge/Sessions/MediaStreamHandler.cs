@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text.Json;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
 using CallCenter.MediaBridge.Infrastructure;
@@ -77,12 +76,14 @@ internal sealed class ApologyAudio(IOptions<MediaBridgeOptions> options)
 
 /// <summary>
 /// Accepts one Twilio Media Stream: waits for <c>start</c>, trusts nothing before the token is verified
-/// (signature, expiry and CallSid), loads the call's context, opens the OpenAI session, then hands over to
-/// <see cref="BridgeSession"/>.
+/// (signature, expiry and CallSid) and the call is found live and not yet streamed, loads the call's context,
+/// opens the OpenAI session, then hands over to <see cref="BridgeSession"/> under the call's limits.
 /// </summary>
 internal sealed class MediaStreamHandler(
     StreamTokens tokens,
     CallContextLoader loader,
+    StreamBindings bindings,
+    LiveCalls live,
     SessionServices services,
     BridgeMetrics metrics,
     ILogger<MediaStreamHandler> logger)
@@ -90,9 +91,15 @@ internal sealed class MediaStreamHandler(
     // Twilio's start message with its custom parameters is a few hundred bytes; one that does not fit is refused.
     private const int StartBufferBytes = 16384;
 
+    // RFC 6455's "try again later"; System.Net.WebSockets has no name for it.
+    private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
+
+    private const string TooManyWaiting = "too many sockets waiting for start";
+
+    private int _awaitingStart;
+
     public async Task HandleAsync(MediaStreamSocket media, CancellationToken aborted)
     {
-        var twilio = media.Socket;
         metrics.SessionOpened();
         metrics.SocketOpened();
         try
@@ -101,18 +108,7 @@ internal sealed class MediaStreamHandler(
         }
         finally
         {
-            if (twilio.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                try
-                {
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                    await twilio.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-                {
-                }
-            }
-
+            await SocketClose.QuietlyAsync(media.Socket, WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
             metrics.SocketClosed();
             metrics.SessionClosed();
         }
@@ -122,21 +118,11 @@ internal sealed class MediaStreamHandler(
     {
         var twilio = media.Socket;
         var setup = Stopwatch.StartNew();
-        using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        startTimeout.CancelAfter(services.Options.StartTimeout);
-        StartMessage? start;
-        try
-        {
-            start = await ReadStartAsync(twilio, startTimeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or JsonException)
-        {
-            start = null;
-        }
-
+        var (start, refusal) = await AwaitStartAsync(twilio, aborted).ConfigureAwait(false);
         if (start is null)
         {
-            await RejectAsync(twilio, "no start message").ConfigureAwait(false);
+            await RejectAsync(twilio, refusal ?? "no start message", refusal == TooManyWaiting ? TryAgainLater : WebSocketCloseStatus.PolicyViolation)
+                .ConfigureAwait(false);
             return;
         }
 
@@ -158,9 +144,18 @@ internal sealed class MediaStreamHandler(
         try
         {
             context = await loader.LoadAsync(claims, aborted).ConfigureAwait(false);
-            if (context is null)
+            var refused = context is null ? "unknown tenant"
+                : context.Call?.Status is { } status && status.IsTerminal() ? $"call {claims.CallSid} is {status.ToWire()}"
+                : live.Draining ? "shutting down"
+                : null;
+            if (refused is null && !await bindings.TryBindAsync(claims.CallSid, start.StreamSid, services.Time.GetUtcNow(), aborted).ConfigureAwait(false))
             {
-                await RejectAsync(twilio, "unknown tenant").ConfigureAwait(false);
+                refused = $"call {claims.CallSid} already has a stream";
+            }
+
+            if (refused is not null || context is null)
+            {
+                await RejectAsync(twilio, refused ?? "unknown tenant").ConfigureAwait(false);
                 return;
             }
 
@@ -174,21 +169,67 @@ internal sealed class MediaStreamHandler(
 
         BridgeTrace.CallStarted(logger, claims.CallSid, claims.TenantId, claims.Direction.ToString(), setup.ElapsedMilliseconds);
         var session = new BridgeSession(media, context, start.StreamSid, link, services, aborted);
-        await session.RunAsync().ConfigureAwait(false);
+        if (!live.TryAdd(session))
+        {
+            link.Dispose();
+            await RejectAsync(twilio, "shutting down").ConfigureAwait(false);
+            return;
+        }
+
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var limits = CallLimits.WatchAsync(session, claims.CallSid, services.Options.IdleTimeout,
+            TimeSpan.FromSeconds(context.Tenant.MaxCallSeconds), services.Time, logger, watch.Token);
+        try
+        {
+            await session.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            live.Remove(session);
+            await watch.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await limits.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or WebSocketException)
+            {
+            }
+        }
     }
 
-    private async Task RejectAsync(WebSocket twilio, string reason)
+    /// <summary>The start message, or why there is none; at most <c>MaxSocketsAwaitingStart</c> sockets wait at once.</summary>
+    private async Task<(TwilioStart? Start, string? Refusal)> AwaitStartAsync(WebSocket twilio, CancellationToken aborted)
+    {
+        try
+        {
+            if (Interlocked.Increment(ref _awaitingStart) > services.Options.MaxSocketsAwaitingStart)
+            {
+                return (null, TooManyWaiting);
+            }
+
+            using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            startTimeout.CancelAfter(services.Options.StartTimeout);
+            return await ReadStartAsync(twilio, startTimeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, "no start message in time");
+        }
+        catch (WebSocketException)
+        {
+            return (null, "the socket failed before start");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _awaitingStart);
+        }
+    }
+
+    private async Task RejectAsync(WebSocket twilio, string reason, WebSocketCloseStatus status = WebSocketCloseStatus.PolicyViolation)
     {
         metrics.StreamRejected();
         BridgeTrace.StreamRejected(logger, reason);
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await twilio.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "rejected", timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-        }
+        await SocketClose.QuietlyAsync(twilio, status, "rejected").ConfigureAwait(false);
     }
 
     /// <summary>
@@ -196,70 +237,42 @@ internal sealed class MediaStreamHandler(
     /// the audio path allocates nothing, so no collection runs during a call and every call's set-up garbage
     /// would otherwise stay resident.
     /// </summary>
-    private static async Task<StartMessage?> ReadStartAsync(WebSocket twilio, CancellationToken ct)
+    private static async Task<(TwilioStart?, string?)> ReadStartAsync(WebSocket twilio, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(StartBufferBytes);
         try
         {
-            return await ReadStartAsync(twilio, buffer, ct).ConfigureAwait(false);
+            while (true)
+            {
+                var filled = 0;
+                ValueWebSocketReceiveResult r;
+                do
+                {
+                    if (filled == buffer.Length)
+                    {
+                        return (null, "start message too long");
+                    }
+
+                    r = await twilio.ReceiveAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
+                    if (r.MessageType == WebSocketMessageType.Close)
+                    {
+                        return (null, "closed before start");
+                    }
+
+                    filled += r.Count;
+                }
+                while (!r.EndOfMessage);
+
+                var parsed = TwilioStart.Parse(buffer.AsMemory(0, filled), out var start);
+                if (parsed.Kind != StartParseKind.Connected)
+                {
+                    return (start, parsed.Reason);
+                }
+            }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    private static async Task<StartMessage?> ReadStartAsync(WebSocket twilio, byte[] buffer, CancellationToken ct)
-    {
-        while (true)
-        {
-            var filled = 0;
-            ValueWebSocketReceiveResult r;
-            do
-            {
-                if (filled == buffer.Length)
-                {
-                    return null;
-                }
-
-                r = await twilio.ReceiveAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
-                if (r.MessageType == WebSocketMessageType.Close)
-                {
-                    return null;
-                }
-
-                filled += r.Count;
-            }
-            while (!r.EndOfMessage);
-
-            using var doc = JsonDocument.Parse(buffer.AsMemory(0, filled));
-            var root = doc.RootElement;
-            var kind = root.TryGetProperty("event", out var ev) ? ev.GetString() : null;
-            if (kind == "connected")
-            {
-                continue;
-            }
-
-            if (kind != "start" || !root.TryGetProperty("start", out var s))
-            {
-                return null;
-            }
-
-            string? token = null;
-            if (s.TryGetProperty("customParameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object
-                && parameters.TryGetProperty(StreamTokens.ParameterName, out var t))
-            {
-                token = t.GetString();
-            }
-
-            var streamSid = root.TryGetProperty("streamSid", out var sid) ? sid.GetString() : s.TryGetProperty("streamSid", out var sid2) ? sid2.GetString() : null;
-            var callSid = s.TryGetProperty("callSid", out var c) ? c.GetString() : null;
-            // The stream SID is written verbatim into every outgoing envelope, so it must be a plain SID.
-            return streamSid is null || callSid is null || !streamSid.All(char.IsAsciiLetterOrDigit)
-                ? null
-                : new StartMessage(streamSid, callSid, token);
-        }
-    }
-
-    private sealed record StartMessage(string StreamSid, string CallSid, string? Token);
 }

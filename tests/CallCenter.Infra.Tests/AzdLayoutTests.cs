@@ -86,8 +86,12 @@ public sealed partial class AzdLayoutTests
         var user = runtime.LastOrDefault(l => l.StartsWith("USER ", StringComparison.Ordinal));
         Assert.NotNull(user);
         Assert.DoesNotMatch(@"^USER\s+(root|0)(:|$)", user);
-        Assert.Contains("EXPOSE 8080", runtime);
-        Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("HTTP_PORTS=8080", StringComparison.Ordinal));
+        Assert.Contains("EXPOSE 8080 8081", runtime);
+        Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("MediaBridge__Port=8080", StringComparison.Ordinal));
+        Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("MediaBridge__InternalPort=8081", StringComparison.Ordinal));
+
+        // The bridge binds its own two ports; the base image's HTTP_PORTS is cleared so Kestrel has nothing to override.
+        Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.EndsWith("ASPNETCORE_HTTP_PORTS=", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("COPY --from=build ", StringComparison.Ordinal));

@@ -11,7 +11,6 @@ using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.Simulators;
 using CallCenter.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -65,6 +64,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     public FakeWebPubSub LiveEvents { get; }
     public WebApplication Bridge { get; }
     public Uri MediaUrl { get; }
+    /// <summary>The bridge's internal port: health, readiness and metrics.</summary>
     public Uri BaseUrl { get; }
     public CapturingLoggerProvider Logs { get; }
     public string TenantId { get; }
@@ -83,7 +83,8 @@ public sealed class BridgeHarness : IAsyncDisposable
         var twilio = await FakeTwilioApi.StartAsync(AccountSid, AuthToken);
         var liveEvents = await FakeWebPubSub.StartAsync("bridge-test-web-pubsub-key");
         var port = FreePort();
-        var baseUrl = new Uri($"http://127.0.0.1:{port}");
+        var internalPort = FreePort();
+        var baseUrl = new Uri($"http://127.0.0.1:{internalPort}");
         var mediaUrl = new Uri($"ws://127.0.0.1:{port}/media");
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
@@ -102,6 +103,8 @@ public sealed class BridgeHarness : IAsyncDisposable
             ["Twilio:AuthToken"] = AuthToken,
             ["Twilio:ApiBaseUrl"] = twilio.Root.ToString(),
             ["MediaBridge:GoodbyeTimeout"] = "00:00:20",
+            ["MediaBridge:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["MediaBridge:InternalPort"] = internalPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {
@@ -112,15 +115,9 @@ public sealed class BridgeHarness : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
-        builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-
-        // Core's PromptBuilder is not on this branch: the static one stands in for it.
-        builder.Services.AddMediaBridge(builder.Configuration);
-
+        builder.AddMediaBridgeHost();
         var app = builder.Build();
-        app.UseWebSockets();
-        app.MapMediaBridge();
+        app.UseMediaBridge();
         await app.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync();
         await app.StartAsync();
         var harness = new BridgeHarness(openAi, twilio, liveEvents, app, mediaUrl, baseUrl, logs, tenantId ?? NewTenantId());
@@ -201,7 +198,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -215,7 +212,12 @@ public sealed class BridgeHarness : IAsyncDisposable
             await call.DisposeAsync();
         }
 
-        await Bridge.StopAsync();
+        // A test that left a socket open must not wait out the bridge's shutdown grace.
+        using (var stopNow = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await Bridge.StopAsync(stopNow.Token);
+        }
+
         await Bridge.DisposeAsync();
         await OpenAi.DisposeAsync();
         await LiveEvents.DisposeAsync();

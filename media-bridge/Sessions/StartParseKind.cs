@@ -1,0 +1,8 @@
+namespace CallCenter.MediaBridge.Sessions;
+
+internal enum StartParseKind
+{
+    Connected,
+    Start,
+    Refused,
+}
