@@ -51,4 +51,7 @@ internal static partial class BridgeTrace
 
     [LoggerMessage(16, LogLevel.Warning, "Shutdown grace nearly over: {LiveCalls} live calls are asked to say goodbye")]
     public static partial void ClosingLiveCalls(ILogger logger, int liveCalls);
+
+    [LoggerMessage(17, LogLevel.Warning, "Call {CallSid}: could not record that its stream ended")]
+    public static partial void StreamEndNotRecorded(ILogger logger, string callSid, Exception error);
 }

@@ -165,10 +165,8 @@ public sealed class BridgeSession
 
     private static readonly TimeSpan TooBigLinger = TimeSpan.FromMilliseconds(500);
 
-    private static readonly byte[] ClosingLineRequest =
-        """{"type":"response.create","response":{"instructions":"The call must end now. Say one short, polite goodbye sentence and nothing else."}}"""u8.ToArray();
-
     private long _lastTwilioMessage = Stopwatch.GetTimestamp();
+    private int _closing;
 
     /// <summary>When Twilio last sent anything (a <see cref="Stopwatch"/> timestamp); it sends a frame every 20 ms.</summary>
     internal long LastTwilioMessage => Volatile.Read(ref _lastTwilioMessage);
@@ -176,24 +174,24 @@ public sealed class BridgeSession
     /// <summary>
     /// Has the agent say a brief closing line, then hangs up once, when it has played or at the goodbye
     /// backstop: how a call that reaches its length limit, or outlives the bridge's shutdown grace, ends.
-    /// Nothing happens when a goodbye is already under way.
+    /// It waits for a response in progress like any goodbye; nothing happens when a goodbye is already under way.
     /// </summary>
     internal async Task SayClosingLineAsync()
     {
-        if (Interlocked.Exchange(ref _hangupArmed, 1) != 0)
+        if (_hangup.GoodbyePending || _hangup.HungUp || Interlocked.Exchange(ref _closing, 1) != 0)
         {
             return;
         }
 
-        Volatile.Write(ref _endCallResponseId, null);
-        HangUpAfterGoodbyeTimeout();
-        await _link.SendAsync(ClosingLineRequest, _cts.Token).ConfigureAwait(false);
+        // The same bookkeeping as an end_call's goodbye: the backstop starts, the tagged response's audio is awaited.
+        _hangup.EndCallCompleted();
+        await RequestResponseAsync(goodbye: true, _cts.Token).ConfigureAwait(false);
     }
 
     /// <summary>Ends a call whose Twilio socket went silent: one hangup, and the socket is dropped.</summary>
     internal void EndSilentCall()
     {
-        HangUpOnce();
+        _hangup.HangUpOnce();
         _media.Abort();
     }
 
@@ -687,7 +685,10 @@ public sealed class BridgeSession
             _lastAskedGoodbye = goodbye;
         }
 
-        await _link.SendAsync(goodbye ? RealtimeEvents.GoodbyeCreate : RealtimeEvents.ResponseCreate, ct).ConfigureAwait(false);
+        var create = !goodbye ? RealtimeEvents.ResponseCreate
+            : Volatile.Read(ref _closing) == 1 ? RealtimeEvents.ClosingLineCreate
+            : RealtimeEvents.GoodbyeCreate;
+        await _link.SendAsync(create, ct).ConfigureAwait(false);
     }
 
     private async ValueTask SendOwedResponseAsync(CancellationToken ct)

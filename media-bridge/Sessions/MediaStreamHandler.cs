@@ -83,6 +83,7 @@ internal sealed class MediaStreamHandler(
     StreamTokens tokens,
     CallContextLoader loader,
     StreamBindings bindings,
+    CallLogStore calls,
     LiveCalls live,
     SessionServices services,
     BridgeMetrics metrics,
@@ -186,6 +187,7 @@ internal sealed class MediaStreamHandler(
         finally
         {
             live.Remove(session);
+            await MarkStreamEndedAsync(claims.TenantId, claims.CallSid).ConfigureAwait(false);
             await watch.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -222,6 +224,20 @@ internal sealed class MediaStreamHandler(
         finally
         {
             Interlocked.Decrement(ref _awaitingStart);
+        }
+    }
+
+    // Recorded so a replayed voice webhook finds the call finished and issues no new token; the stream row
+    // already refuses any later stream, so a failure here costs nothing but a log line.
+    private async Task MarkStreamEndedAsync(string tenantId, string callSid)
+    {
+        try
+        {
+            await calls.MarkStreamEndedAsync(tenantId, callSid, services.Time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            BridgeTrace.StreamEndNotRecorded(logger, callSid, e);
         }
     }
 

@@ -72,6 +72,13 @@ internal static class RealtimeEvents
     /// <summary>Asks for the goodbye, tagged so its own response (not another one running alongside) is waited for.</summary>
     public static readonly byte[] GoodbyeCreate = """{"type":"response.create","response":{"metadata":{"purpose":"goodbye"}}}"""u8.ToArray();
 
+    /// <summary>
+    /// The goodbye when the bridge, not the model, ends the call (its length limit, a replica shutting down):
+    /// the model is told why it must close, and the response is tagged as the goodbye.
+    /// </summary>
+    public static readonly byte[] ClosingLineCreate =
+        """{"type":"response.create","response":{"instructions":"The call must end now. Say one short, polite goodbye sentence and nothing else.","metadata":{"purpose":"goodbye"}}}"""u8.ToArray();
+
     public static byte[] Truncate(string itemId, long audioEndMs) => Json(w =>
     {
         w.WriteString("type", "conversation.item.truncate");
