@@ -52,24 +52,6 @@ public interface IWhatsAppWorkflowSignals
 
 public sealed class DurableWhatsAppWorkflowSignals(DurableTaskClient client) : IWhatsAppWorkflowSignals
 {
-    // Every status: a live or finished reply workflow is never replaced, so a message is answered once.
-    private static readonly IReadOnlyList<string> NeverReplace = Enum.GetNames<OrchestrationRuntimeStatus>();
-
-    public async Task EnsureStartedAsync(WhatsAppMessageRef message, string providerMessageId, CancellationToken ct = default)
-    {
-        var start = new StartOrchestrationOptions(WhatsAppWorkflowNames.InstanceId(providerMessageId)) { DedupeStatuses = NeverReplace };
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(WhatsAppWorkflowNames.Orchestration, new WhatsAppReplyInput(message), start, ct);
-        }
-        catch (Exception e) when (IsAlreadyExists(e))
-        {
-            // Started by an earlier delivery: the idempotent outcome.
-        }
-    }
-
-    private static bool IsAlreadyExists(Exception e) =>
-        e.GetType().Name == "OrchestrationAlreadyExistsException"
-        || (e.GetType().Name == "RpcException" && e.Message.Contains("StatusCode=\"AlreadyExists\"", StringComparison.Ordinal))
-        || e.InnerException is { } inner && IsAlreadyExists(inner);
+    public Task EnsureStartedAsync(WhatsAppMessageRef message, string providerMessageId, CancellationToken ct = default) =>
+        client.StartOnceAsync(WhatsAppWorkflowNames.Orchestration, WhatsAppWorkflowNames.InstanceId(providerMessageId), new WhatsAppReplyInput(message), ct);
 }

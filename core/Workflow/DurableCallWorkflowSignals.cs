@@ -1,5 +1,4 @@
 using CallCenter.Core.Storage;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
@@ -29,10 +28,6 @@ public sealed class KnownCallWorkflows
 /// <summary>The workflow signals over a Durable Task client (the Functions binding's, or the local host's).</summary>
 public sealed class DurableCallWorkflowSignals(DurableTaskClient client, IOptions<CallWorkflowOptions> options, KnownCallWorkflows known) : ICallWorkflowSignals
 {
-    // Every status: an existing instance, live or finished, is never replaced by a repeated start.
-    private static readonly IReadOnlyList<string> NeverReplace =
-        Enum.GetNames<OrchestrationRuntimeStatus>();
-
     public async Task EnsureStartedAsync(string tenantId, string callSid, CancellationToken ct = default)
     {
         var instanceId = CallWorkflowNames.InstanceId(callSid);
@@ -41,17 +36,7 @@ public sealed class DurableCallWorkflowSignals(DurableTaskClient client, IOption
             return;
         }
 
-        var start = new StartOrchestrationOptions(instanceId) { DedupeStatuses = NeverReplace };
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                CallWorkflowNames.Orchestration, new CallWorkflowInput(tenantId, callSid, options.Value.Timings), start, ct);
-        }
-        catch (Exception e) when (IsAlreadyExists(e))
-        {
-            // The instance exists: that is the idempotent outcome we want.
-        }
-
+        await client.StartOnceAsync(CallWorkflowNames.Orchestration, instanceId, new CallWorkflowInput(tenantId, callSid, options.Value.Timings), ct);
         known.Add(instanceId);
     }
 
@@ -66,10 +51,4 @@ public sealed class DurableCallWorkflowSignals(DurableTaskClient client, IOption
         await EnsureStartedAsync(tenantId, callSid, ct);
         await client.RaiseEventAsync(CallWorkflowNames.InstanceId(callSid), CallWorkflowNames.RecordingEvent, recording, ct);
     }
-
-    // Backends report a refused duplicate start differently: DTFx's exception, or gRPC's AlreadyExists.
-    private static bool IsAlreadyExists(Exception e) =>
-        e.GetType().Name == "OrchestrationAlreadyExistsException"
-        || (e.GetType().Name == "RpcException" && e.Message.Contains("StatusCode=\"AlreadyExists\"", StringComparison.Ordinal))
-        || e.InnerException is { } inner && IsAlreadyExists(inner);
 }

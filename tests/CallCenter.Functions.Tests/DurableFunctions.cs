@@ -22,6 +22,10 @@ public static class DurableFunctions
     public static IReadOnlySet<string> RanFor(string instanceId) =>
         Runs.Where(r => r.InstanceId == instanceId).Select(r => r.Function).ToHashSet();
 
+    /// <summary>How often a function ran for an orchestration instance (replays of an orchestrator included).</summary>
+    public static int RunsOf(string instanceId, string function) =>
+        Runs.Count(r => r.InstanceId == instanceId && r.Function == function);
+
     public static string NameOf(MethodInfo method) => method.GetCustomAttribute<FunctionAttribute>()!.Name;
 
     public static DurableTaskRegistry AddFunctionsApp(this DurableTaskRegistry registry, IServiceProvider app)

@@ -33,6 +33,9 @@ public sealed class FunctionsFixture : IAsyncLifetime
     private WebApplication? _engine;
 
     public IHost Worker { get; private set; } = null!;
+
+    /// <summary>The worker's configuration; another worker built from it shares the app's storage, like a second instance.</summary>
+    public IDictionary<string, string?> WorkerSettings { get; private set; } = null!;
     public LocalHost Local { get; private set; } = null!;
     public HttpClient LocalHttp { get; private set; } = null!;
     public HttpTriggers Http { get; private set; } = null!;
@@ -64,7 +67,8 @@ public sealed class FunctionsFixture : IAsyncLifetime
         });
         LocalHttp = new HttpClient { BaseAddress = Local.BaseUrl };
 
-        Worker = BuildWorker(Settings());
+        WorkerSettings = Settings();
+        Worker = BuildWorker(WorkerSettings);
         await Get<CallCenterTables>().CreateIfNotExistsAsync();
         _engine = await StartEngineAsync(Worker.Services);
         Http = new HttpTriggers(Worker.Services, Durable);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
-using CallCenter.Core.Tenants;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using CallCenter.Testing;
@@ -77,7 +76,7 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
     [Fact]
     public async Task The_outbound_workflow_dials_the_lead_through_Twilio()
     {
-        var tenant = await NewTenantAsync();
+        var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
         var to = Requests.NewNumber();
 
         var placed = await fixture.Http.SendAsync(Requests.Api(fixture.Local.BaseUrl, HttpMethod.Post, $"/api/tenants/{tenant.Id}/calls", TestKeys.AdminKey, new { to }));
@@ -111,7 +110,7 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
     [Fact]
     public async Task The_WhatsApp_workflow_answers_a_message_through_Meta_and_stores_the_reply()
     {
-        var tenant = await NewTenantAsync();
+        var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
         var waId = Requests.NewNumber()[1..];
         var wamid = "wamid." + FunctionsFixture.Unique();
 
@@ -152,22 +151,9 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         return await fixture.Durable.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, timeout.Token);
     }
 
-    private async Task<Tenant> NewTenantAsync()
-    {
-        var tenant = new Tenant
-        {
-            Id = "t-" + FunctionsFixture.Unique(),
-            Name = "Functions tenant",
-            VoiceNumbers = [Requests.NewNumber()],
-            MetaPhoneNumberId = Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        await fixture.Get<TenantStore>().SaveAsync(tenant);
-        return tenant;
-    }
-
     private async Task<SimulatedCall> CallAsync()
     {
-        var tenant = await NewTenantAsync();
+        var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
         return await SimulatedCall.PlaceAsync(fixture, tenant.Id, tenant.VoiceNumbers[0]);
     }
 }
