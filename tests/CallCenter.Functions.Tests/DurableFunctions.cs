@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CallCenter.Functions.Tests;
 
@@ -32,7 +33,7 @@ public static class DurableFunctions
     {
         foreach (var method in Orchestrators)
         {
-            registry.AddOrchestrator(NameOf(method), () => new Orchestrator(method));
+            registry.AddOrchestrator(NameOf(method), () => new Orchestrator(method, app.GetRequiredService<ILoggerFactory>()));
         }
 
         foreach (var method in Activities)
@@ -76,7 +77,7 @@ public static class DurableFunctions
         }
     }
 
-    private sealed class Orchestrator(MethodInfo method) : ITaskOrchestrator
+    private sealed class Orchestrator(MethodInfo method, ILoggerFactory logs) : ITaskOrchestrator
     {
         // The function reads its own input from the context, as it does on Functions.
         public Type InputType => typeof(System.Text.Json.JsonElement?);
@@ -86,7 +87,8 @@ public static class DurableFunctions
         public async Task<object?> RunAsync(TaskOrchestrationContext context, object? input)
         {
             Runs.Enqueue((context.InstanceId, NameOf(method)));
-            return await AwaitAsync(Invoke(method, null, [new FunctionOrchestrationContext(context, (System.Text.Json.JsonElement?)input)]));
+            return await HostLog.InvokeAsync(logs, NameOf(method), durable: true, () =>
+                AwaitAsync(Invoke(method, null, [new FunctionOrchestrationContext(context, (System.Text.Json.JsonElement?)input)])));
         }
     }
 
@@ -108,7 +110,7 @@ public static class DurableFunctions
                     : p.ParameterType == typeof(CancellationToken) ? CancellationToken.None
                     : throw new InvalidOperationException($"{NameOf(method)}: no binding for {p.Name}."))
                 .ToArray();
-            return await AwaitAsync(Invoke(method, target, arguments));
+            return await HostLog.InvokeAsync(app.GetRequiredService<ILoggerFactory>(), NameOf(method), durable: true, () => AwaitAsync(Invoke(method, target, arguments)));
         }
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Moq;
 
 namespace CallCenter.Functions.Tests;
@@ -64,7 +65,8 @@ public sealed class HttpTriggers(IServiceProvider app, DurableTaskClient durable
             : p.ParameterType == typeof(CancellationToken) ? ct
             : values.TryGetValue(p.Name!, out var v) ? v?.ToString()
             : throw new InvalidOperationException($"No binding for {p.Name}.")).ToArray();
-        var result = (IActionResult)(await DurableFunctions.AwaitAsync(DurableFunctions.Invoke(method, target, arguments)))!;
+        var function = method.GetCustomAttribute<FunctionAttribute>()!.Name;
+        var result = (IActionResult)(await HostLog.InvokeAsync(app.GetRequiredService<ILoggerFactory>(), function, durable: false, () => DurableFunctions.AwaitAsync(DurableFunctions.Invoke(method, target, arguments))))!;
         await result.ExecuteResultAsync(new ActionContext(http, new RouteData(values), new ActionDescriptor()));
 
         return new HttpAnswer(http.Response.StatusCode, http.Response.ContentType, System.Text.Encoding.UTF8.GetString(response.ToArray()));
