@@ -55,6 +55,7 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         try
         {
             var call = await CallAsync();
+            fixture.Log.Clear();
 
             var done = await call.CompleteAsync(fixture);
 
@@ -66,6 +67,10 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
             Assert.NotNull(row.WorkflowFinishedAt);
             Assert.Contains(CallActivities.RecordTranscriptFailure, DurableFunctions.RanFor(call.InstanceId));
             Assert.DoesNotContain(CallActivities.Summarize, DurableFunctions.RanFor(call.InstanceId));
+
+            // Logged once, however often the orchestration replayed after the failure.
+            var logged = Assert.Single(fixture.Log.Lines, l => l.Message.Contains(call.CallSid, StringComparison.Ordinal) && l.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+            Assert.Contains(CallActivities.ResolveTranscript, logged.Message, StringComparison.Ordinal);
         }
         finally
         {
