@@ -1,7 +1,3 @@
-using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
-using CallCenter.Core.WhatsApp;
-using CallCenter.Core.Workflow;
 using CallCenter.Web;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,12 +17,7 @@ public static class FunctionsApp
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
         builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
-        builder.Services.AddCallCenterStorage(builder.Configuration);
-        builder.Services.AddCallCenterAuth(builder.Configuration);
-        builder.Services.AddCallHandling(builder.Configuration);
-        builder.Services.AddPrompts();
-        builder.Services.AddWhatsApp(builder.Configuration);
-        builder.Services.AddSingleton<WebhookRequests>();
+        builder.Services.AddCallCenterEndpoints(builder.Configuration);
         builder.Services.AddHostedService<StorageBootstrap>();
         return builder;
     }
