@@ -52,7 +52,6 @@ public interface IWhatsAppWorkflowSignals
 
 public sealed class DurableWhatsAppWorkflowSignals(DurableTaskClient client) : IWhatsAppWorkflowSignals
 {
-    // A live or finished reply workflow is never replaced, so a message is answered once.
     public Task EnsureStartedAsync(WhatsAppMessageRef message, string providerMessageId, CancellationToken ct = default) =>
         client.StartOnceAsync(WhatsAppWorkflowNames.Orchestration, WhatsAppWorkflowNames.InstanceId(providerMessageId), new WhatsAppReplyInput(message), ct);
 }

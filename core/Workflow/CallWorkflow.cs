@@ -44,6 +44,7 @@ public static class CallWorkflow
     {
         var call = new CallRef(input.TenantId, input.CallSid);
         var retry = RetryOptions(input.Timings);
+        var log = context.CreateReplaySafeLogger(typeof(CallWorkflow));
 
         var ended = await WaitForEventAsync<CallEnded>(context, CallWorkflowNames.CallEndedEvent, input.Timings.CallEndTimeout);
         var plan = await context.CallActivityAsync<CallPlan>(CallActivities.Plan, call, retry);
@@ -64,9 +65,10 @@ public static class CallWorkflow
                     new DownloadRecordingInput(call.TenantId, call.CallSid, recording.RecordingSid, recording.RecordingUrl, plan.DeleteRecordingFromTwilio),
                     retry);
             }
-            catch (TaskFailedException)
+            catch (TaskFailedException e)
             {
                 // Without the recording the transcript falls back to what the policy allows; the call is kept.
+                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, CallActivities.DownloadRecording, e.FailureDetails.ErrorMessage);
             }
         }
 
@@ -80,6 +82,7 @@ public static class CallWorkflow
         catch (TaskFailedException e)
         {
             var reason = e.FailureDetails.ErrorMessage;
+            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, CallActivities.ResolveTranscript, reason);
             await context.CallActivityAsync(CallActivities.RecordTranscriptFailure, new TranscriptFailure(call.TenantId, call.CallSid, reason), retry);
             source = TranscriptSource.Failed;
         }
@@ -91,9 +94,10 @@ public static class CallWorkflow
             {
                 summarized = await context.CallActivityAsync<bool>(CallActivities.Summarize, call, retry);
             }
-            catch (TaskFailedException)
+            catch (TaskFailedException e)
             {
                 // The call keeps its transcript; the summary can be asked for again from the API.
+                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, CallActivities.Summarize, e.FailureDetails.ErrorMessage);
             }
         }
 
@@ -102,9 +106,10 @@ public static class CallWorkflow
         {
             await context.CallActivityAsync(CallActivities.PublishFinished, call, retry);
         }
-        catch (TaskFailedException)
+        catch (TaskFailedException e)
         {
             // Dashboards also read the call from the API; a lost notice loses no data.
+            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, CallActivities.PublishFinished, e.FailureDetails.ErrorMessage);
         }
 
         return new CallWorkflowResult(ended?.Status, blobPath, source, summarized);

@@ -3,20 +3,30 @@ using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Core.Workflow;
 
-/// <summary>Starts an orchestration instance once: a repeated start of the same instance id is a no-op.</summary>
+/// <summary>
+/// The one start rule of both hosts: an instance id is started at most once. An instance that exists in any
+/// state, live or finished, counts as started and is never replaced, so a late, replayed or duplicated
+/// callback cannot run a call's or a message's workflow again.
+/// </summary>
 public static class DurableStart
 {
-    // Every status: an existing instance, live or finished, is never replaced by a repeated start.
-    private static readonly IReadOnlyList<string> NeverReplace = Enum.GetNames<OrchestrationRuntimeStatus>();
+    // Every state, so a start racing another start is refused by the backend as well.
+    private static readonly IReadOnlyList<string> AnyState = Enum.GetNames<OrchestrationRuntimeStatus>();
 
-    /// <summary>True when this call started the instance, false when it existed already.</summary>
-    public static async Task<bool> StartOnceAsync<TInput>(
-        this DurableTaskClient client, TaskName orchestration, string instanceId, TInput input, CancellationToken ct = default)
+    /// <returns>True when this call scheduled the instance; false when it existed already.</returns>
+    public static async Task<bool> StartOnceAsync(this DurableTaskClient client, TaskName orchestration, string instanceId, object input, CancellationToken ct = default)
     {
+        // Asked first rather than left to the backend: on Functions the extension merges a start's dedupe
+        // statuses with host.json's overridable states (and older versions ignore them), so only this check
+        // keeps a finished instance from being replaced whatever the host is configured to allow.
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is not null)
+        {
+            return false;
+        }
+
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                orchestration, input, new StartOrchestrationOptions(instanceId) { DedupeStatuses = NeverReplace }, ct).ConfigureAwait(false);
+            await client.ScheduleNewOrchestrationInstanceAsync(orchestration, input, new StartOrchestrationOptions(instanceId) { DedupeStatuses = AnyState }, ct);
             return true;
         }
         catch (Exception e) when (IsAlreadyExists(e))

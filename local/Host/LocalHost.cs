@@ -1,4 +1,3 @@
-using CallCenter.Core.Prompts;
 using CallCenter.Core.Storage;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
@@ -92,12 +91,7 @@ public sealed class LocalHost : IAsyncDisposable
             builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
             builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
 
-            builder.Services.AddCallCenterStorage(builder.Configuration);
-            builder.Services.AddCallCenterAuth(builder.Configuration);
-            builder.Services.AddCallHandling(builder.Configuration);
-            builder.Services.AddPrompts();
-            builder.Services.AddWhatsApp(builder.Configuration);
-            builder.Services.AddSingleton<WebhookRequests>();
+            builder.Services.AddCallCenterEndpoints(builder.Configuration);
             builder.Services.AddSingleton<IWhatsAppWorkflowSignals>(sp => new DurableWhatsAppWorkflowSignals(sp.GetRequiredService<DurableTaskClient>()));
             builder.Services.AddSingleton<ICallWorkflowSignals>(sp =>
                 new DurableCallWorkflowSignals(sp.GetRequiredService<DurableTaskClient>(), sp.GetRequiredService<IOptions<CallWorkflowOptions>>(), sp.GetRequiredService<KnownCallWorkflows>()));

@@ -1,0 +1,26 @@
+using CallCenter.Core.Backup;
+using CallCenter.Web;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CallCenter.Functions;
+
+/// <summary>The worker's host, put together in one place so Azure and the tests build the same one.</summary>
+public static class FunctionsApp
+{
+    /// <summary>
+    /// The worker with every service the functions use; the container checks at build that each one resolves
+    /// and that no singleton holds a scoped service.
+    /// </summary>
+    public static FunctionsApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
+        builder.Services.AddCallCenterEndpoints(builder.Configuration);
+        builder.Services.AddTableBackup(builder.Configuration);
+        builder.Services.AddHostedService<StorageBootstrap>();
+        return builder;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using CallCenter.Core.WhatsApp;
+using CallCenter.Fakes;
+
+namespace CallCenter.Functions.Tests;
+
+/// <summary>Requests as Twilio, Meta and API clients send them; each call builds a fresh message for one host.</summary>
+public static class Requests
+{
+    public static string NewCallSid() => "CA" + Guid.NewGuid().ToString("N");
+
+    public static string NewNumber() => "+1555" + Random.Shared.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A form POST signed with <paramref name="signWith"/> over the URL Twilio calls (or unsigned when null).</summary>
+    public static HttpRequestMessage Twilio(Uri baseUrl, string path, IReadOnlyDictionary<string, string> form, string? signWith = FunctionsFixture.AuthToken)
+    {
+        var url = new Uri(baseUrl, path).AbsoluteUri;
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
+        if (signWith is not null)
+        {
+            request.Headers.Add("X-Twilio-Signature", TwilioRequestSigner.Sign(signWith, url, form));
+        }
+
+        return request;
+    }
+
+    public static Dictionary<string, string> Voice(string callSid, string to, string status = "ringing") => new()
+    {
+        ["CallSid"] = callSid,
+        ["AccountSid"] = FunctionsFixture.AccountSid,
+        ["From"] = "+15557654321",
+        ["To"] = to,
+        ["CallStatus"] = status,
+        ["ApiVersion"] = "2010-04-01",
+        ["Direction"] = "inbound",
+    };
+
+    public static Dictionary<string, string> Status(string callSid, string to, string status, int sequence)
+    {
+        var form = Voice(callSid, to, status);
+        form["SequenceNumber"] = sequence.ToString(CultureInfo.InvariantCulture);
+        form["Timestamp"] = new DateTimeOffset(2026, 11, 25, 10, 0, sequence, TimeSpan.Zero).ToString("r", CultureInfo.InvariantCulture);
+        form["CallbackSource"] = "call-progress-events";
+        if (status == "completed")
+        {
+            form["CallDuration"] = "42";
+        }
+
+        return form;
+    }
+
+    public static Dictionary<string, string> Recording(string callSid, string recordingSid, Uri recordingUrl) => new()
+    {
+        ["AccountSid"] = FunctionsFixture.AccountSid,
+        ["CallSid"] = callSid,
+        ["RecordingSid"] = recordingSid,
+        ["RecordingUrl"] = recordingUrl.AbsoluteUri,
+        ["RecordingStatus"] = "completed",
+        ["RecordingDuration"] = "1",
+        ["RecordingChannels"] = "2",
+        ["RecordingSource"] = "StartCallRecordingTwiML",
+    };
+
+    /// <summary>A Cloud API text message notification, signed with the app secret (or with <paramref name="signature"/>).</summary>
+    public static HttpRequestMessage Meta(Uri baseUrl, string phoneNumberId, string fromWaId, string wamid, string text, string? signature = "valid")
+    {
+        var body = $$$"""
+            {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{
+              "messaging_product":"whatsapp",
+              "metadata":{"display_phone_number":"15550001000","phone_number_id":"{{{phoneNumberId}}}"},
+              "contacts":[{"profile":{"name":"Dana"},"wa_id":"{{{fromWaId}}}"}],
+              "messages":[{"from":"{{{fromWaId}}}","id":"{{{wamid}}}","timestamp":"1749416383","type":"text","text":{"body":"{{{text}}}"}}]
+            },"field":"messages"}]}]}
+            """;
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, "/api/whatsapp/meta")) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new("application/json");
+        if (signature is not null)
+        {
+            request.Headers.Add("X-Hub-Signature-256", signature == "valid" ? MetaSignature.Sign(FunctionsFixture.MetaAppSecret, bytes) : signature);
+        }
+
+        return request;
+    }
+
+    public static HttpRequestMessage Api(Uri baseUrl, HttpMethod method, string path, string? key, object? json = null)
+    {
+        var request = new HttpRequestMessage(method, new Uri(baseUrl, path));
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
+
+        if (json is not null)
+        {
+            request.Content = JsonContent.Create(json);
+        }
+
+        return request;
+    }
+}

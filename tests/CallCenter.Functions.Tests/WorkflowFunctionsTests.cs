@@ -1,0 +1,164 @@
+using System.Text.Json;
+using CallCenter.Core.Calls;
+using CallCenter.Core.Storage;
+using CallCenter.Core.WhatsApp;
+using CallCenter.Core.Workflow;
+using CallCenter.Testing;
+using Microsoft.DurableTask.Client;
+
+namespace CallCenter.Functions.Tests;
+
+/// <summary>
+/// Every orchestrator and activity function of the app, run by the Durable Task engine on Azurite from the
+/// app's own function classes: each workflow on its happy path and with a step that fails.
+/// </summary>
+[Collection(FunctionsCollection.Name)]
+public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
+    private static readonly string[] CallHappyPath =
+        [CallWorkflowNames.Orchestration, CallActivities.Plan, CallActivities.DownloadRecording, CallActivities.ResolveTranscript, CallActivities.Summarize, CallActivities.Finish, CallActivities.PublishFinished];
+
+    [Fact]
+    public void The_tests_here_run_every_durable_function_of_the_app()
+    {
+        string[] covered = [.. CallHappyPath, CallActivities.RecordTranscriptFailure, OutboundCallNames.Orchestration, OutboundCallNames.Dial,
+            WhatsAppWorkflowNames.Orchestration, .. WhatsAppWorkflowNames.Activities];
+        var all = DurableFunctions.Orchestrators.Concat(DurableFunctions.Activities).Select(DurableFunctions.NameOf);
+        Assert.Equal(all.Order(), covered.Order());
+    }
+
+    [Fact]
+    public async Task The_call_workflow_stores_the_recording_transcribes_and_summarizes_the_call()
+    {
+        var call = await CallAsync();
+
+        var done = await call.CompleteAsync(fixture);
+
+        AssertCompleted(done);
+        var result = done.ReadOutputAs<CallWorkflowResult>()!;
+        Assert.Equal("completed", result.EndStatus);
+        Assert.NotNull(result.RecordingBlobPath);
+        Assert.Equal(TranscriptSource.Recording, result.TranscriptSource);
+        Assert.True(result.Summarized);
+        var row = await fixture.Get<CallLogStore>().GetAsync(call.TenantId, call.CallSid);
+        Assert.NotNull(row!.WorkflowFinishedAt);
+        Assert.NotNull(row.Summary);
+        Assert.True(DurableFunctions.RanFor(call.InstanceId).SetEquals(CallHappyPath));
+    }
+
+    [Fact]
+    public async Task The_call_workflow_records_a_failed_transcription_and_still_finishes_the_call()
+    {
+        fixture.OpenAi.RejectTranscriptions = true;
+        try
+        {
+            var call = await CallAsync();
+            fixture.Log.Clear();
+
+            var done = await call.CompleteAsync(fixture);
+
+            AssertCompleted(done);
+            Assert.Equal(TranscriptSource.Failed, done.ReadOutputAs<CallWorkflowResult>()!.TranscriptSource);
+            var row = await fixture.Get<CallLogStore>().GetAsync(call.TenantId, call.CallSid);
+            Assert.Equal(TranscriptSource.Failed, row!.TranscriptSource);
+            Assert.False(string.IsNullOrEmpty(row.TranscriptFailure));
+            Assert.NotNull(row.WorkflowFinishedAt);
+            Assert.Contains(CallActivities.RecordTranscriptFailure, DurableFunctions.RanFor(call.InstanceId));
+            Assert.DoesNotContain(CallActivities.Summarize, DurableFunctions.RanFor(call.InstanceId));
+
+            // Logged once, however often the orchestration replayed after the failure.
+            var logged = Assert.Single(fixture.Log.Lines, l => l.Message.Contains(call.CallSid, StringComparison.Ordinal) && l.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+            Assert.Contains(CallActivities.ResolveTranscript, logged.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fixture.OpenAi.RejectTranscriptions = false;
+        }
+    }
+
+    [Fact]
+    public async Task The_outbound_workflow_dials_the_lead_through_Twilio()
+    {
+        var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
+        var to = Requests.NewNumber();
+
+        var placed = await fixture.Http.SendAsync(Requests.Api(fixture.Local.BaseUrl, HttpMethod.Post, $"/api/tenants/{tenant.Id}/calls", TestKeys.AdminKey, new { to }));
+
+        Assert.True(placed.Status == 202, placed.Body);
+        var callId = JsonDocument.Parse(placed.Body).RootElement.GetProperty("id").GetString()!;
+        var instanceId = OutboundCallNames.InstanceId(callId);
+        var done = await WaitAsync(instanceId);
+        AssertCompleted(done);
+        var callSid = done.ReadOutputAs<string>()!;
+        Assert.Contains(fixture.Twilio.CreatedCalls, c => c["To"] == to && c["From"] == tenant.VoiceNumbers[0]);
+        Assert.Equal(CallDirection.Outbound, (await fixture.Get<CallLogStore>().GetAsync(tenant.Id, callSid))!.Direction);
+        Assert.True(DurableFunctions.RanFor(instanceId).SetEquals([OutboundCallNames.Orchestration, OutboundCallNames.Dial]));
+    }
+
+    [Fact]
+    public async Task The_outbound_workflow_fails_on_a_call_it_does_not_know_without_dialing()
+    {
+        var before = fixture.Twilio.CreatedCalls.Count;
+        var instanceId = await fixture.Durable.ScheduleNewOrchestrationInstanceAsync(OutboundCallNames.Orchestration, "unknown-" + FunctionsFixture.Unique());
+
+        var done = await WaitAsync(instanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        // The sidecar reports the activity's failure as the orchestration's output.
+        Assert.Contains("is unknown", done.FailureDetails?.ErrorMessage ?? done.SerializedOutput, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Twilio.CreatedCalls.Count);
+        Assert.Contains(OutboundCallNames.Dial, DurableFunctions.RanFor(instanceId));
+    }
+
+    [Fact]
+    public async Task The_WhatsApp_workflow_answers_a_message_through_Meta_and_stores_the_reply()
+    {
+        var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
+        var waId = Requests.NewNumber()[1..];
+        var wamid = "wamid." + FunctionsFixture.Unique();
+
+        var answer = await fixture.Http.SendAsync(Requests.Meta(fixture.Local.BaseUrl, tenant.MetaPhoneNumberId!, waId, wamid, "Do you open on Sunday?"));
+
+        Assert.Equal(200, answer.Status);
+        var instanceId = WhatsAppWorkflowNames.InstanceId(wamid);
+        var done = await WaitAsync(instanceId);
+        AssertCompleted(done);
+        var sent = Assert.Single(fixture.Meta.Sent, m => m.To == waId);
+        Assert.Equal(done.ReadOutputAs<WhatsAppReplyResult>()!.ProviderMessageId, sent.MessageId);
+        Assert.True(DurableFunctions.RanFor(instanceId).SetEquals([WhatsAppWorkflowNames.Orchestration, .. WhatsAppWorkflowNames.Activities]));
+    }
+
+    [Fact]
+    public async Task The_WhatsApp_workflow_fails_for_a_tenant_that_is_gone_and_sends_nothing()
+    {
+        var before = fixture.Meta.SendCount;
+        var message = new WhatsAppMessageRef("gone" + FunctionsFixture.Unique(), "conv", "row", WhatsAppProvider.Meta, "15557654321");
+        var instanceId = await fixture.Durable.ScheduleNewOrchestrationInstanceAsync(WhatsAppWorkflowNames.Orchestration, new WhatsAppReplyInput(message));
+
+        var done = await WaitAsync(instanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.Equal(before, fixture.Meta.SendCount);
+        Assert.Contains(WhatsAppWorkflowNames.GenerateReply, DurableFunctions.RanFor(instanceId));
+        Assert.DoesNotContain(WhatsAppWorkflowNames.SendReply, DurableFunctions.RanFor(instanceId));
+    }
+
+    private void AssertCompleted(OrchestrationMetadata done) =>
+        Assert.True(
+            done.RuntimeStatus == OrchestrationRuntimeStatus.Completed,
+            $"{done.InstanceId} {done.RuntimeStatus}: {done.FailureDetails} {done.SerializedOutput}\n" + string.Join('\n', fixture.Log.Lines.Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).TakeLast(10)));
+
+    private async Task<OrchestrationMetadata> WaitAsync(string instanceId)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        return await fixture.Durable.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, timeout.Token);
+    }
+
+    private async Task<SimulatedCall> CallAsync()
+    {
+        var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
+        return await SimulatedCall.PlaceAsync(fixture, tenant.Id, tenant.VoiceNumbers[0]);
+    }
+}
