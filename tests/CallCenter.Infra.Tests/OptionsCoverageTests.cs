@@ -1,10 +1,8 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using CallCenter.Core.Backup;
-using CallCenter.Core.Storage;
-using CallCenter.Core.WhatsApp;
-using CallCenter.Core.Workflow;
 using CallCenter.MediaBridge.Infrastructure;
+using CallCenter.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -31,13 +29,10 @@ public sealed partial class OptionsCoverageTests
         [$"{Bridge}|Twilio:PublicBaseUrl"] = "the bridge answers no Twilio webhook and places no call; it checks signatures over Bridge:StreamUrl",
     };
 
-    // What the Functions app registers with its configuration (functions/Program.cs).
+    // What the Functions app registers with its configuration (functions/FunctionsApp.cs).
     private static readonly Dictionary<string, Action<IServiceCollection, IConfiguration>> FunctionsRegistrations = new(StringComparer.Ordinal)
     {
-        ["AddCallCenterStorage"] = (s, c) => s.AddCallCenterStorage(c),
-        ["AddCallCenterAuth"] = (s, c) => s.AddCallCenterAuth(c),
-        ["AddCallHandling"] = (s, c) => s.AddCallHandling(c),
-        ["AddWhatsApp"] = (s, c) => s.AddWhatsApp(c),
+        ["AddCallCenterEndpoints"] = (s, c) => s.AddCallCenterEndpoints(c),
         ["AddTableBackup"] = (s, c) => s.AddTableBackup(c),
     };
 
