@@ -36,7 +36,7 @@ public sealed partial class OptionsCoverageTests
         ["AddTableBackup"] = (s, c) => s.AddTableBackup(c),
     };
 
-    // What the bridge registers with its configuration (media-bridge/Program.cs).
+    // What the bridge registers with its configuration (MediaBridgeHosting.AddMediaBridgeHost, which Program.cs runs).
     private static readonly Dictionary<string, Action<IServiceCollection, IConfiguration>> BridgeRegistrations = new(StringComparer.Ordinal)
     {
         ["AddMediaBridge"] = (s, c) => s.AddMediaBridge(c),
@@ -85,7 +85,7 @@ public sealed partial class OptionsCoverageTests
 
     [Theory]
     [InlineData(Functions, "functions")]
-    [InlineData(Bridge, "media-bridge/Program.cs")]
+    [InlineData(Bridge, "media-bridge/Infrastructure/MediaBridgeHosting.cs")]
     public void The_test_runs_every_registration_the_app_makes_with_its_configuration(string app, string source)
     {
         var path = Repository.PathOf(source.Split('/'));
