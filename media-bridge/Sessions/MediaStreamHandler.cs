@@ -146,7 +146,7 @@ internal sealed class MediaStreamHandler(
         {
             context = await loader.LoadAsync(claims, aborted).ConfigureAwait(false);
             var refused = context is null ? "unknown tenant"
-                : context.Call?.Status is { } status && status.IsTerminal() ? $"call {claims.CallSid} is {status.ToWire()}"
+                : context.Call is { IsFinished: true } ? $"call {claims.CallSid} is finished"
                 : live.Draining ? "shutting down"
                 : null;
             if (refused is null && !await bindings.TryBindAsync(claims.CallSid, start.StreamSid, services.Time.GetUtcNow(), aborted).ConfigureAwait(false))
