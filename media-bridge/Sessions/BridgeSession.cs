@@ -500,10 +500,11 @@ public sealed class BridgeSession
             : message.Slice(deltaStart, deltaLength);
 
         // Audio still arriving for an item the caller cut off is not played.
-        return _playback.Received(DecodedLength(delta.Span)) ? ForwardAudioAsync(delta) : ValueTask.CompletedTask;
+        var bytes = DecodedLength(delta.Span);
+        return _playback.Received(bytes) ? ForwardAudioAsync(delta, bytes) : ValueTask.CompletedTask;
     }
 
-    private async ValueTask ForwardAudioAsync(ReadOnlyMemory<byte> base64)
+    private async ValueTask ForwardAudioAsync(ReadOnlyMemory<byte> base64, long bytes)
     {
         var payloadEnd = _mediaPrefix.Length + base64.Length;
         var messageLength = payloadEnd + 3;
@@ -518,7 +519,7 @@ public sealed class BridgeSession
         base64.Span.CopyTo(_toTwilio.AsSpan(_mediaPrefix.Length));
         "\"}}"u8.CopyTo(_toTwilio.AsSpan(payloadEnd));
 
-        var seq = _playback.Sent(DecodedLength(base64.Span));
+        var seq = _playback.Sent(bytes);
 
         // The mark is written right after the frame, in the same buffer, so the echo says "played up to here".
         var markStart = messageLength;
@@ -794,7 +795,7 @@ public sealed class BridgeSession
                 // OpenAI's items are over; the clip plays after what was queued, then one hangup.
                 _playback.Reset();
                 StoreHeard();
-                await ForwardAudioAsync(apology).ConfigureAwait(false);
+                await ForwardAudioAsync(apology, DecodedLength(apology.Span)).ConfigureAwait(false);
                 _hangup.Apologised();
                 return;
             }
