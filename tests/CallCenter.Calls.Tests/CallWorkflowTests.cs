@@ -5,6 +5,7 @@ using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Twilio;
 using CallCenter.Core.Workflow;
+using CallCenter.DevServices;
 using CallCenter.Fakes;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
@@ -223,6 +224,9 @@ public sealed class CallWorkflowTests
         }).Build();
         var engine = await DurableTaskTestHost.StartAsync(r => r.AddCallWorkflow(), new DurableTaskTestHostOptions
         {
+            // Left unset, the test host draws a port from 30000-40000 without asking whether it is free, which
+            // overlaps the kernel's ephemeral range; a port the OS has just handed out is free.
+            Port = AzuriteServer.FreePort(),
             ConfigureServices = services =>
             {
                 services.AddLogging();
