@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
-using CallCenter.Core.Prompts;
 using CallCenter.MediaBridge.Infrastructure;
 
 namespace CallCenter.MediaBridge.Sessions;
@@ -9,18 +8,16 @@ namespace CallCenter.MediaBridge.Sessions;
 /// <summary>
 /// One phone call: relays μ-law audio between Twilio's Media Stream and an OpenAI Realtime session. Two loops:
 /// Twilio → OpenAI (this method's caller's task) and OpenAI → Twilio (one task); tools and the hangup run as
-/// <see cref="CallTasks"/> that end with the call. The rules live in socket-free parts, which this relay
-/// feeds: what the caller heard and what a barge-in cuts (<see cref="PlaybackTracker"/>), one response at a
-/// time (<see cref="ResponseGate"/>), when to hang up (<see cref="HangupPolicy"/>), when to replace a lost
-/// OpenAI session (<see cref="ReconnectPolicy"/>), and the wire formats (<see cref="TwilioEventParser"/>,
-/// <see cref="RealtimeEventParser"/>, <see cref="TwilioMessageWriter"/>). The audio path copies base64
-/// payloads between JSON envelopes without decoding them, allocates nothing of its own per frame, writes no
-/// log and touches no storage.
+/// <see cref="CallTasks"/> that end with the call. The rules live in parts this relay feeds: what the caller
+/// heard and what a barge-in cuts (<see cref="PlaybackTracker"/>), responses and tools (<see cref="ResponseFlow"/>),
+/// when to hang up (<see cref="HangupPolicy"/>), when to replace a lost OpenAI session (<see cref="ReconnectPolicy"/>),
+/// and the wire formats (<see cref="TwilioEventParser"/>, <see cref="RealtimeEventParser"/>, <see cref="TwilioMessageWriter"/>).
+/// The audio path copies base64 payloads between JSON envelopes without decoding them, allocates nothing of
+/// its own per frame, writes no log and touches no storage.
 /// </summary>
 public sealed class BridgeSession
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan TooBigLinger = TimeSpan.FromMilliseconds(500);
 
     private readonly MediaStreamSocket _media;
@@ -31,27 +28,30 @@ public sealed class BridgeSession
     private readonly TwilioEventParser _twilioEvents = new();
     private readonly TwilioMessageWriter _outbox;
     private readonly PlaybackTracker _playback = new();
-    private readonly ResponseGate _responses = new();
     private readonly HangupPolicy _hangup;
+    private readonly ResponseFlow _responses;
     private readonly ReconnectPolicy _reconnect = new();
     private readonly CallTranscript _transcript;
     private readonly CallTasks _tasks;
     private readonly CallCounters _counters = new();
-    private readonly ToolRunner _tools;
-    private volatile IRealtimeLink _link;
+    private readonly RealtimeConnection _realtime;
 
     internal BridgeSession(MediaStreamSocket media, CallContext context, string streamSid, IRealtimeLink link, SessionServices services, CancellationToken aborted)
     {
         _media = media;
         _context = context;
-        _link = link;
+        _realtime = new RealtimeConnection(link);
         _services = services;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _outbox = new TwilioMessageWriter(streamSid);
-        _hangup = new HangupPolicy(services.Options.GoodbyeTimeout, services.Time, _playback, HangUp);
-        _transcript = new CallTranscript(context.Tenant.Id, context.Claims.CallSid, services.Transcripts, services.Time);
         _tasks = new CallTasks(context.Claims.CallSid, services.Metrics, services.Logger);
-        _tools = new ToolRunner(context, services.Leads, services.Time);
+        var hangUp = new CallHangup(services.CallControl, services.Metrics, services.Logger, context.Claims.CallSid);
+        _hangup = new HangupPolicy(services.Options.GoodbyeTimeout, services.Time, _playback, () => _ = _tasks.Run(hangUp.HangUpAsync));
+        _transcript = new CallTranscript(context.Tenant.Id, context.Claims.CallSid, services.Transcripts, services.Time);
+        var tools = new ToolRunner(context, services.Leads, services.Time);
+        _responses = new ResponseFlow(_realtime, _hangup,
+            (call, ct) => tools.AnswerAsync(call, e => BridgeTrace.ToolFailed(services.Logger, context.Claims.CallSid, call.Name, e), ct),
+            _transcript, _tasks, _counters, context.Claims.CallSid, services.Logger);
     }
 
     private string CallSid => _context.Claims.CallSid;
@@ -66,11 +66,11 @@ public sealed class BridgeSession
         _transcript.CallStarted();
         try
         {
-            await _link.SendAsync(_services.SessionUpdate(_context), ct).ConfigureAwait(false);
+            await _realtime.SendAsync(_services.SessionUpdate(_context), ct).ConfigureAwait(false);
 
             // The one greeting of the call: the prompt tells the model how to open an inbound or outbound call,
             // and nothing else in the product asks for one.
-            await RequestResponseAsync(goodbye: false, ct).ConfigureAwait(false);
+            await _responses.AskAsync(goodbye: false, ct).ConfigureAwait(false);
             _ = _tasks.Run(RunOpenAiAsync);
             await RunTwilioAsync(ct).ConfigureAwait(false);
         }
@@ -96,7 +96,7 @@ public sealed class BridgeSession
     {
         if (_hangup.TryStartClosingLine())
         {
-            await RequestResponseAsync(goodbye: true, _cts.Token).ConfigureAwait(false);
+            await _responses.AskAsync(goodbye: true, _cts.Token).ConfigureAwait(false);
         }
     }
 
@@ -107,7 +107,6 @@ public sealed class BridgeSession
         _media.Abort();
     }
 
-    // ---------------------------------------------------------------- Twilio → OpenAI
 
     private async Task RunTwilioAsync(CancellationToken ct)
     {
@@ -140,7 +139,7 @@ public sealed class BridgeSession
                 case TwilioEvent.Media when _twilioEvents.Append.Length > 0:
                     try
                     {
-                        await _link.SendAsync(_twilioEvents.Append, ct).ConfigureAwait(false);
+                        await _realtime.SendAsync(_twilioEvents.Append, ct).ConfigureAwait(false);
                         _counters.FramesIn++;
                     }
                     catch (Exception) when (!ct.IsCancellationRequested)
@@ -164,7 +163,6 @@ public sealed class BridgeSession
         }
     }
 
-    // ---------------------------------------------------------------- OpenAI → Twilio
 
     private async Task RunOpenAiAsync()
     {
@@ -174,7 +172,7 @@ public sealed class BridgeSession
             Exception? error = null;
             try
             {
-                await foreach (var message in _link.ReceiveAsync(ct).ConfigureAwait(false))
+                await foreach (var message in _realtime.ReceiveAsync(ct).ConfigureAwait(false))
                 {
                     await OnOpenAiMessageAsync(message, ct).ConfigureAwait(false);
                 }
@@ -255,77 +253,19 @@ public sealed class BridgeSession
 
                 break;
             case RealtimeControlKind.ResponseCreated:
-                _responses.Created(e.ResponseId ?? "");
-                if (e.IsGoodbye)
-                {
-                    _hangup.GoodbyeCreated(e.ResponseId ?? "");
-                }
-
+                _responses.Created(e);
                 break;
             case RealtimeControlKind.FunctionCall:
-                // Acted on only once its response is done and completed: GA sends this for cancelled responses too.
-                _responses.AddCall(e.ResponseId ?? "", e.Call);
+                _responses.Called(e);
                 break;
             case RealtimeControlKind.ResponseDone:
-                await OnResponseDoneAsync(e, ct).ConfigureAwait(false);
+                await _responses.DoneAsync(e, ct).ConfigureAwait(false);
                 break;
             case RealtimeControlKind.Error:
-                if (e.ErrorCode == "conversation_already_has_active_response")
-                {
-                    // Another response won the race: ask again once it is done.
-                    _responses.Refused();
-                }
-
-                if (_counters.ErrorsLogged++ < 3)
-                {
-                    BridgeTrace.OpenAiError(_services.Logger, CallSid, e.ErrorCode, e.ErrorMessage);
-                }
-
+                _responses.Error(e);
                 break;
         }
     }
-
-    private async ValueTask OnResponseDoneAsync(RealtimeControlEvent done, CancellationToken ct)
-    {
-        var calls = _responses.Done(done.ResponseId);
-        _hangup.ResponseDone(done.ResponseId);
-        if (calls is null)
-        {
-            await SendOwedResponseAsync(ct).ConfigureAwait(false);
-        }
-        else if (done.Completed)
-        {
-            _ = _tasks.Run(() => RunCallsAsync(calls, ct));
-        }
-        else
-        {
-            // Cut off (the caller spoke, or the model stopped): not run, end_call included. The model hears so
-            // and can call again; after a caller's turn the server answers by itself, otherwise it is asked now.
-            foreach (var call in calls)
-            {
-                await _link.SendAsync(RealtimeEvents.FunctionOutput(call.CallId, ToolRunner.NotRunOutput), ct).ConfigureAwait(false);
-            }
-
-            await (done.TurnDetected ? SendOwedResponseAsync(ct) : RequestResponseAsync(goodbye: false, ct)).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Asks for a response now, or once the active one is done (the server refuses a second).</summary>
-    private async ValueTask RequestResponseAsync(bool goodbye, CancellationToken ct)
-    {
-        if (!_responses.TryAsk(goodbye))
-        {
-            return;
-        }
-
-        var create = !goodbye ? RealtimeEvents.ResponseCreate
-            : _hangup.ClosingLine ? RealtimeEvents.ClosingLineCreate
-            : RealtimeEvents.GoodbyeCreate;
-        await _link.SendAsync(create, ct).ConfigureAwait(false);
-    }
-
-    private ValueTask SendOwedResponseAsync(CancellationToken ct) =>
-        _responses.TakeOwed(out var goodbye) ? RequestResponseAsync(goodbye, ct) : ValueTask.CompletedTask;
 
     /// <summary>Barge-in: the caller speaks while agent audio is still queued at Twilio.</summary>
     private async ValueTask OnCallerSpeechAsync(CancellationToken ct)
@@ -342,37 +282,12 @@ public sealed class BridgeSession
         // The model keeps only what the caller heard: the item playing up to its played offset, none of those queued.
         foreach (var cut in cuts)
         {
-            await _link.SendAsync(RealtimeEvents.Truncate(cut.ItemId, cut.AudioEndMs), ct).ConfigureAwait(false);
+            await _realtime.SendAsync(RealtimeEvents.Truncate(cut.ItemId, cut.AudioEndMs), ct).ConfigureAwait(false);
         }
 
         _transcript.AgentHeard(_playback);
     }
 
-    /// <summary>Runs the function calls of a completed response, sends their outputs, then asks for the next response.</summary>
-    private async Task RunCallsAsync(List<FunctionCall> calls, CancellationToken ct)
-    {
-        var endCall = false;
-        foreach (var call in calls)
-        {
-            _counters.ToolCalls++;
-            _transcript.Tool(call);
-            endCall |= call.Name == AgentTools.EndCall;
-            var output = await _tools.AnswerAsync(call, e => BridgeTrace.ToolFailed(_services.Logger, CallSid, call.Name, e), ct).ConfigureAwait(false);
-            var item = RealtimeEvents.FunctionOutput(call.CallId, output);
-            _transcript.Remember(item);
-            await _link.SendAsync(item, ct).ConfigureAwait(false);
-        }
-
-        // After an end_call the model says goodbye; the hangup follows once that response has played.
-        if (endCall)
-        {
-            _hangup.EndCallCompleted();
-        }
-
-        await RequestResponseAsync(endCall, ct).ConfigureAwait(false);
-    }
-
-    // ---------------------------------------------------------------- a lost OpenAI session, the hangup, the end
 
     private async Task<bool> TryReconnectAsync(Exception? error, CancellationToken ct)
     {
@@ -392,13 +307,11 @@ public sealed class BridgeSession
                 await next.SendAsync(item, ct).ConfigureAwait(false);
             }
 
-            var resume = ReconnectPolicy.Resume(_responses, _hangup, out var goodbye);
-            var old = _link;
-            _link = next;
-            old.Dispose();
+            var resume = _responses.Restart(out var goodbye);
+            _realtime.Replace(next);
             if (resume)
             {
-                await RequestResponseAsync(goodbye, ct).ConfigureAwait(false);
+                await _responses.AskAsync(goodbye, ct).ConfigureAwait(false);
             }
 
             return true;
@@ -409,20 +322,6 @@ public sealed class BridgeSession
             return false;
         }
     }
-
-    private void HangUp() => _ = _tasks.Run(async () =>
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _services.CallControl.HangUpAsync(CallSid, timeout.Token).ConfigureAwait(false);
-            _services.Metrics.HungUp();
-        }
-        catch (Exception e)
-        {
-            BridgeTrace.HangupFailed(_services.Logger, CallSid, e);
-        }
-    });
 
     private async Task ApologiseAndHangUpAsync()
     {
@@ -450,18 +349,9 @@ public sealed class BridgeSession
         // The OpenAI session ends with a close handshake, read by the still running OpenAI loop.
         _reconnect.CallEnding();
         _hangup.Dispose();
-        try
-        {
-            using var timeout = new CancellationTokenSource(CloseTimeout);
-            await _link.CloseAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-        {
-            // A session that is already gone, or does not answer in time, is dropped by the dispose that follows.
-        }
-
+        await _realtime.CloseAsync().ConfigureAwait(false);
         await _cts.CancelAsync().ConfigureAwait(false);
-        _link.Dispose();
+        _realtime.Dispose();
         var drained = _tasks.WhenAllAsync();
         try
         {
