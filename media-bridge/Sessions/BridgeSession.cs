@@ -107,7 +107,6 @@ public sealed class BridgeSession
         _media.Abort();
     }
 
-
     private async Task RunTwilioAsync(CancellationToken ct)
     {
         var twilio = _media.Socket;
@@ -162,7 +161,6 @@ public sealed class BridgeSession
             }
         }
     }
-
 
     private async Task RunOpenAiAsync()
     {
@@ -287,7 +285,6 @@ public sealed class BridgeSession
 
         _transcript.AgentHeard(_playback);
     }
-
 
     private async Task<bool> TryReconnectAsync(Exception? error, CancellationToken ct)
     {
