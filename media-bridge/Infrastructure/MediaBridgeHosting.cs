@@ -50,7 +50,7 @@ public static class MediaBridgeHosting
 
             // What the transport reads of a connection ahead of the app (default 1 MiB, in pooled blocks that
             // the pool keeps): a call needs no more than two of its largest messages.
-            o.MaxReadBufferSize = 2 * BridgeSession.MaxTwilioMessageBytes;
+            o.MaxReadBufferSize = 2 * TwilioMessageBuffer.MaxMessageBytes;
         });
     }
 }

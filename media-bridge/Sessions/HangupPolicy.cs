@@ -5,7 +5,9 @@ namespace CallCenter.MediaBridge.Sessions;
 /// is asked for a goodbye and a backstop timer starts; the goodbye is done when its own response is done
 /// and the audio of that response has played (its last mark echoed), whatever other responses do meanwhile.
 /// The apology after a lost OpenAI session waits for all queued audio instead. Either way, exactly one
-/// hangup, by the first of those or the backstop. Socket-free: the session feeds it events.
+/// hangup, by the first of those or the backstop. When the bridge itself ends the call (its length limit, a
+/// replica shutting down) the model is asked for a closing line once, kept like an end_call's goodbye.
+/// Socket-free: the session feeds it events.
 /// </summary>
 public sealed class HangupPolicy(TimeSpan backstop, TimeProvider time, PlaybackTracker playback, Action hangUp) : IDisposable
 {
@@ -16,6 +18,7 @@ public sealed class HangupPolicy(TimeSpan backstop, TimeProvider time, PlaybackT
     private string? _goodbyeId;
     private bool _goodbyeDone;
     private int _hungUp;
+    private int _closing;
 
     /// <summary>An end_call completed but its goodbye has not finished: a new OpenAI session must ask for it again.</summary>
     public bool GoodbyePending
@@ -30,6 +33,24 @@ public sealed class HangupPolicy(TimeSpan backstop, TimeProvider time, PlaybackT
     }
 
     public bool HungUp => Volatile.Read(ref _hungUp) == 1;
+
+    /// <summary>The bridge, not the model, is ending the call: the goodbye asked for is the closing line.</summary>
+    public bool ClosingLine => Volatile.Read(ref _closing) == 1;
+
+    /// <summary>
+    /// The bridge ends the call: true once, when a closing line is to be asked for now (the backstop starts as
+    /// for an end_call); false when a goodbye is already under way or the call has hung up.
+    /// </summary>
+    public bool TryStartClosingLine()
+    {
+        if (GoodbyePending || HungUp || Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return false;
+        }
+
+        EndCallCompleted();
+        return true;
+    }
 
     /// <summary>An end_call's response completed: the goodbye is asked for now, and the backstop starts.</summary>
     public void EndCallCompleted() => Arm(allAudio: false, done: false);

@@ -11,7 +11,38 @@ namespace CallCenter.MediaBridge.Sessions;
 /// </summary>
 public sealed class ToolRunner(CallContext context, LeadStore leads, TimeProvider time)
 {
+    /// <summary>The answer to <c>end_call</c>: the model says goodbye; the hangup follows once that has played.</summary>
+    public const string EndCallOutput = """{"ok":true,"note":"say a short goodbye now"}""";
+
+    /// <summary>The answer when a tool threw: the model hears that it failed, the call goes on.</summary>
+    public const string FailedOutput = """{"error":"the tool failed"}""";
+
+    /// <summary>The answer to a function call whose response did not complete: it was not run.</summary>
+    public const string NotRunOutput = """{"ok":false,"note":"not done: the response was cut off before the call completed; call it again if it is still wanted"}""";
+
     private Lead? _lead = context.Lead;
+
+    /// <summary>
+    /// The output for a call of a completed response: <c>end_call</c> gets <see cref="EndCallOutput"/> and is
+    /// not run; a tool that throws gets <see cref="FailedOutput"/>, the failure handed to <paramref name="failed"/>.
+    /// </summary>
+    internal async Task<string> AnswerAsync(FunctionCall call, Action<Exception> failed, CancellationToken ct)
+    {
+        if (call.Name == AgentTools.EndCall)
+        {
+            return EndCallOutput;
+        }
+
+        try
+        {
+            return await RunAsync(call.Name, call.Arguments, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            failed(e);
+            return FailedOutput;
+        }
+    }
 
     public async Task<string> RunAsync(string name, string arguments, CancellationToken ct)
     {

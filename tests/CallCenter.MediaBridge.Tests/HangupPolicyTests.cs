@@ -143,4 +143,54 @@ public sealed class HangupPolicyTests
         policy.AudioPlayed();
         Assert.Equal(1, _hangups);
     }
+
+    [Fact]
+    public void A_closing_line_is_asked_for_once_and_hangs_up_when_it_has_played()
+    {
+        using var policy = NewPolicy();
+
+        Assert.True(policy.TryStartClosingLine());
+        Assert.False(policy.TryStartClosingLine());
+        Assert.True(policy.ClosingLine);
+        Assert.True(policy.GoodbyePending);
+
+        policy.GoodbyeCreated("resp_close");
+        var last = Send("item_close", "resp_close", 5);
+        policy.ResponseDone("resp_close");
+        _playback.Played(last);
+        policy.AudioPlayed();
+        Assert.Equal(1, _hangups);
+    }
+
+    [Fact]
+    public void A_closing_line_that_never_plays_is_ended_by_the_backstop()
+    {
+        using var policy = NewPolicy();
+        policy.TryStartClosingLine();
+
+        _time.Advance(Backstop);
+
+        Assert.Equal(1, _hangups);
+    }
+
+    [Fact]
+    public void No_closing_line_is_asked_for_while_an_end_calls_goodbye_is_under_way()
+    {
+        using var policy = NewPolicy();
+        policy.EndCallCompleted();
+
+        Assert.False(policy.TryStartClosingLine());
+        Assert.False(policy.ClosingLine);
+    }
+
+    [Fact]
+    public void No_closing_line_is_asked_for_once_the_call_has_hung_up()
+    {
+        using var policy = NewPolicy();
+        Assert.True(policy.HangUpOnce());
+
+        Assert.False(policy.TryStartClosingLine());
+        Assert.False(policy.HangUpOnce());
+        Assert.Equal(1, _hangups);
+    }
 }

@@ -82,10 +82,10 @@ public sealed class MessageSizeTests(AzuriteFixture azurite, ITestOutputHelper o
 
         await using var socket = await LiveStreamAsync(h);
 
-        await socket.SendAsync(Padded(BridgeSession.MaxTwilioMessageBytes));
+        await socket.SendAsync(Padded(TwilioMessageBuffer.MaxMessageBytes));
         await Task.Delay(300);
         var stillOpen = h.OpenAi.ActiveSessions == 1;
-        await socket.SendAsync(Padded(BridgeSession.MaxTwilioMessageBytes + 1));
+        await socket.SendAsync(Padded(TwilioMessageBuffer.MaxMessageBytes + 1));
 
         Assert.True(stillOpen, "a message of exactly the cap is taken");
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, await socket.WaitForCloseAsync(TimeSpan.FromSeconds(30)));

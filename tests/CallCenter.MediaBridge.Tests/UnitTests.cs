@@ -58,4 +58,26 @@ public sealed class ToolRunnerTests(AzuriteFixture azurite)
         var stored = await leads.GetAsync("acme-tools", lead.Id);
         Assert.Contains("Callback requested for 2026-11-26T09:00:00.0000000+00:00: quote", stored!.Notes, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task End_call_is_answered_with_the_goodbye_note_and_a_failing_tool_as_failed()
+    {
+        await using var services = await azurite.CreateServicesAsync();
+        var context = new CallContext(
+            new StreamClaims("acme-tools", "CA2", CallDirection.Inbound, DateTimeOffset.UtcNow.AddMinutes(5)),
+            new Tenant { Id = "acme-tools", Name = "Acme" },
+            null,
+            new AgentInstructions("x", 1, AgentTools.Voice, "en-US", "alloy"),
+            AgentTools.Voice,
+            new Dictionary<string, DeclaredTool>());
+        var runner = new ToolRunner(context, services.GetRequiredService<LeadStore>(), TimeProvider.System);
+        var failures = new List<Exception>();
+
+        var endCall = await runner.AnswerAsync(new FunctionCall("call_1", AgentTools.EndCall, "{}"), failures.Add, default);
+        var broken = await runner.AnswerAsync(new FunctionCall("call_2", AgentTools.UpdateLead, "{not json"), failures.Add, default);
+
+        Assert.Equal(ToolRunner.EndCallOutput, endCall);
+        Assert.Equal(ToolRunner.FailedOutput, broken);
+        Assert.IsAssignableFrom<System.Text.Json.JsonException>(Assert.Single(failures));
+    }
 }

@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace CallCenter.MediaBridge.Sessions;
+
+/// <summary>
+/// Reads one Twilio Media Stream message: its event, the number of an echoed mark, and for a media frame the
+/// OpenAI <c>input_audio_buffer.append</c> event carrying its payload. The base64 payload is copied between
+/// the two JSON envelopes without decoding, into a pooled buffer: a frame allocates nothing.
+/// </summary>
+internal sealed class TwilioEventParser : IDisposable
+{
+    private static readonly byte[] AppendPrefix = """{"type":"input_audio_buffer.append","audio":" """u8.ToArray()[..^1];
+    private static readonly byte[] AppendSuffix = "\"}"u8.ToArray();
+
+    private byte[] _append = ArrayPool<byte>.Shared.Rent(1024);
+    private int _appendLength;
+
+    public TwilioEventParser() => AppendPrefix.CopyTo(_append, 0);
+
+    /// <summary>The append event of the last media frame parsed; empty when the last message was not one with a payload.</summary>
+    public ReadOnlyMemory<byte> Append => _append.AsMemory(0, _appendLength);
+
+    /// <summary>The message's event; <paramref name="markSeq"/> is the number of an echoed mark (0 when none).</summary>
+    public TwilioEvent Parse(ReadOnlySpan<byte> message, out long markSeq)
+    {
+        markSeq = 0;
+        _appendLength = 0;
+        var kind = TwilioEvent.Other;
+        var reader = new Utf8JsonReader(message);
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                continue;
+            }
+
+            if (reader.CurrentDepth == 1 && reader.ValueTextEquals("event"u8))
+            {
+                reader.Read();
+                kind = reader.ValueTextEquals("media"u8) ? TwilioEvent.Media
+                    : reader.ValueTextEquals("mark"u8) ? TwilioEvent.Mark
+                    : reader.ValueTextEquals("stop"u8) ? TwilioEvent.Stop
+                    : TwilioEvent.Other;
+            }
+            else if (reader.CurrentDepth == 2 && reader.ValueTextEquals("payload"u8))
+            {
+                reader.Read();
+                WriteAppend(ref reader);
+            }
+            else if (reader.CurrentDepth == 2 && reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                var name = reader.ValueSpan;
+                if (name.Length > 1 && name[0] == (byte)'m')
+                {
+                    Utf8Parser.TryParse(name[1..], out markSeq, out _);
+                }
+            }
+        }
+
+        if (kind != TwilioEvent.Media)
+        {
+            _appendLength = 0;
+        }
+
+        return kind;
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_append);
+        _append = [];
+        _appendLength = 0;
+    }
+
+    private void WriteAppend(ref Utf8JsonReader reader)
+    {
+        var length = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
+        var needed = AppendPrefix.Length + length + AppendSuffix.Length;
+        if (needed > _append.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_append);
+            _append = ArrayPool<byte>.Shared.Rent(needed);
+            AppendPrefix.CopyTo(_append, 0);
+        }
+
+        var payload = _append.AsSpan(AppendPrefix.Length);
+        int written;
+        if (reader.ValueIsEscaped)
+        {
+            written = reader.CopyString(payload);
+        }
+        else
+        {
+            reader.ValueSpan.CopyTo(payload);
+            written = reader.ValueSpan.Length;
+        }
+
+        AppendSuffix.CopyTo(_append.AsSpan(AppendPrefix.Length + written));
+        _appendLength = AppendPrefix.Length + written + AppendSuffix.Length;
+    }
+}
