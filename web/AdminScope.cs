@@ -9,19 +9,12 @@ namespace CallCenter.Web;
 /// An operator route's request once the admin key is checked: 401 without a valid key, 404 for tenant keys (the
 /// route does not exist for them), or, where the route names a tenant, 403 for that tenant's own keys.
 /// </summary>
-public sealed class AdminScope
+public sealed class AdminScope : CrmScope
 {
     private AdminScope(ApiPrincipal principal, HttpRequest request)
+        : base(principal, request)
     {
-        Principal = principal;
-        Request = request;
     }
-
-    public ApiPrincipal Principal { get; }
-
-    public HttpRequest Request { get; }
-
-    public CancellationToken Aborted => Request.HttpContext.RequestAborted;
 
     public static async Task<CrmAnswer<Results<UnauthorizedProblem, NotFoundProblem>, TResult>> RunAsync<TResult>(HttpRequest request, Func<AdminScope, Task<TResult>> endpoint)
         where TResult : IResult, IEndpointMetadataProvider

@@ -69,38 +69,26 @@ public static class PromptEndpoints
     public static async Task<Results<CrmOk<PromptVersionView>, BadRequestProblem, NotFoundProblem>> GetVersionAsync(
         TenantScope scope, string channel, string version, PromptStore store)
     {
-        if (!IsChannel(channel, out var ch, out var bad))
+        if (!IsVersion(channel, version, out var ch, out var number, out var bad))
         {
             return bad is null ? new NotFoundProblem() : bad;
         }
 
-        if (CrmAccess.BadIds(("version", version)) is { } badVersion)
-        {
-            return badVersion;
-        }
-
-        var found = int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            ? await store.GetVersionAsync(scope.Tenant.Id, ch, number, scope.Aborted)
-            : null;
+        var found = await store.GetVersionAsync(scope.Tenant.Id, ch, number, scope.Aborted);
         return found is null ? new NotFoundProblem() : new CrmOk<PromptVersionView>(PromptVersionView.Of(found));
     }
 
     public static async Task<Results<CrmOk<ActivePromptView>, BadRequestProblem, NotFoundProblem>> ActivateAsync(
         TenantScope scope, string channel, string version, PromptStore store)
     {
-        if (!IsChannel(channel, out var ch, out var bad))
+        if (!IsVersion(channel, version, out var ch, out var number, out var bad))
         {
             return bad is null ? new NotFoundProblem() : bad;
         }
 
-        if (CrmAccess.BadIds(("version", version)) is { } badVersion)
-        {
-            return badVersion;
-        }
-
-        var activated = int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            && await store.ActivateAsync(scope.Tenant.Id, ch, number, scope.Aborted);
-        return activated ? new CrmOk<ActivePromptView>(new ActivePromptView(ch.ToWire(), number)) : new NotFoundProblem();
+        return await store.ActivateAsync(scope.Tenant.Id, ch, number, scope.Aborted)
+            ? new CrmOk<ActivePromptView>(new ActivePromptView(ch.ToWire(), number))
+            : new NotFoundProblem();
     }
 
     /// <summary>Exactly what a call or message of this tenant, channel and lead would get: the same builder call.</summary>
@@ -137,5 +125,14 @@ public static class PromptEndpoints
         parsed = default;
         bad = CrmAccess.BadIds(("channel", channel));
         return bad is null && PromptChannels.TryParse(channel, out parsed);
+    }
+
+    /// <summary>As <see cref="IsChannel"/>, and the version of the path: a 400 when it is not an id, a 404 when it is no number.</summary>
+    private static bool IsVersion(string channel, string version, out PromptChannel parsed, out int number, out BadRequestProblem? bad)
+    {
+        number = 0;
+        return IsChannel(channel, out parsed, out bad)
+            && (bad = CrmAccess.BadIds(("version", version))) is null
+            && int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out number);
     }
 }

@@ -12,22 +12,12 @@ namespace CallCenter.Web;
 /// hosts resolve it through <see cref="RunAsync"/> (the Functions worker runs no endpoint filters), which answers
 /// 401 without a valid key, 400 for a malformed tenant id and 404 for another tenant's or an unknown one alike.
 /// </summary>
-public sealed class TenantScope
+public sealed class TenantScope : CrmScope
 {
     private TenantScope(Tenant tenant, ApiPrincipal principal, HttpRequest request)
-    {
-        Tenant = tenant;
-        Principal = principal;
-        Request = request;
-    }
+        : base(principal, request) => Tenant = tenant;
 
     public Tenant Tenant { get; }
-
-    public ApiPrincipal Principal { get; }
-
-    public HttpRequest Request { get; }
-
-    public CancellationToken Aborted => Request.HttpContext.RequestAborted;
 
     public static async Task<CrmAnswer<Results<UnauthorizedProblem, BadRequestProblem, NotFoundProblem>, TResult>> RunAsync<TResult>(
         HttpRequest request, string tenantId, Func<TenantScope, Task<TResult>> endpoint)
