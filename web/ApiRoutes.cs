@@ -1,13 +1,21 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using CallCenter.Core.Auth;
+using CallCenter.Core.Calls;
+using CallCenter.Core.Events;
+using CallCenter.Core.Prompts;
+using CallCenter.Core.Storage;
+using CallCenter.Core.WhatsApp;
+using CallCenter.Core.Workflow;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Web;
 
-/// <summary>One HTTP route of the app: the OpenAPI document is generated from this table, and tests hold both hosts to it.</summary>
-public sealed record ApiRoute(string Method, string Path, string Name, string Summary, string Auth);
-
-public static partial class ApiRoutes
+/// <summary>
+/// Every HTTP route of the app, declared once: the local host maps this table, the OpenAPI document is generated
+/// from it, and a test holds the Functions triggers (which the Functions generator needs as methods) equal to it.
+/// </summary>
+public static class ApiRoutes
 {
     private const string Admin = "admin";
     private const string Tenant = "tenant";
@@ -17,97 +25,76 @@ public static partial class ApiRoutes
 
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
-        new("GET", "/api/health", "Health", "Liveness", None),
-        new("GET", "/api/openapi.json", "OpenApi", "This document", None),
-        new("POST", "/api/twilio/voice", "TwilioVoice", "Twilio voice webhook", Twilio),
-        new("POST", "/api/twilio/status", "TwilioStatus", "Twilio call status callback", Twilio),
-        new("POST", "/api/twilio/recording", "TwilioRecording", "Twilio recording callback", Twilio),
-        new("GET", "/api/whatsapp/meta", "WhatsAppMetaVerify", "Meta webhook verification handshake (hub.verify_token per tenant)", None),
-        new("POST", "/api/whatsapp/meta", "WhatsAppMeta", "Meta WhatsApp Cloud API messages and statuses", Meta),
-        new("POST", "/api/whatsapp/twilio", "WhatsAppTwilio", "Twilio WhatsApp messages and statuses", Twilio),
-        new("POST", "/api/tenants", "CreateTenant", "Create a tenant with its numbers", Admin),
-        new("GET", "/api/tenants", "ListTenants", "List tenants", Admin),
-        new("GET", "/api/tenants/{tenantId}", "GetTenant", "Read a tenant", Tenant),
-        new("PUT", "/api/tenants/{tenantId}", "PutTenant", "Replace a tenant and its numbers", Admin),
-        new("POST", "/api/tenants/{tenantId}/keys", "CreateApiKey", "Issue an API key (shown once)", Tenant),
-        new("GET", "/api/tenants/{tenantId}/keys", "ListApiKeys", "List API keys", Tenant),
-        new("DELETE", "/api/tenants/{tenantId}/keys/{keyId}", "RevokeApiKey", "Revoke an API key", Tenant),
-        new("POST", "/api/tenants/{tenantId}/leads", "CreateLead", "Create a lead", Tenant),
-        new("GET", "/api/tenants/{tenantId}/leads", "ListLeads", "Leads by ?phone= or ?status=, paged (?limit=, ?continuation=)", Tenant),
-        new("GET", "/api/tenants/{tenantId}/leads/{leadId}", "GetLead", "Read a lead", Tenant),
-        new("PATCH", "/api/tenants/{tenantId}/leads/{leadId}", "PatchLead", "Change a lead's name, status or notes", Tenant),
-        new("POST", "/api/tenants/{tenantId}/calls", "PlaceCall", "Place an outbound call to a lead or number (202 with the call id; the AI speaks first)", Tenant),
-        new("GET", "/api/tenants/{tenantId}/calls", "ListCalls", "Calls by ?from=&to= dates or ?leadId=, paged", Tenant),
-        new("GET", "/api/tenants/{tenantId}/calls/{callId}", "GetCall", "A call with turns, summary, transcript source and links", Tenant),
-        new("GET", "/api/tenants/{tenantId}/calls/{callId}/recording", "CallRecordingLink", "A read-only link to the call's recording, valid 15 minutes at most", Tenant),
-        new("GET", "/api/tenants/{tenantId}/calls/{callId}/workflow", "CallWorkflowStatus", "The state of the call's post-processing workflow", Tenant),
-        new("GET", "/api/tenants/{tenantId}/prompts/{channel}", "GetPrompt", "Current prompt and its versions (voice-inbound, voice-outbound, whatsapp)", Tenant),
-        new("PUT", "/api/tenants/{tenantId}/prompts/{channel}", "PutPrompt", "Save a new prompt version and make it current", Tenant),
-        new("GET", "/api/tenants/{tenantId}/prompts/{channel}/versions/{version}", "GetPromptVersion", "Read one prompt version", Tenant),
-        new("POST", "/api/tenants/{tenantId}/prompts/{channel}/versions/{version}/activate", "ActivatePromptVersion", "Make a version current again", Tenant),
-        new("POST", "/api/tenants/{tenantId}/prompts/{channel}/preview", "PreviewPrompt", "The instructions a call or message would get (optional leadId)", Tenant),
-        new("GET", "/api/tenants/{tenantId}/live/negotiate", "NegotiateLiveEvents", "A WebSocket URL that receives the tenant's live call events (Web PubSub client URL)", Tenant),
-        new("GET", "/api/tenants/{tenantId}/whatsapp/conversations", "ListConversations", "WhatsApp conversations, paged", Tenant),
-        new("GET", "/api/tenants/{tenantId}/whatsapp/conversations/{conversationId}", "GetConversation", "A WhatsApp conversation with its messages", Tenant),
+        new("GET", "/api/health", "Health", "Liveness", None, HealthEndpoints.Health),
+        new("GET", "/api/openapi.json", "OpenApi", "This document", None, OpenApi),
+        new("POST", "/api/twilio/voice", "TwilioVoice", "Twilio voice webhook", Twilio,
+            (HttpRequest r, WebhookRequests w, VoiceWebhookHandler h, ICallWorkflowSignals s) => TwilioEndpoints.VoiceAsync(r, w, h, s)),
+        new("POST", "/api/twilio/status", "TwilioStatus", "Twilio call status callback", Twilio,
+            (HttpRequest r, WebhookRequests w, CallStatusHandler h, ICallWorkflowSignals s) => TwilioEndpoints.StatusAsync(r, w, h, s)),
+        new("POST", "/api/twilio/recording", "TwilioRecording", "Twilio recording callback", Twilio,
+            (HttpRequest r, WebhookRequests w, RecordingCallbackHandler h, ICallWorkflowSignals s) => TwilioEndpoints.RecordingAsync(r, w, h, s)),
+        new("GET", "/api/whatsapp/meta", "WhatsAppMetaVerify", "Meta webhook verification handshake (hub.verify_token per tenant)", None,
+            (HttpRequest r) => WhatsAppEndpoints.MetaVerifyAsync(r)),
+        new("POST", "/api/whatsapp/meta", "WhatsAppMeta", "Meta WhatsApp Cloud API messages and statuses", Meta,
+            (HttpRequest r, IWhatsAppWorkflowSignals s) => WhatsAppEndpoints.MetaAsync(r, s)),
+        new("POST", "/api/whatsapp/twilio", "WhatsAppTwilio", "Twilio WhatsApp messages and statuses", Twilio,
+            (HttpRequest r, IWhatsAppWorkflowSignals s) => WhatsAppEndpoints.TwilioAsync(r, s)),
+        new("POST", "/api/tenants", "CreateTenant", "Create a tenant with its numbers", Admin,
+            (HttpRequest r, CrmBody<TenantEndpoints.TenantBody> body, TenantStore store) => AdminScope.RunAsync(r, a => TenantEndpoints.CreateAsync(a, body, store))),
+        new("GET", "/api/tenants", "ListTenants", "List tenants", Admin,
+            (HttpRequest r, TenantStore store) => AdminScope.RunAsync(r, a => TenantEndpoints.ListAsync(a, store))),
+        new("GET", "/api/tenants/{tenantId}", "GetTenant", "Read a tenant", Tenant,
+            (HttpRequest r, string tenantId) => TenantScope.RunAsync(r, tenantId, TenantEndpoints.GetAsync)),
+        new("PUT", "/api/tenants/{tenantId}", "PutTenant", "Replace a tenant and its numbers", Admin,
+            (HttpRequest r, string tenantId, CrmBody<TenantEndpoints.TenantBody> body, TenantStore store) =>
+                AdminScope.RunOnTenantAsync(r, tenantId, a => TenantEndpoints.PutAsync(a, tenantId, body, store))),
+        new("POST", "/api/tenants/{tenantId}/keys", "CreateApiKey", "Issue an API key (shown once)", Tenant,
+            (HttpRequest r, string tenantId, CrmBody<TenantEndpoints.KeyBody> body, ApiKeyService keys) => TenantScope.RunAsync(r, tenantId, t => TenantEndpoints.CreateKeyAsync(t, body, keys))),
+        new("GET", "/api/tenants/{tenantId}/keys", "ListApiKeys", "List API keys", Tenant,
+            (HttpRequest r, string tenantId, ApiKeyService keys) => TenantScope.RunAsync(r, tenantId, t => TenantEndpoints.ListKeysAsync(t, keys))),
+        new("DELETE", "/api/tenants/{tenantId}/keys/{keyId}", "RevokeApiKey", "Revoke an API key", Tenant,
+            (HttpRequest r, string tenantId, string keyId, ApiKeyService keys) => TenantScope.RunAsync(r, tenantId, t => TenantEndpoints.RevokeKeyAsync(t, keyId, keys))),
+        new("POST", "/api/tenants/{tenantId}/leads", "CreateLead", "Create a lead", Tenant,
+            (HttpRequest r, string tenantId, CrmBody<LeadEndpoints.LeadBody> body, LeadStore leads) => TenantScope.RunAsync(r, tenantId, t => LeadEndpoints.CreateAsync(t, body, leads))),
+        new("GET", "/api/tenants/{tenantId}/leads", "ListLeads", "Leads by ?phone= or ?status=, paged (?limit=, ?continuation=)", Tenant,
+            (HttpRequest r, string tenantId, LeadStore leads, ContinuationTokens tokens) => TenantScope.RunAsync(r, tenantId, t => LeadEndpoints.ListAsync(t, leads, tokens))),
+        new("GET", "/api/tenants/{tenantId}/leads/{leadId}", "GetLead", "Read a lead", Tenant,
+            (HttpRequest r, string tenantId, string leadId, LeadStore leads) => TenantScope.RunAsync(r, tenantId, t => LeadEndpoints.GetAsync(t, leadId, leads))),
+        new("PATCH", "/api/tenants/{tenantId}/leads/{leadId}", "PatchLead", "Change a lead's name, status or notes", Tenant,
+            (HttpRequest r, string tenantId, string leadId, CrmBody<LeadEndpoints.LeadPatch> body, LeadStore leads) => TenantScope.RunAsync(r, tenantId, t => LeadEndpoints.PatchAsync(t, leadId, body, leads))),
+        new("POST", "/api/tenants/{tenantId}/calls", "PlaceCall", "Place an outbound call to a lead or number (202 with the call id; the AI speaks first)", Tenant,
+            (HttpRequest r, string tenantId, CrmBody<CallEndpoints.PlaceCallBody> body, OutboundCallPlanner planner, DurableTaskClient durable) =>
+                TenantScope.RunAsync(r, tenantId, t => CallEndpoints.PlaceAsync(t, body, planner, durable))),
+        new("GET", "/api/tenants/{tenantId}/calls", "ListCalls", "Calls by ?from=&to= dates or ?leadId=, paged", Tenant,
+            (HttpRequest r, string tenantId, CallLogStore calls, ContinuationTokens tokens) => TenantScope.RunAsync(r, tenantId, t => CallEndpoints.ListAsync(t, calls, tokens))),
+        new("GET", "/api/tenants/{tenantId}/calls/{callId}", "GetCall", "A call with turns, summary, transcript source and links", Tenant,
+            (HttpRequest r, string tenantId, string callId, CallLogStore calls, TurnStore turns) => TenantScope.RunAsync(r, tenantId, t => CallEndpoints.GetAsync(t, callId, calls, turns))),
+        new("GET", "/api/tenants/{tenantId}/calls/{callId}/recording", "CallRecordingLink", "A read-only link to the call's recording, valid 15 minutes at most", Tenant,
+            (HttpRequest r, string tenantId, string callId, CallLogStore calls, RecordingStore recordings, TimeProvider time) =>
+                TenantScope.RunAsync(r, tenantId, t => CallEndpoints.RecordingLinkAsync(t, callId, calls, recordings, time))),
+        new("GET", "/api/tenants/{tenantId}/calls/{callId}/workflow", "CallWorkflowStatus", "The state of the call's post-processing workflow", Tenant,
+            (HttpRequest r, string tenantId, string callId, CallLogStore calls, DurableTaskClient durable) => TenantScope.RunAsync(r, tenantId, t => CallEndpoints.WorkflowAsync(t, callId, calls, durable))),
+        new("GET", "/api/tenants/{tenantId}/prompts/{channel}", "GetPrompt", "Current prompt and its versions (voice-inbound, voice-outbound, whatsapp)", Tenant,
+            (HttpRequest r, string tenantId, string channel, PromptStore prompts) => TenantScope.RunAsync(r, tenantId, t => PromptEndpoints.GetAsync(t, channel, prompts))),
+        new("PUT", "/api/tenants/{tenantId}/prompts/{channel}", "PutPrompt", "Save a new prompt version and make it current", Tenant,
+            (HttpRequest r, string tenantId, string channel, CrmBody<PromptEndpoints.PromptBody> body, PromptStore prompts) => TenantScope.RunAsync(r, tenantId, t => PromptEndpoints.PutAsync(t, channel, body, prompts))),
+        new("GET", "/api/tenants/{tenantId}/prompts/{channel}/versions/{version}", "GetPromptVersion", "Read one prompt version", Tenant,
+            (HttpRequest r, string tenantId, string channel, string version, PromptStore prompts) => TenantScope.RunAsync(r, tenantId, t => PromptEndpoints.GetVersionAsync(t, channel, version, prompts))),
+        new("POST", "/api/tenants/{tenantId}/prompts/{channel}/versions/{version}/activate", "ActivatePromptVersion", "Make a version current again", Tenant,
+            (HttpRequest r, string tenantId, string channel, string version, PromptStore prompts) => TenantScope.RunAsync(r, tenantId, t => PromptEndpoints.ActivateAsync(t, channel, version, prompts))),
+        new("POST", "/api/tenants/{tenantId}/prompts/{channel}/preview", "PreviewPrompt", "The instructions a call or message would get (optional leadId)", Tenant,
+            (HttpRequest r, string tenantId, string channel, CrmBody<PromptEndpoints.PreviewBody> body, LeadStore leads, IPromptBuilder builder) =>
+                TenantScope.RunAsync(r, tenantId, t => PromptEndpoints.PreviewAsync(t, channel, body, leads, builder))),
+        new("GET", "/api/tenants/{tenantId}/live/negotiate", "NegotiateLiveEvents", "A WebSocket URL that receives the tenant's live call events (Web PubSub client URL)", Tenant,
+            (HttpRequest r, string tenantId, ILiveEventsNegotiation negotiation) => TenantScope.RunAsync(r, tenantId, t => LiveEndpoints.NegotiateAsync(t, negotiation))),
+        new("GET", "/api/tenants/{tenantId}/whatsapp/conversations", "ListConversations", "WhatsApp conversations, paged", Tenant,
+            (HttpRequest r, string tenantId, WhatsAppStore store, ContinuationTokens tokens) => TenantScope.RunAsync(r, tenantId, t => ConversationEndpoints.ListAsync(t, store, tokens))),
+        new("GET", "/api/tenants/{tenantId}/whatsapp/conversations/{conversationId}", "GetConversation", "A WhatsApp conversation with its messages", Tenant,
+            (HttpRequest r, string tenantId, string conversationId, WhatsAppStore store) => TenantScope.RunAsync(r, tenantId, t => ConversationEndpoints.GetAsync(t, conversationId, store))),
     ];
 
-    /// <summary>An OpenAPI 3.0 document listing every route, its parameters and how it is authenticated.</summary>
-    public static JsonObject OpenApiDocument()
-    {
-        var paths = new JsonObject();
-        foreach (var group in All.GroupBy(r => r.Path))
-        {
-            var item = new JsonObject();
-            foreach (var route in group)
-            {
-                var parameters = new JsonArray();
-                foreach (Match m in PathParameter().Matches(route.Path))
-                {
-                    parameters.Add(new JsonObject { ["name"] = m.Groups[1].Value, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
-                }
-
-                var operation = new JsonObject
-                {
-                    ["operationId"] = route.Name,
-                    ["summary"] = route.Summary,
-                    ["parameters"] = parameters,
-                    ["responses"] = new JsonObject
-                    {
-                        ["200"] = new JsonObject { ["description"] = "OK" },
-                        ["400"] = new JsonObject { ["description"] = "Validation error (application/problem+json)" },
-                        ["401"] = new JsonObject { ["description"] = "Missing or invalid key or signature" },
-                        ["404"] = new JsonObject { ["description"] = "Unknown, or another tenant's" },
-                    },
-                };
-                if (route.Auth is Admin or Tenant)
-                {
-                    operation["security"] = new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() }, new JsonObject { ["bearer"] = new JsonArray() });
-                }
-
-                item[route.Method.ToLowerInvariant()] = operation;
-            }
-
-            paths[group.Key] = item;
-        }
-
-        return new JsonObject
-        {
-            ["openapi"] = "3.0.3",
-            ["info"] = new JsonObject { ["title"] = "CallCenter API", ["version"] = "1" },
-            ["paths"] = paths,
-            ["components"] = new JsonObject
-            {
-                ["securitySchemes"] = new JsonObject
-                {
-                    ["apiKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "X-Api-Key" },
-                    ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer" },
-                },
-            },
-        };
-    }
+    /// <summary>The OpenAPI document of <see cref="All"/>, derived from the handlers' types.</summary>
+    public static JsonObject OpenApiDocument() => OpenApiGenerator.Document(All);
 
     public static IResult OpenApi() => Results.Text(OpenApiDocument().ToJsonString(), "application/json");
-
-    [GeneratedRegex(@"\{([A-Za-z]+)\}")]
-    private static partial Regex PathParameter();
 }

@@ -1,5 +1,6 @@
+using CallCenter.Core.Storage;
 using CallCenter.Core.WhatsApp;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallCenter.Web;
 
@@ -10,68 +11,33 @@ public static class ConversationEndpoints
 
     private const int MaxMessages = 500;
 
-    public static async Task<IResult> ListAsync(HttpRequest request, string tenantId)
+    public static async Task<Results<CrmOk<CrmPage<ConversationView>>, BadRequestProblem>> ListAsync(TenantScope scope, WhatsAppStore store, ContinuationTokens tokens)
     {
-        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
-        if (tenant is null)
-        {
-            return error!;
-        }
-
-        var (limit, continuation, pagingError) = CrmAccess.Paging(request, tenant.Id, Listing);
+        var (limit, continuation, pagingError) = CrmAccess.Paging(scope, tokens, Listing);
         if (pagingError is not null)
         {
             return pagingError;
         }
 
-        var store = request.Service<WhatsAppStore>();
-        return await CrmAccess.PageAsync(request, tenant.Id, Listing, () => store.ListConversationsAsync(tenant.Id, continuation, limit, request.Aborted()), Shape);
+        var page = await store.ListConversationsAsync(scope.Tenant.Id, continuation, limit, scope.Aborted);
+        return CrmAccess.Page(scope, tokens, Listing, page, ConversationView.Of);
     }
 
-    public static async Task<IResult> GetAsync(HttpRequest request, string tenantId, string conversationId)
+    public static async Task<Results<CrmOk<ConversationDetailView>, BadRequestProblem, NotFoundProblem>> GetAsync(TenantScope scope, string conversationId, WhatsAppStore store)
     {
-        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
-        if (tenant is null)
-        {
-            return error!;
-        }
-
         if (CrmAccess.BadIds(("conversationId", conversationId)) is { } bad)
         {
             return bad;
         }
 
-        var store = request.Service<WhatsAppStore>();
         var valid = conversationId.Length is > 2 and <= 20 && conversationId.All(char.IsAsciiLetterOrDigit);
-        var conversation = valid ? await store.GetConversationAsync(tenant.Id, conversationId, request.Aborted()) : null;
+        var conversation = valid ? await store.GetConversationAsync(scope.Tenant.Id, conversationId, scope.Aborted) : null;
         if (conversation is null)
         {
-            return CrmAccess.NotFound();
+            return new NotFoundProblem();
         }
 
-        var messages = await store.ListMessagesAsync(tenant.Id, conversationId, MaxMessages, request.Aborted());
-        return CrmAccess.Ok(new
-        {
-            conversation = Shape(conversation),
-            messages = messages.Select(m => new
-            {
-                id = m.Id,
-                direction = m.Direction.ToString().ToLowerInvariant(),
-                text = m.Text,
-                providerMessageId = m.ProviderMessageId,
-                status = m.Status.ToString().ToLowerInvariant(),
-                at = m.At,
-            }).ToList(),
-        });
+        var messages = await store.ListMessagesAsync(scope.Tenant.Id, conversationId, MaxMessages, scope.Aborted);
+        return new CrmOk<ConversationDetailView>(new ConversationDetailView(ConversationView.Of(conversation), [.. messages.Select(WhatsAppMessageView.Of)]));
     }
-
-    private static object Shape(WhatsAppConversation c) => new
-    {
-        id = c.Id,
-        phone = c.Phone,
-        contactName = c.ContactName,
-        provider = c.Provider.ToString().ToLowerInvariant(),
-        createdAt = c.CreatedAt,
-        lastMessageAt = c.LastMessageAt,
-    };
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using CallCenter.Core.Auth;
 using CallCenter.Core.Storage;
-using CallCenter.Core.Tenants;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,8 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CallCenter.Web;
 
 /// <summary>
-/// What every CRM route does first: authenticate the key (401), resolve the tenant and hide other tenants'
-/// resources behind 404, read a bounded strict JSON body (400 problem details), read paging parameters.
+/// The parts of the CRM routes' requests: the API key (401), checked ids, a bounded strict JSON body (400
+/// and 415 problem details), paging parameters and the page answer.
 /// </summary>
 public static class CrmAccess
 {
@@ -21,17 +21,20 @@ public static class CrmAccess
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
+        // Named, not left to the serializer to fill in, so the OpenAPI document can export schemas with these options.
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>For the webhook endpoints and the Functions triggers, which are handed only the request.</summary>
     public static T Service<T>(this HttpRequest request) where T : notnull => request.HttpContext.RequestServices.GetRequiredService<T>();
 
     public static CancellationToken Aborted(this HttpRequest request) => request.HttpContext.RequestAborted;
 
-    /// <summary>The principal of X-Api-Key or Authorization: Bearer, or the 401 to answer.</summary>
-    public static async Task<(ApiPrincipal? Principal, IResult? Error)> AuthenticateAsync(HttpRequest request)
+    /// <summary>The principal of X-Api-Key or Authorization: Bearer; null answers 401.</summary>
+    public static async Task<ApiPrincipal?> AuthenticateAsync(HttpRequest request)
     {
         var key = request.Headers["X-Api-Key"].ToString();
         if (key.Length == 0 && request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -39,42 +42,14 @@ public static class CrmAccess
             key = auth["Bearer ".Length..].Trim();
         }
 
-        var principal = await request.Service<ApiKeyService>().AuthenticateAsync(key, request.Aborted());
-        return principal is null
-            ? (null, Results.Problem(statusCode: 401, title: "Unauthorized", detail: "A valid API key is required (X-Api-Key or Authorization: Bearer)."))
-            : (principal, null);
-    }
-
-    /// <summary>The tenant of the route when the key may see it; 404 for other tenants and unknown ones alike.</summary>
-    public static async Task<(Tenant? Tenant, ApiPrincipal? Principal, IResult? Error)> TenantAsync(HttpRequest request, string tenantId)
-    {
-        var (principal, error) = await AuthenticateAsync(request);
-        if (principal is null)
-        {
-            return (null, null, error);
-        }
-
-        if (!TenantIds.IsValid(tenantId))
-        {
-            return (null, principal, Invalid("tenantId must be 3-40 characters of lowercase letters, digits and '-'"));
-        }
-
-        var tenant = principal.CanAccess(tenantId) ? await request.Service<TenantStore>().GetAsync(tenantId, request.Aborted()) : null;
-        return tenant is null ? (null, principal, NotFound()) : (tenant, principal, null);
-    }
-
-    /// <summary>The admin principal, or 404 for tenant keys: admin routes do not exist for them.</summary>
-    public static async Task<IResult?> AdminAsync(HttpRequest request)
-    {
-        var (principal, error) = await AuthenticateAsync(request);
-        return principal is null ? error : principal.IsAdmin ? null : NotFound();
+        return await request.Service<ApiKeyService>().AuthenticateAsync(key, request.Aborted());
     }
 
     /// <summary>
     /// The 400 for the first path or body id that is not an id (<see cref="TableKeys.IsId"/>); null when all
     /// are, or absent. Checked before any storage call, so no id reaches a key unchecked.
     /// </summary>
-    public static IResult? BadIds(params ReadOnlySpan<(string Name, string? Value)> ids)
+    public static BadRequestProblem? BadIds(params ReadOnlySpan<(string Name, string? Value)> ids)
     {
         foreach (var (name, value) in ids)
         {
@@ -88,7 +63,7 @@ public static class CrmAccess
     }
 
     /// <summary>A strict JSON body: bounded, well formed, no unknown fields. <paramref name="optional"/> allows an empty body.</summary>
-    public static async Task<(T? Body, IResult? Error)> ReadJsonAsync<T>(HttpRequest request, bool optional = false) where T : class
+    public static async Task<(T? Body, BodyRefusal? Refusal)> ReadJsonAsync<T>(HttpRequest request, bool optional = false) where T : class
     {
         if (request.ContentLength > MaxBodyBytes)
         {
@@ -117,7 +92,7 @@ public static class CrmAccess
 
         if (!MediaTypes.Is(request.ContentType, "application/json") || !MediaTypes.IsUtf8(request.ContentType))
         {
-            return (null, UnsupportedMediaType());
+            return (null, new UnsupportedMediaTypeProblem());
         }
 
         try
@@ -135,10 +110,11 @@ public static class CrmAccess
     /// ?limit= (1-200) and ?continuation=, opened for this tenant and listing: a token that is not ours for
     /// them is a 400, before any query.
     /// </summary>
-    public static (int Limit, string? Continuation, IResult? Error) Paging(HttpRequest request, string tenantId, string listing)
+    public static (int Limit, string? Continuation, BadRequestProblem? Error) Paging(TenantScope scope, ContinuationTokens tokens, string listing)
     {
+        var query = scope.Request.Query;
         var limit = Pages.DefaultSize;
-        if (request.Query["limit"].ToString() is { Length: > 0 } raw
+        if (query["limit"].ToString() is { Length: > 0 } raw
             && (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > Pages.MaxSize))
         {
             return (0, null, Invalid($"limit must be 1-{Pages.MaxSize}"));
@@ -146,7 +122,7 @@ public static class CrmAccess
 
         try
         {
-            return (limit, request.Service<ContinuationTokens>().Open(tenantId, listing, request.Query["continuation"].ToString()), null);
+            return (limit, tokens.Open(scope.Tenant.Id, listing, query["continuation"].ToString()), null);
         }
         catch (BadContinuationException)
         {
@@ -154,34 +130,11 @@ public static class CrmAccess
         }
     }
 
-    /// <summary>Runs a page read and answers it, its continuation sealed for this tenant and listing.</summary>
-    public static async Task<IResult> PageAsync<T>(HttpRequest request, string tenantId, string listing, Func<Task<Page<T>>> read, Func<T, object> shape)
-    {
-        var page = await read();
-        var continuation = request.Service<ContinuationTokens>().Seal(tenantId, listing, page.Continuation);
-        return Results.Json(new { items = page.Items.Select(shape).ToList(), continuation }, Json);
-    }
+    /// <summary>A page read, answered with its continuation sealed for this tenant and listing.</summary>
+    public static CrmOk<CrmPage<TView>> Page<T, TView>(TenantScope scope, ContinuationTokens tokens, string listing, Page<T> page, Func<T, TView> shape) =>
+        new(new CrmPage<TView>([.. page.Items.Select(shape)], tokens.Seal(scope.Tenant.Id, listing, page.Continuation)));
 
-    public static IResult Invalid(params IEnumerable<string> errors)
-    {
-        var list = errors.ToList();
-        return Results.Problem(
-            statusCode: 400,
-            title: "The request is not valid",
-            detail: string.Join("; ", list),
-            extensions: new Dictionary<string, object?> { ["errors"] = list });
-    }
-
-    public static IResult UnsupportedMediaType() =>
-        Results.Problem(statusCode: 415, title: "Unsupported media type", detail: "the body must be application/json in UTF-8");
-
-    public static IResult NotFound() => Results.Problem(statusCode: 404, title: "Not found");
-
-    public static IResult Conflict(string detail) => Results.Problem(statusCode: 409, title: "Conflict", detail: detail);
-
-    public static IResult Ok(object body) => Results.Json(body, Json);
-
-    public static IResult Created(string location, object body) => new CreatedResult(location, Results.Json(body, Json, statusCode: 201));
+    public static BadRequestProblem Invalid(params IEnumerable<string> errors) => new(errors.ToList());
 
     private static async Task CopyBoundedAsync(Stream from, Stream to, CancellationToken ct)
     {
@@ -195,16 +148,6 @@ public static class CrmAccess
             }
 
             await to.WriteAsync(chunk.AsMemory(0, read), ct);
-        }
-    }
-
-    /// <summary>A JSON 201 with a Location header.</summary>
-    private sealed class CreatedResult(string location, IResult body) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.Location = location;
-            return body.ExecuteAsync(httpContext);
         }
     }
 }

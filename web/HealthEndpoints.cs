@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallCenter.Web;
 
 public static class HealthEndpoints
 {
-    public static IResult Health() => Results.Ok(new { status = "ok" });
+    public static Ok<HealthView> Health() => TypedResults.Ok(new HealthView("ok"));
 }

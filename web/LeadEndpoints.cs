@@ -1,7 +1,7 @@
 using CallCenter.Core.Crm;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallCenter.Web;
 
@@ -14,18 +14,13 @@ public static class LeadEndpoints
 
     public sealed record LeadPatch(string? Name, string? Status, string? Notes);
 
-    public static async Task<IResult> CreateAsync(HttpRequest request, string tenantId)
+    public static async Task<Results<CrmCreated<LeadView>, BadRequestProblem, ConflictProblem, BodyRefusal>> CreateAsync(
+        TenantScope scope, CrmBody<LeadBody> request, LeadStore store)
     {
-        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
-        if (tenant is null)
-        {
-            return error!;
-        }
-
-        var (body, bodyError) = await CrmAccess.ReadJsonAsync<LeadBody>(request);
+        var (body, refusal) = await request.ReadAsync();
         if (body is null)
         {
-            return bodyError!;
+            return refusal!;
         }
 
         var errors = Validate(body.Name, body.Status, body.Notes);
@@ -39,98 +34,82 @@ public static class LeadEndpoints
             return CrmAccess.Invalid(errors);
         }
 
-        var store = request.Service<LeadStore>();
-        var (lead, created) = await store.GetOrCreateByPhoneAsync(tenant.Id, body.Phone!, LeadSources.Api, body.Name, request.Aborted());
+        var tenantId = scope.Tenant.Id;
+        var (lead, created) = await store.GetOrCreateByPhoneAsync(tenantId, body.Phone!, LeadSources.Api, body.Name, scope.Aborted);
         if (!created)
         {
-            return CrmAccess.Conflict($"lead {lead.Id} has this phone");
+            return new ConflictProblem($"lead {lead.Id} has this phone");
         }
 
         if (body.Status is not null || body.Notes is not null)
         {
-            lead = await store.UpdateAsync(tenant.Id, lead.Id, l => l with { Status = body.Status ?? l.Status, Notes = body.Notes ?? l.Notes }, request.Aborted()) ?? lead;
+            lead = await store.UpdateAsync(tenantId, lead.Id, l => l with { Status = body.Status ?? l.Status, Notes = body.Notes ?? l.Notes }, scope.Aborted) ?? lead;
         }
 
-        return CrmAccess.Created($"/api/tenants/{tenant.Id}/leads/{lead.Id}", Shape(lead));
+        return new CrmCreated<LeadView>($"/api/tenants/{tenantId}/leads/{lead.Id}", LeadView.Of(lead));
     }
 
     /// <summary>?phone= finds the one lead of a number; otherwise a page, optionally of one ?status=.</summary>
-    public static async Task<IResult> ListAsync(HttpRequest request, string tenantId)
+    public static async Task<Results<CrmOk<CrmPage<LeadView>>, BadRequestProblem>> ListAsync(TenantScope scope, LeadStore store, ContinuationTokens tokens)
     {
-        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
-        if (tenant is null)
-        {
-            return error!;
-        }
-
-        var (limit, continuation, pagingError) = CrmAccess.Paging(request, tenant.Id, Listing);
+        var (limit, continuation, pagingError) = CrmAccess.Paging(scope, tokens, Listing);
         if (pagingError is not null)
         {
             return pagingError;
         }
 
-        var store = request.Service<LeadStore>();
-        if (request.Query["phone"].ToString() is { Length: > 0 } phone)
+        var query = scope.Request.Query;
+        if (query["phone"].ToString() is { Length: > 0 } phone)
         {
             if (!PhoneNumbers.IsE164(phone))
             {
                 return CrmAccess.Invalid("phone must be E.164, such as +972501234567");
             }
 
-            var found = await store.FindByPhoneAsync(tenant.Id, phone, request.Aborted());
-            return CrmAccess.Ok(new { items = found is null ? [] : new[] { Shape(found) }, continuation = (string?)null });
+            var found = await store.FindByPhoneAsync(scope.Tenant.Id, phone, scope.Aborted);
+            return new CrmOk<CrmPage<LeadView>>(new CrmPage<LeadView>(found is null ? [] : [LeadView.Of(found)], null));
         }
 
-        var status = request.Query["status"].ToString() is { Length: > 0 } s ? s : null;
+        var status = query["status"].ToString() is { Length: > 0 } s ? s : null;
         if (status is not null && !LeadStatuses.All.Contains(status))
         {
             return CrmAccess.Invalid($"status must be one of {string.Join(", ", LeadStatuses.All)}");
         }
 
-        return await CrmAccess.PageAsync(request, tenant.Id, Listing, () => store.ListPageAsync(tenant.Id, status, continuation, limit, request.Aborted()), Shape);
+        var page = await store.ListPageAsync(scope.Tenant.Id, status, continuation, limit, scope.Aborted);
+        return CrmAccess.Page(scope, tokens, Listing, page, LeadView.Of);
     }
 
-    public static async Task<IResult> GetAsync(HttpRequest request, string tenantId, string leadId)
+    public static async Task<Results<CrmOk<LeadView>, BadRequestProblem, NotFoundProblem>> GetAsync(TenantScope scope, string leadId, LeadStore store)
     {
-        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
-        if (tenant is null)
-        {
-            return error!;
-        }
-
         if (CrmAccess.BadIds(("leadId", leadId)) is { } bad)
         {
             return bad;
         }
 
-        var lead = IsLeadId(leadId) ? await request.Service<LeadStore>().GetAsync(tenant.Id, leadId, request.Aborted()) : null;
-        return lead is null ? CrmAccess.NotFound() : CrmAccess.Ok(Shape(lead));
+        var lead = IsLeadId(leadId) ? await store.GetAsync(scope.Tenant.Id, leadId, scope.Aborted) : null;
+        return lead is null ? new NotFoundProblem() : new CrmOk<LeadView>(LeadView.Of(lead));
     }
 
     /// <summary>Sets the fields the body names; phone and identity do not change.</summary>
-    public static async Task<IResult> PatchAsync(HttpRequest request, string tenantId, string leadId)
+    public static async Task<Results<CrmOk<LeadView>, BadRequestProblem, NotFoundProblem, BodyRefusal>> PatchAsync(
+        TenantScope scope, string leadId, CrmBody<LeadPatch> request, LeadStore store)
     {
-        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
-        if (tenant is null)
-        {
-            return error!;
-        }
-
         if (CrmAccess.BadIds(("leadId", leadId)) is { } bad)
         {
             return bad;
         }
 
-        var store = request.Service<LeadStore>();
-        if (!IsLeadId(leadId) || await store.GetAsync(tenant.Id, leadId, request.Aborted()) is null)
+        var tenantId = scope.Tenant.Id;
+        if (!IsLeadId(leadId) || await store.GetAsync(tenantId, leadId, scope.Aborted) is null)
         {
-            return CrmAccess.NotFound();
+            return new NotFoundProblem();
         }
 
-        var (body, bodyError) = await CrmAccess.ReadJsonAsync<LeadPatch>(request);
+        var (body, refusal) = await request.ReadAsync();
         if (body is null)
         {
-            return bodyError!;
+            return refusal!;
         }
 
         if (Validate(body.Name, body.Status, body.Notes) is { Count: > 0 } errors)
@@ -139,11 +118,11 @@ public static class LeadEndpoints
         }
 
         var lead = await store.UpdateAsync(
-            tenant.Id,
+            tenantId,
             leadId,
             l => l with { Name = body.Name ?? l.Name, Status = body.Status ?? l.Status, Notes = body.Notes ?? l.Notes },
-            request.Aborted());
-        return lead is null ? CrmAccess.NotFound() : CrmAccess.Ok(Shape(lead));
+            scope.Aborted);
+        return lead is null ? new NotFoundProblem() : new CrmOk<LeadView>(LeadView.Of(lead));
     }
 
     internal static bool IsLeadId(string id) => id.Length is > 2 and <= 40 && id.All(char.IsAsciiLetterOrDigit);
@@ -168,16 +147,4 @@ public static class LeadEndpoints
 
         return errors;
     }
-
-    internal static object Shape(Lead l) => new
-    {
-        id = l.Id,
-        phone = l.Phone,
-        name = l.Name,
-        status = l.Status,
-        source = l.Source,
-        notes = l.Notes,
-        createdAt = l.CreatedAt,
-        updatedAt = l.UpdatedAt,
-    };
 }

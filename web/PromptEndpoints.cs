@@ -1,8 +1,7 @@
 using System.Globalization;
 using CallCenter.Core.Prompts;
 using CallCenter.Core.Storage;
-using CallCenter.Core.Tenants;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallCenter.Web;
 
@@ -15,40 +14,36 @@ public static class PromptEndpoints
 
     public sealed record PreviewBody(string? LeadId);
 
-    public static async Task<IResult> GetAsync(HttpRequest request, string tenantId, string channel)
+    public static async Task<Results<CrmOk<PromptView>, BadRequestProblem, NotFoundProblem>> GetAsync(TenantScope scope, string channel, PromptStore store)
     {
-        var (tenant, ch, error) = await ResolveAsync(request, tenantId, channel);
-        if (tenant is null)
+        if (!IsChannel(channel, out var ch, out var bad))
         {
-            return error!;
+            return bad is null ? new NotFoundProblem() : bad;
         }
 
-        var store = request.Service<PromptStore>();
-        var pointer = await store.GetPointerAsync(tenant.Id, ch, request.Aborted());
-        var versions = await store.ListVersionsAsync(tenant.Id, ch, request.Aborted());
+        var pointer = await store.GetPointerAsync(scope.Tenant.Id, ch, scope.Aborted);
+        var versions = await store.ListVersionsAsync(scope.Tenant.Id, ch, scope.Aborted);
         var current = versions.FirstOrDefault(v => v.Version == pointer?.Current);
-        return CrmAccess.Ok(new
-        {
-            channel = ch.ToWire(),
-            currentVersion = pointer?.Current ?? 0,
-            current = current is null ? null : Shape(current),
-            versions = versions.Select(v => new { version = v.Version, createdAt = v.CreatedAt }).ToList(),
-        });
+        return new CrmOk<PromptView>(new PromptView(
+            ch.ToWire(),
+            pointer?.Current ?? 0,
+            current is null ? null : PromptVersionView.Of(current),
+            [.. versions.Select(v => new PromptVersionEntryView(v.Version, v.CreatedAt))]));
     }
 
     /// <summary>Saves a new version and makes it current; earlier versions stay readable.</summary>
-    public static async Task<IResult> PutAsync(HttpRequest request, string tenantId, string channel)
+    public static async Task<Results<CrmCreated<PromptVersionView>, BadRequestProblem, NotFoundProblem, BodyRefusal>> PutAsync(
+        TenantScope scope, string channel, CrmBody<PromptBody> request, PromptStore store)
     {
-        var (tenant, ch, error) = await ResolveAsync(request, tenantId, channel);
-        if (tenant is null)
+        if (!IsChannel(channel, out var ch, out var bad))
         {
-            return error!;
+            return bad is null ? new NotFoundProblem() : bad;
         }
 
-        var (body, bodyError) = await CrmAccess.ReadJsonAsync<PromptBody>(request);
+        var (body, bodyRefusal) = await request.ReadAsync();
         if (body is null)
         {
-            return bodyError!;
+            return bodyRefusal!;
         }
 
         var errors = new List<string>();
@@ -67,98 +62,77 @@ public static class PromptEndpoints
             return CrmAccess.Invalid(errors);
         }
 
-        var version = await request.Service<PromptStore>().AddVersionAsync(tenant.Id, ch, body.Instructions!, body.BusinessFacts, request.Aborted());
-        return CrmAccess.Created($"/api/tenants/{tenant.Id}/prompts/{ch.ToWire()}/versions/{version.Version}", Shape(version));
+        var version = await store.AddVersionAsync(scope.Tenant.Id, ch, body.Instructions!, body.BusinessFacts, scope.Aborted);
+        return new CrmCreated<PromptVersionView>($"/api/tenants/{scope.Tenant.Id}/prompts/{ch.ToWire()}/versions/{version.Version}", PromptVersionView.Of(version));
     }
 
-    public static async Task<IResult> GetVersionAsync(HttpRequest request, string tenantId, string channel, string version)
+    public static async Task<Results<CrmOk<PromptVersionView>, BadRequestProblem, NotFoundProblem>> GetVersionAsync(
+        TenantScope scope, string channel, string version, PromptStore store)
     {
-        var (tenant, ch, error) = await ResolveAsync(request, tenantId, channel);
-        if (tenant is null)
+        if (!IsVersion(channel, version, out var ch, out var number, out var bad))
         {
-            return error!;
+            return bad is null ? new NotFoundProblem() : bad;
         }
 
-        if (CrmAccess.BadIds(("version", version)) is { } bad)
-        {
-            return bad;
-        }
-
-        var found = int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            ? await request.Service<PromptStore>().GetVersionAsync(tenant.Id, ch, number, request.Aborted())
-            : null;
-        return found is null ? CrmAccess.NotFound() : CrmAccess.Ok(Shape(found));
+        var found = await store.GetVersionAsync(scope.Tenant.Id, ch, number, scope.Aborted);
+        return found is null ? new NotFoundProblem() : new CrmOk<PromptVersionView>(PromptVersionView.Of(found));
     }
 
-    public static async Task<IResult> ActivateAsync(HttpRequest request, string tenantId, string channel, string version)
+    public static async Task<Results<CrmOk<ActivePromptView>, BadRequestProblem, NotFoundProblem>> ActivateAsync(
+        TenantScope scope, string channel, string version, PromptStore store)
     {
-        var (tenant, ch, error) = await ResolveAsync(request, tenantId, channel);
-        if (tenant is null)
+        if (!IsVersion(channel, version, out var ch, out var number, out var bad))
         {
-            return error!;
+            return bad is null ? new NotFoundProblem() : bad;
         }
 
-        if (CrmAccess.BadIds(("version", version)) is { } bad)
-        {
-            return bad;
-        }
-
-        var activated = int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            && await request.Service<PromptStore>().ActivateAsync(tenant.Id, ch, number, request.Aborted());
-        return activated ? CrmAccess.Ok(new { channel = ch.ToWire(), currentVersion = number }) : CrmAccess.NotFound();
+        return await store.ActivateAsync(scope.Tenant.Id, ch, number, scope.Aborted)
+            ? new CrmOk<ActivePromptView>(new ActivePromptView(ch.ToWire(), number))
+            : new NotFoundProblem();
     }
 
     /// <summary>Exactly what a call or message of this tenant, channel and lead would get: the same builder call.</summary>
-    public static async Task<IResult> PreviewAsync(HttpRequest request, string tenantId, string channel)
+    public static async Task<Results<CrmOk<AgentInstructions>, BadRequestProblem, NotFoundProblem, BodyRefusal>> PreviewAsync(
+        TenantScope scope, string channel, CrmBody<PreviewBody> request, LeadStore leads, IPromptBuilder builder)
     {
-        var (tenant, ch, error) = await ResolveAsync(request, tenantId, channel);
-        if (tenant is null)
+        if (!IsChannel(channel, out var ch, out var bad))
         {
-            return error!;
+            return bad is null ? new NotFoundProblem() : bad;
         }
 
-        var (body, bodyError) = await CrmAccess.ReadJsonAsync<PreviewBody>(request, optional: true);
-        if (bodyError is not null)
+        var (body, bodyRefusal) = await request.ReadAsync(optional: true);
+        if (bodyRefusal is not null)
         {
-            return bodyError;
+            return bodyRefusal;
         }
 
         Core.Crm.Lead? lead = null;
         if (body?.LeadId is { } leadId)
         {
-            lead = LeadEndpoints.IsLeadId(leadId) ? await request.Service<LeadStore>().GetAsync(tenant.Id, leadId, request.Aborted()) : null;
+            lead = LeadEndpoints.IsLeadId(leadId) ? await leads.GetAsync(scope.Tenant.Id, leadId, scope.Aborted) : null;
             if (lead is null)
             {
                 return CrmAccess.Invalid("leadId names no lead of this tenant");
             }
         }
 
-        var instructions = await request.Service<IPromptBuilder>().BuildAsync(tenant, ch, lead, request.Aborted());
-        return CrmAccess.Ok(instructions);
+        return new CrmOk<AgentInstructions>(await builder.BuildAsync(scope.Tenant, ch, lead, scope.Aborted));
     }
 
-    private static async Task<(Tenant? Tenant, PromptChannel Channel, IResult? Error)> ResolveAsync(HttpRequest request, string tenantId, string channel)
+    /// <summary>The channel of the path; when there is none, <paramref name="bad"/> is the 400 for a path part that is not an id at all, or null for a 404.</summary>
+    private static bool IsChannel(string channel, out PromptChannel parsed, out BadRequestProblem? bad)
     {
-        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
-        if (tenant is null)
-        {
-            return (null, default, error);
-        }
-
-        if (CrmAccess.BadIds(("channel", channel)) is { } bad)
-        {
-            return (null, default, bad);
-        }
-
-        return PromptChannels.TryParse(channel, out var ch) ? (tenant, ch, null) : (null, default, CrmAccess.NotFound());
+        parsed = default;
+        bad = CrmAccess.BadIds(("channel", channel));
+        return bad is null && PromptChannels.TryParse(channel, out parsed);
     }
 
-    private static object Shape(PromptVersion v) => new
+    /// <summary>As <see cref="IsChannel"/>, and the version of the path: a 400 when it is not an id, a 404 when it is no number.</summary>
+    private static bool IsVersion(string channel, string version, out PromptChannel parsed, out int number, out BadRequestProblem? bad)
     {
-        channel = v.Channel.ToWire(),
-        version = v.Version,
-        instructions = v.Instructions,
-        businessFacts = v.BusinessFacts,
-        createdAt = v.CreatedAt,
-    };
+        number = 0;
+        return IsChannel(channel, out parsed, out bad)
+            && (bad = CrmAccess.BadIds(("version", version))) is null
+            && int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out number);
+    }
 }

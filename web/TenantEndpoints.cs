@@ -2,6 +2,7 @@ using CallCenter.Core.Auth;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallCenter.Web;
 
@@ -26,17 +27,13 @@ public static class TenantEndpoints
 
     public sealed record KeyBody(string? Name, IReadOnlyList<string?>? Scopes);
 
-    public static async Task<IResult> CreateAsync(HttpRequest request)
+    public static async Task<Results<CrmCreated<TenantView>, BadRequestProblem, ConflictProblem, BodyRefusal>> CreateAsync(
+        AdminScope scope, CrmBody<TenantBody> request, TenantStore store)
     {
-        if (await CrmAccess.AdminAsync(request) is { } denied)
-        {
-            return denied;
-        }
-
-        var (body, error) = await CrmAccess.ReadJsonAsync<TenantBody>(request);
+        var (body, refusal) = await request.ReadAsync();
         if (body is null)
         {
-            return error!;
+            return refusal!;
         }
 
         var tenant = ToTenant(body.Id ?? "", body);
@@ -45,50 +42,30 @@ public static class TenantEndpoints
             return CrmAccess.Invalid(errors);
         }
 
-        var store = request.Service<TenantStore>();
-        if (await store.GetAsync(tenant.Id, request.Aborted()) is not null)
+        if (await store.GetAsync(tenant.Id, scope.Aborted) is not null)
         {
-            return CrmAccess.Conflict($"tenant {tenant.Id} exists");
+            return new ConflictProblem($"tenant {tenant.Id} exists");
         }
 
-        return await SaveAsync(request, store, tenant, created: true);
+        return await SaveAsync(store, tenant, scope.Aborted) is { } conflict ? conflict : Created(tenant);
     }
 
-    public static async Task<IResult> ListAsync(HttpRequest request)
+    public static async Task<CrmOk<ItemList<TenantView>>> ListAsync(AdminScope scope, TenantStore store)
     {
-        if (await CrmAccess.AdminAsync(request) is { } denied)
-        {
-            return denied;
-        }
-
-        var tenants = await request.Service<TenantStore>().ListAsync(request.Aborted());
-        return CrmAccess.Ok(new { items = tenants.Select(Shape).ToList() });
+        var tenants = await store.ListAsync(scope.Aborted);
+        return new(new([.. tenants.Select(TenantView.Of)]));
     }
 
-    public static async Task<IResult> GetAsync(HttpRequest request, string tenantId)
+    public static Task<CrmOk<TenantView>> GetAsync(TenantScope scope) => Task.FromResult(new CrmOk<TenantView>(TenantView.Of(scope.Tenant)));
+
+    /// <summary>Replaces the tenant, or creates it (operator only).</summary>
+    public static async Task<Results<CrmOk<TenantView>, CrmCreated<TenantView>, BadRequestProblem, ConflictProblem, BodyRefusal>> PutAsync(
+        AdminScope scope, string tenantId, CrmBody<TenantBody> request, TenantStore store)
     {
-        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
-        return tenant is null ? error! : CrmAccess.Ok(Shape(tenant));
-    }
-
-    /// <summary>Replaces the tenant (admin only; a tenant's own key sees 403, others 404).</summary>
-    public static async Task<IResult> PutAsync(HttpRequest request, string tenantId)
-    {
-        var (principal, error) = await CrmAccess.AuthenticateAsync(request);
-        if (principal is null)
-        {
-            return error!;
-        }
-
-        if (!principal.IsAdmin)
-        {
-            return principal.CanAccess(tenantId) ? Results.Problem(statusCode: 403, title: "Only the operator changes tenants") : CrmAccess.NotFound();
-        }
-
-        var (body, bodyError) = await CrmAccess.ReadJsonAsync<TenantBody>(request);
+        var (body, refusal) = await request.ReadAsync();
         if (body is null)
         {
-            return bodyError!;
+            return refusal!;
         }
 
         if (body.Id is not null && body.Id != tenantId)
@@ -102,29 +79,25 @@ public static class TenantEndpoints
             return CrmAccess.Invalid(errors);
         }
 
-        var store = request.Service<TenantStore>();
-        var created = await store.GetAsync(tenantId, request.Aborted()) is null;
-        return await SaveAsync(request, store, tenant, created);
+        var created = await store.GetAsync(tenantId, scope.Aborted) is null;
+        return await SaveAsync(store, tenant, scope.Aborted) is { } conflict ? conflict
+            : created ? Created(tenant)
+            : new CrmOk<TenantView>(TenantView.Of(tenant));
     }
 
     /// <summary>Only the admin key or a key with the "keys" scope issues keys; only the admin grants that scope.</summary>
-    public static async Task<IResult> CreateKeyAsync(HttpRequest request, string tenantId)
+    public static async Task<Results<CrmCreated<IssuedKeyView>, BadRequestProblem, ForbiddenProblem, BodyRefusal>> CreateKeyAsync(
+        TenantScope scope, CrmBody<KeyBody> request, ApiKeyService keys)
     {
-        var (tenant, principal, error) = await CrmAccess.TenantAsync(request, tenantId);
-        if (tenant is null)
-        {
-            return error!;
-        }
-
-        if (!principal!.ManagesKeys)
+        if (!scope.Principal.ManagesKeys)
         {
             return Forbidden("This key cannot issue keys: ask the operator for a key with the \"keys\" scope.");
         }
 
-        var (body, bodyError) = await CrmAccess.ReadJsonAsync<KeyBody>(request);
+        var (body, refusal) = await request.ReadAsync();
         if (body is null)
         {
-            return bodyError!;
+            return refusal!;
         }
 
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100)
@@ -139,64 +112,48 @@ public static class TenantEndpoints
         }
 
         var managesKeys = scopes.Count > 0;
-        if (managesKeys && !principal.IsAdmin)
+        if (managesKeys && !scope.Principal.IsAdmin)
         {
             return Forbidden($"Only the operator grants the \"{ApiKeyService.KeysScope}\" scope.");
         }
 
-        var issued = await request.Service<ApiKeyService>().IssueAsync(tenant.Id, body.Name, managesKeys, request.Aborted());
-        return CrmAccess.Created(
-            $"/api/tenants/{tenant.Id}/keys/{issued.Info.KeyId}",
-            new { keyId = issued.Info.KeyId, name = issued.Info.Name, scopes = Scopes(issued.Info), createdAt = issued.Info.CreatedAt, key = issued.Key });
+        var issued = await keys.IssueAsync(scope.Tenant.Id, body.Name, managesKeys, scope.Aborted);
+        return new CrmCreated<IssuedKeyView>($"/api/tenants/{scope.Tenant.Id}/keys/{issued.Info.KeyId}", IssuedKeyView.Of(issued));
     }
 
-    public static async Task<IResult> ListKeysAsync(HttpRequest request, string tenantId)
+    public static async Task<CrmOk<ItemList<KeyView>>> ListKeysAsync(TenantScope scope, ApiKeyService keys)
     {
-        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
-        if (tenant is null)
-        {
-            return error!;
-        }
-
-        var keys = await request.Service<ApiKeyService>().ListAsync(tenant.Id, request.Aborted());
-        return CrmAccess.Ok(new { items = keys.Select(k => new { keyId = k.KeyId, name = k.Name, scopes = Scopes(k), createdAt = k.CreatedAt, revokedAt = k.RevokedAt }).ToList() });
+        var listed = await keys.ListAsync(scope.Tenant.Id, scope.Aborted);
+        return new(new([.. listed.Select(KeyView.Of)]));
     }
 
-    public static async Task<IResult> RevokeKeyAsync(HttpRequest request, string tenantId, string keyId)
+    public static async Task<Results<NoContent, BadRequestProblem, NotFoundProblem>> RevokeKeyAsync(TenantScope scope, string keyId, ApiKeyService keys)
     {
-        var (tenant, _, error) = await CrmAccess.TenantAsync(request, tenantId);
-        if (tenant is null)
-        {
-            return error!;
-        }
-
         if (CrmAccess.BadIds(("keyId", keyId)) is { } bad)
         {
             return bad;
         }
 
         var valid = keyId.Length == 12 && keyId.All(char.IsAsciiHexDigitLower);
-        return valid && await request.Service<ApiKeyService>().RevokeAsync(tenant.Id, keyId, request.Aborted())
-            ? Results.NoContent()
-            : CrmAccess.NotFound();
+        return valid && await keys.RevokeAsync(scope.Tenant.Id, keyId, scope.Aborted) ? TypedResults.NoContent() : new NotFoundProblem();
     }
 
-    private static string[] Scopes(ApiKeyInfo key) => key.ManagesKeys ? [ApiKeyService.KeysScope] : [];
+    private static ForbiddenProblem Forbidden(string detail) => new("Forbidden", detail);
 
-    private static IResult Forbidden(string detail) => Results.Problem(statusCode: 403, title: "Forbidden", detail: detail);
+    private static CrmCreated<TenantView> Created(Tenant tenant) => new($"/api/tenants/{tenant.Id}", TenantView.Of(tenant));
 
-    private static async Task<IResult> SaveAsync(HttpRequest request, TenantStore store, Tenant tenant, bool created)
+    /// <summary>Saves the tenant; the conflict when one of its numbers belongs to another tenant.</summary>
+    private static async Task<ConflictProblem?> SaveAsync(TenantStore store, Tenant tenant, CancellationToken ct)
     {
         try
         {
-            await store.SaveAsync(tenant, request.Aborted());
+            await store.SaveAsync(tenant, ct);
+            return null;
         }
         catch (NumberClaimedException e)
         {
-            return CrmAccess.Conflict(e.Message);
+            return new ConflictProblem(e.Message);
         }
-
-        return created ? CrmAccess.Created($"/api/tenants/{tenant.Id}", Shape(tenant)) : CrmAccess.Ok(Shape(tenant));
     }
 
     private static Tenant ToTenant(string id, TenantBody b)
@@ -219,23 +176,4 @@ public static class TenantEndpoints
             MaxCallSeconds = b.MaxCallSeconds ?? defaults.MaxCallSeconds,
         };
     }
-
-    // The verify token is a secret shared with Meta: say whether one is set, never echo it.
-    private static object Shape(Tenant t) => new
-    {
-        id = t.Id,
-        name = t.Name,
-        voiceNumbers = t.VoiceNumbers,
-        whatsAppNumber = t.WhatsAppNumber,
-        metaPhoneNumberId = t.MetaPhoneNumberId,
-        hasWhatsAppVerifyToken = t.WhatsAppVerifyToken is not null,
-        language = t.Language,
-        voice = t.Voice,
-        timeZone = t.TimeZone,
-        transcriptionPolicy = t.TranscriptionPolicy.ToString(),
-        recordingRetentionDays = t.RecordingRetentionDays,
-        unrecordedNumbers = t.UnrecordedNumbers,
-        deleteRecordingFromTwilio = t.DeleteRecordingFromTwilio,
-        maxCallSeconds = t.MaxCallSeconds,
-    };
 }

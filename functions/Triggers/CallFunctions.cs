@@ -1,3 +1,6 @@
+using CallCenter.Core.Calls;
+using CallCenter.Core.Events;
+using CallCenter.Core.Storage;
 using CallCenter.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -14,14 +17,14 @@ public static class CallFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenantId}/calls")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         string tenantId) =>
-        CallEndpoints.PlaceAsync(request, tenantId, client).AsAction();
+        TenantScope.RunAsync(request, tenantId, t => CallEndpoints.PlaceAsync(t, new(request), request.Service<OutboundCallPlanner>(), client)).AsAction();
 
     [Function("CallRecordingLink")]
     public static Task<IActionResult> RecordingLink(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenantId}/calls/{callId}/recording")] HttpRequest request,
         string tenantId,
         string callId) =>
-        CallEndpoints.RecordingLinkAsync(request, tenantId, callId).AsAction();
+        TenantScope.RunAsync(request, tenantId, t => CallEndpoints.RecordingLinkAsync(t, callId, request.Service<CallLogStore>(), request.Service<RecordingStore>(), request.Service<TimeProvider>())).AsAction();
 
     [Function("CallWorkflowStatus")]
     public static Task<IActionResult> Workflow(
@@ -29,11 +32,11 @@ public static class CallFunctions
         [DurableClient] DurableTaskClient client,
         string tenantId,
         string callId) =>
-        CallEndpoints.WorkflowAsync(request, tenantId, callId, client).AsAction();
+        TenantScope.RunAsync(request, tenantId, t => CallEndpoints.WorkflowAsync(t, callId, request.Service<CallLogStore>(), client)).AsAction();
 
     [Function("NegotiateLiveEvents")]
     public static Task<IActionResult> NegotiateLive(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenantId}/live/negotiate")] HttpRequest request,
         string tenantId) =>
-        LiveEndpoints.NegotiateAsync(request, tenantId).AsAction();
+        TenantScope.RunAsync(request, tenantId, t => LiveEndpoints.NegotiateAsync(t, request.Service<ILiveEventsNegotiation>())).AsAction();
 }

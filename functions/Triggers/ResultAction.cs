@@ -11,5 +11,5 @@ internal sealed class ResultAction(IResult result) : IActionResult
 
 internal static class ResultActionExtensions
 {
-    public static async Task<IActionResult> AsAction(this Task<IResult> result) => new ResultAction(await result);
+    public static async Task<IActionResult> AsAction<T>(this Task<T> result) where T : IResult => new ResultAction(await result);
 }

@@ -50,14 +50,31 @@ public sealed partial class DifferentialTests(FunctionsFixture fixture)
             ("twilio whatsapp unsigned", () => Requests.Twilio(url, "/api/whatsapp/twilio", twilioWhatsApp, signWith: null)),
             ("list calls", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/calls", TestKeys.AdminKey)),
             ("get call", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/calls/{callSid}", TestKeys.AdminKey)),
+
+            // Every CRM trigger once, with the table's handler on the local side: the same scope, body and services.
+            ("put tenant", () => Requests.Api(url, HttpMethod.Put, $"/api/tenants/{tenantId}", TestKeys.AdminKey, tenant with { name = "Renamed" })),
+            ("list keys", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/keys", TestKeys.AdminKey)),
+            ("create key without a name", () => Requests.Api(url, HttpMethod.Post, $"/api/tenants/{tenantId}/keys", TestKeys.AdminKey, new { scopes = new[] { "keys" } })),
+            ("revoke an unknown key", () => Requests.Api(url, HttpMethod.Delete, $"/api/tenants/{tenantId}/keys/0123456789ab", TestKeys.AdminKey)),
+            ("create lead", () => Requests.Api(url, HttpMethod.Post, $"/api/tenants/{tenantId}/leads", TestKeys.AdminKey, new { phone = "+972501234567", name = "Dana", status = "qualified" })),
+            ("find lead by phone", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/leads?phone=%2B972501234567", TestKeys.AdminKey)),
+            ("list leads by status", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/leads?status=qualified", TestKeys.AdminKey)),
+            ("get an unknown lead", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/leads/ld0", TestKeys.AdminKey)),
+            ("patch an unknown lead", () => Requests.Api(url, HttpMethod.Patch, $"/api/tenants/{tenantId}/leads/ld0", TestKeys.AdminKey, new { name = "x" })),
+            ("place call with a bad number", () => Requests.Api(url, HttpMethod.Post, $"/api/tenants/{tenantId}/calls", TestKeys.AdminKey, new { to = "nope" })),
+            ("recording link", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/calls/{callSid}/recording", TestKeys.AdminKey)),
+            ("put prompt", () => Requests.Api(url, HttpMethod.Put, $"/api/tenants/{tenantId}/prompts/whatsapp", TestKeys.AdminKey, new { instructions = "Be brief.", businessFacts = "Open 9-5." })),
+            ("get prompt", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/prompts/whatsapp", TestKeys.AdminKey)),
+            ("get prompt version", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/prompts/whatsapp/versions/1", TestKeys.AdminKey)),
+            ("activate prompt version", () => Requests.Api(url, HttpMethod.Post, $"/api/tenants/{tenantId}/prompts/whatsapp/versions/1/activate", TestKeys.AdminKey)),
+            ("preview prompt", () => Requests.Api(url, HttpMethod.Post, $"/api/tenants/{tenantId}/prompts/voice-inbound/preview", TestKeys.AdminKey)),
+            ("get an unknown channel", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/prompts/fax", TestKeys.AdminKey)),
+            ("list conversations", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/whatsapp/conversations", TestKeys.AdminKey)),
         ];
 
         foreach (var (name, request) in requests)
         {
-            using var response = await fixture.LocalHttp.SendAsync(request());
-            var local = new HttpAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
-            var functions = await fixture.Http.SendAsync(request());
-            Assert.True(Normalize(local) == Normalize(functions), $"{name}:\nlocal     {local}\nfunctions {functions}");
+            await AssertAnsweredAlikeAsync(name, request);
         }
 
         // The signed message started a reply workflow in each host; compare once both are done.
@@ -65,6 +82,7 @@ public sealed partial class DifferentialTests(FunctionsFixture fixture)
         var instanceId = WhatsAppWorkflowNames.InstanceId(wamid);
         await fixture.Local.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(instanceId, cancellation: timeout.Token);
         await fixture.Durable.WaitForInstanceCompletionAsync(instanceId, cancellation: timeout.Token);
+        await AssertAnsweredAlikeAsync("get conversation", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/whatsapp/conversations/wa{waId}", TestKeys.AdminKey));
 
         string[] ours = [tenantId, callSid, waId];
         var localRows = await RowsAsync(fixture.Local.Services.GetRequiredService<CallCenterTables>(), ours);
@@ -73,6 +91,15 @@ public sealed partial class DifferentialTests(FunctionsFixture fixture)
         Assert.Contains(localRows, r => r.StartsWith("WhatsApp: ", StringComparison.Ordinal));
         var differ = localRows.Except(functionRows).Concat(functionRows.Except(localRows));
         Assert.True(localRows.SequenceEqual(functionRows), string.Join('\n', differ));
+    }
+
+    private async Task AssertAnsweredAlikeAsync(string name, Func<HttpRequestMessage> request)
+    {
+        using var response = await fixture.LocalHttp.SendAsync(request());
+        var local = new HttpAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+        var functions = await fixture.Http.SendAsync(request());
+        Assert.True(local.Status < 500, $"{name}: {local}");
+        Assert.True(Normalize(local) == Normalize(functions), $"{name}:\nlocal     {local}\nfunctions {functions}");
     }
 
     private static HttpAnswer Normalize(HttpAnswer answer) => answer with { Body = Volatile(answer.Body) };

@@ -1,0 +1,4 @@
+namespace CallCenter.Web;
+
+/// <summary>The liveness answer.</summary>
+public sealed record HealthView(string Status);
