@@ -5,7 +5,6 @@ using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Twilio;
 using CallCenter.Core.Workflow;
-using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 using Twilio.Clients;
 using Twilio.Rest.Api.V2010.Account;
@@ -24,7 +23,6 @@ public sealed record OutboundCallRequest(
 public static class OutboundCallNames
 {
     public const string Orchestration = "OutboundCall";
-    public const string Dial = "DialCall";
 
     /// <summary>Carried in the webhook URLs we give Twilio, which signs them, so a callback can name its request.</summary>
     public const string QueryParameter = "outbound";
@@ -214,11 +212,4 @@ public sealed class CallDialer(
         LeadId = request.LeadId,
         CreatedAt = now,
     };
-}
-
-/// <summary>The outbound call workflow: one dial, never retried (a second dial would ring the lead twice).</summary>
-public static class OutboundCallWorkflow
-{
-    public static Task<string> RunAsync(TaskOrchestrationContext context, string callId) =>
-        context.CallActivityAsync<string>(OutboundCallNames.Dial, callId);
 }

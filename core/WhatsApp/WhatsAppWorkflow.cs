@@ -1,6 +1,5 @@
 using CallCenter.Core.Workflow;
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -9,11 +8,6 @@ namespace CallCenter.Core.WhatsApp;
 public static class WhatsAppWorkflowNames
 {
     public const string Orchestration = "WhatsAppReply";
-    public const string LoadHistory = "LoadWhatsAppHistory";
-    public const string GenerateReply = "GenerateWhatsAppReply";
-    public const string SendReply = "SendWhatsAppReply";
-
-    public static IReadOnlyList<string> Activities { get; } = [LoadHistory, GenerateReply, SendReply];
 
     /// <summary>From the provider's message id alone, so every delivery of a message names the same instance.</summary>
     public static string InstanceId(string providerMessageId) =>
@@ -34,24 +28,15 @@ public sealed record WhatsAppReplyResult(string ProviderMessageId);
 /// </summary>
 public static class WhatsAppWorkflow
 {
+    public static DurableWorkflow Durable { get; } = DurableWorkflow.Of<WhatsAppReplyInput, WhatsAppReplyResult>(
+        WhatsAppWorkflowNames.Orchestration, RunAsync, typeof(LoadWhatsAppHistory), typeof(GenerateWhatsAppReply), typeof(SendWhatsAppReply));
+
     public static async Task<WhatsAppReplyResult> RunAsync(TaskOrchestrationContext context, WhatsAppReplyInput input)
     {
         var retry = CallWorkflow.RetryOptions(new CallWorkflowTimings());
-        var history = await context.CallActivityAsync<IReadOnlyList<WhatsAppMessage>>(WhatsAppWorkflowNames.LoadHistory, input.Message, retry);
-        var text = await context.CallActivityAsync<string>(WhatsAppWorkflowNames.GenerateReply, new WhatsAppReplyDraft(input.Message, history), retry);
-        var id = await context.CallActivityAsync<string>(WhatsAppWorkflowNames.SendReply, new WhatsAppReplyToSend(input.Message, text), retry);
+        var history = await context.CallActivityAsync<IReadOnlyList<WhatsAppMessage>>(nameof(LoadWhatsAppHistory), input.Message, retry);
+        var text = await context.CallActivityAsync<string>(nameof(GenerateWhatsAppReply), new WhatsAppReplyDraft(input.Message, history), retry);
+        var id = await context.CallActivityAsync<string>(nameof(SendWhatsAppReply), new WhatsAppReplyToSend(input.Message, text), retry);
         return new WhatsAppReplyResult(id);
     }
-}
-
-/// <summary>Starts a message's reply workflow; a repeated start of the same message is a no-op.</summary>
-public interface IWhatsAppWorkflowSignals
-{
-    Task EnsureStartedAsync(WhatsAppMessageRef message, string providerMessageId, CancellationToken ct = default);
-}
-
-public sealed class DurableWhatsAppWorkflowSignals(DurableTaskClient client) : IWhatsAppWorkflowSignals
-{
-    public Task EnsureStartedAsync(WhatsAppMessageRef message, string providerMessageId, CancellationToken ct = default) =>
-        client.StartOnceAsync(WhatsAppWorkflowNames.Orchestration, WhatsAppWorkflowNames.InstanceId(providerMessageId), new WhatsAppReplyInput(message), ct);
 }

@@ -16,14 +16,14 @@ public static class LocalRoutes
     {
         var api = app.MapGroup("/api");
         api.MapGet("/health", HealthEndpoints.Health);
-        api.MapPost("/twilio/voice", (HttpRequest r, WebhookRequests w, VoiceWebhookHandler h, ICallWorkflowSignals s) => TwilioEndpoints.VoiceAsync(r, w, h, s));
-        api.MapPost("/twilio/status", (HttpRequest r, WebhookRequests w, CallStatusHandler h, ICallWorkflowSignals s) => TwilioEndpoints.StatusAsync(r, w, h, s));
-        api.MapPost("/twilio/recording", (HttpRequest r, WebhookRequests w, RecordingCallbackHandler h, ICallWorkflowSignals s) => TwilioEndpoints.RecordingAsync(r, w, h, s));
+        api.MapPost("/twilio/voice", (HttpRequest r, WebhookRequests w, VoiceWebhookHandler h, CallWorkflowSignals s, DurableTaskClient d) => TwilioEndpoints.VoiceAsync(r, w, h, s.For(d)));
+        api.MapPost("/twilio/status", (HttpRequest r, WebhookRequests w, CallStatusHandler h, CallWorkflowSignals s, DurableTaskClient d) => TwilioEndpoints.StatusAsync(r, w, h, s.For(d)));
+        api.MapPost("/twilio/recording", (HttpRequest r, WebhookRequests w, RecordingCallbackHandler h, CallWorkflowSignals s, DurableTaskClient d) => TwilioEndpoints.RecordingAsync(r, w, h, s.For(d)));
 
         api.MapGet("/openapi.json", ApiRoutes.OpenApi);
         api.MapGet("/whatsapp/meta", (HttpRequest r) => WhatsAppEndpoints.MetaVerifyAsync(r));
-        api.MapPost("/whatsapp/meta", (HttpRequest r, IWhatsAppWorkflowSignals s) => WhatsAppEndpoints.MetaAsync(r, s));
-        api.MapPost("/whatsapp/twilio", (HttpRequest r, IWhatsAppWorkflowSignals s) => WhatsAppEndpoints.TwilioAsync(r, s));
+        api.MapPost("/whatsapp/meta", (HttpRequest r, WhatsAppWorkflowSignals s, DurableTaskClient d) => WhatsAppEndpoints.MetaAsync(r, s.For(d)));
+        api.MapPost("/whatsapp/twilio", (HttpRequest r, WhatsAppWorkflowSignals s, DurableTaskClient d) => WhatsAppEndpoints.TwilioAsync(r, s.For(d)));
 
         api.MapPost("/tenants", (HttpRequest r) => TenantEndpoints.CreateAsync(r));
         api.MapGet("/tenants", (HttpRequest r) => TenantEndpoints.ListAsync(r));

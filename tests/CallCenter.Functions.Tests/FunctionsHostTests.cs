@@ -20,12 +20,22 @@ public sealed class FunctionsHostTests(FunctionsFixture fixture)
             .Where(t => !t.IsAbstract && t.GetMethods().Any(m => m.IsDefined(typeof(FunctionAttribute))))
             .ToList();
         Assert.Contains(typeof(Triggers.TwilioFunctions), classes);
-        Assert.Contains(typeof(Workflows.CallWorkflowFunctions), classes);
+        Assert.Contains(typeof(Triggers.WhatsAppFunctions), classes);
 
         using var scope = fixture.Worker.Services.CreateScope();
         foreach (var type in classes)
         {
             Assert.IsType(type, ActivatorUtilities.CreateInstance(scope.ServiceProvider, type));
+        }
+    }
+
+    [Fact]
+    public void Every_activity_class_resolves_from_the_host_the_worker_builds()
+    {
+        using var scope = fixture.Worker.Services.CreateScope();
+        foreach (var activity in CallCenterWorkflows.All.SelectMany(w => w.Activities))
+        {
+            Assert.IsType(activity, scope.ServiceProvider.GetRequiredService(activity));
         }
     }
 
