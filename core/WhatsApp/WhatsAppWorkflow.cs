@@ -1,26 +1,7 @@
 using CallCenter.Core.Workflow;
 using Microsoft.DurableTask;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace CallCenter.Core.WhatsApp;
-
-public static class WhatsAppWorkflowNames
-{
-    public const string Orchestration = "WhatsAppReply";
-
-    /// <summary>From the provider's message id alone, so every delivery of a message names the same instance.</summary>
-    public static string InstanceId(string providerMessageId) =>
-        "wa-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(providerMessageId)))[..40];
-}
-
-public sealed record WhatsAppReplyInput(WhatsAppMessageRef Message);
-
-public sealed record WhatsAppReplyDraft(WhatsAppMessageRef Message, IReadOnlyList<WhatsAppMessage> History);
-
-public sealed record WhatsAppReplyToSend(WhatsAppMessageRef Message, string Text);
-
-public sealed record WhatsAppReplyResult(string ProviderMessageId);
 
 /// <summary>
 /// The reply to one inbound message, run by both hosts: history from the CRM → the model with the one prompt

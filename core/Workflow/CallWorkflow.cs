@@ -3,22 +3,6 @@ using Microsoft.DurableTask;
 
 namespace CallCenter.Core.Workflow;
 
-/// <summary>A call as the workflow's activities name it.</summary>
-public sealed record CallRef(string TenantId, string CallSid);
-
-/// <summary>What the workflow needs to know about the call's tenant before it waits for the recording.</summary>
-public sealed record CallPlan(bool RecordingExpected, bool DeleteRecordingFromTwilio, RecordingReady? ParkedRecording);
-
-public sealed record DownloadRecordingInput(string TenantId, string CallSid, string RecordingSid, string RecordingUrl, bool DeleteFromTwilio);
-
-public sealed record TranscriptInput(string TenantId, string CallSid, string? RecordingBlobPath);
-
-public sealed record TranscriptOutcome(TranscriptSource Source, TranscriptAction Decision);
-
-public sealed record TranscriptFailure(string TenantId, string CallSid, string Reason);
-
-public sealed record CallWorkflowResult(string? EndStatus, string? RecordingBlobPath, TranscriptSource TranscriptSource, bool Summarized);
-
 /// <summary>
 /// The per-call post-processing, written once and run by both hosts: wait for the call to end and for its
 /// recording (each bounded by a durable timer), store the recording, settle the transcript by the tenant's
@@ -142,6 +126,3 @@ public static class CallWorkflow
         }
     }
 }
-
-/// <summary>A failure that retrying cannot fix (a missing recording, a refused credential, bad audio).</summary>
-public sealed class PermanentFailureException(string message, Exception? inner = null) : Exception(message, inner);
