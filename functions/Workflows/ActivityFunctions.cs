@@ -12,7 +12,15 @@ namespace CallCenter.Functions.Workflows;
 internal static class ActivityFunctions
 {
     public static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(this FunctionContext function, TInput input, string instanceId)
-        where TActivity : TaskActivity<TInput, TOutput> =>
-        ActivatorUtilities.GetServiceOrCreateInstance<TActivity>(function.InstanceServices)
-            .RunAsync(new FunctionActivityContext(DurableWorkflow.ActivityName(typeof(TActivity)), instanceId), input);
+        where TActivity : TaskActivity<TInput, TOutput>
+    {
+        // Wrappers of one signature could swap their classes unseen by the compiler; the run of each wrapper catches it.
+        var name = DurableWorkflow.ActivityName(typeof(TActivity));
+        if (function.FunctionDefinition.Name != name)
+        {
+            throw new InvalidOperationException($"Function {function.FunctionDefinition.Name} runs the activity {name}; a wrapper runs the activity it is named after.");
+        }
+
+        return ActivatorUtilities.GetServiceOrCreateInstance<TActivity>(function.InstanceServices).RunAsync(new FunctionActivityContext(name, instanceId), input);
+    }
 }
