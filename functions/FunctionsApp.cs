@@ -18,8 +18,8 @@ public static class FunctionsApp
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
         builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
-        builder.Services.AddCallCenterEndpoints(builder.Configuration);
-        builder.Services.AddTableBackup(builder.Configuration);
+        builder.Services.AddCallCenter(builder.Configuration);
+        builder.Services.AddCallCenterBackup(builder.Configuration);
         builder.Services.AddHostedService<StorageBootstrap>();
         return builder;
     }

@@ -1,23 +1,14 @@
-using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
-using CallCenter.Core.WhatsApp;
-using CallCenter.Core.Workflow;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CallCenter.Web;
 
 public static class WebServiceCollectionExtensions
 {
-    /// <summary>Everything the shared endpoints and the workflows' steps use; both hosts register the same set.</summary>
-    public static IServiceCollection AddCallCenterEndpoints(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>What the shared endpoints use beyond the product's services: the webhook request reader.</summary>
+    public static IServiceCollection AddCallCenterEndpoints(this IServiceCollection services)
     {
-        services.AddCallCenterStorage(configuration);
-        services.AddCallCenterAuth(configuration);
-        services.AddCallHandling(configuration);
-        services.AddPrompts();
-        services.AddWhatsApp(configuration);
-        services.AddSingleton<WebhookRequests>();
+        services.TryAddSingleton<WebhookRequests>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using CallCenter.Core.Twilio;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,6 +7,31 @@ namespace CallCenter.Core.Calls;
 
 public static class CallsServiceCollectionExtensions
 {
+    /// <summary>
+    /// The call webhooks' handlers, outbound calls (planning, the dial and its workflow's activity) and the
+    /// Twilio clients they use; needs the product's storage, live events and the call workflow.
+    /// </summary>
+    public static IServiceCollection AddCallCenterCalls(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddStreamTokens(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton<TwilioSignature>();
+        services.TryAddSingleton<CallRegistry>();
+        services.TryAddSingleton<OutboundCallStore>();
+        services.TryAddSingleton<OutboundCallPlanner>();
+        services.TryAddSingleton<CallDialer>();
+        services.TryAddSingleton<PlacedCallFinder>();
+        services.TryAddSingleton<OutboundIdempotencyKeys>();
+        services.AddTwilioRest();
+        services.TryAddSingleton<VoiceWebhookHandler>();
+        services.TryAddSingleton<CallStatusHandler>();
+        services.TryAddSingleton<RecordingCallbackHandler>();
+        OutboundCallWorkflow.Durable.AddActivities(services);
+        return services;
+    }
+
     /// <summary>Stream tokens shared by the voice webhook (issues them) and the media bridge (verifies them).</summary>
     public static IServiceCollection AddStreamTokens(this IServiceCollection services, IConfiguration configuration)
     {

@@ -6,9 +6,6 @@ using System.Text;
 using System.Text.Json;
 using Azure.Core;
 using Azure.Identity;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CallCenter.Core.Events;
@@ -112,21 +109,5 @@ public sealed class WebPubSubLiveEvents(IHttpClientFactory http, IOptions<WebPub
         var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new { aud = url.AbsoluteUri, exp }));
         var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(_options.AccessKey!), Encoding.ASCII.GetBytes($"{header}.{payload}"));
         return $"{header}.{payload}.{Base64Url.EncodeToString(signature)}";
-    }
-}
-
-public static class LiveEventsRegistration
-{
-    /// <summary>Live events through Azure Web PubSub (the <c>WebPubSub</c> section, validated at start-up).</summary>
-    public static IServiceCollection AddLiveEvents(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<WebPubSubOptions>().Bind(configuration.GetSection(WebPubSubOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(WebPubSubLiveEvents.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new WebPubSubLiveEvents(
-            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<WebPubSubOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<TokenCredential>()));
-        services.TryAddSingleton<ILiveEvents>(sp => sp.GetRequiredService<WebPubSubLiveEvents>());
-        services.TryAddSingleton<ILiveEventsNegotiation>(sp => sp.GetRequiredService<WebPubSubLiveEvents>());
-        return services;
     }
 }

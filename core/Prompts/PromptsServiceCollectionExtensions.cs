@@ -6,7 +6,7 @@ namespace CallCenter.Core.Prompts;
 public static class PromptsServiceCollectionExtensions
 {
     /// <summary>The prompt store, the one cache and the one builder every channel and the preview route use.</summary>
-    public static IServiceCollection AddPrompts(this IServiceCollection services)
+    public static IServiceCollection AddCallCenterPrompts(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PromptStore>();

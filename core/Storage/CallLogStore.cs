@@ -19,13 +19,12 @@ public sealed class CallLogStore(CallCenterTables tables)
 {
     private const string IndexRow = "call";
     private const string RecordingRow = "recording";
-    private const int MaxUpdateAttempts = 200;
 
     // Far above the calls one instance sees in progress.
     private const int MaxRemembered = 10_000;
 
     private readonly BoundedMemo<string, string> _tenantOfCall = new(MaxRemembered, StringComparer.Ordinal);
-    private readonly BoundedMemo<(string TenantId, string CallSid), TableEntity> _rows = new(MaxRemembered);
+    private readonly RememberedRows _rows = new(MaxRemembered);
 
     /// <summary>
     /// Creates the call unless it exists; returns the stored call and whether this call created it. A CallSid
@@ -43,7 +42,7 @@ public sealed class CallLogStore(CallCenterTables tables)
         {
             var row = ToEntity(call);
             var added = await tables.Calls.AddEntityAsync(row, ct).ConfigureAwait(false);
-            Remember(row, added);
+            _rows.Remember(row, added);
             return (call, true);
         }
         catch (RequestFailedException e) when (e.IsConflict())
@@ -107,7 +106,7 @@ public sealed class CallLogStore(CallCenterTables tables)
     /// workflow's end); a copy may lag behind changes made by another instance.
     /// </summary>
     public async Task<CallLog?> GetLastKnownAsync(string tenantId, string callSid, CancellationToken ct = default) =>
-        _rows.TryGetValue((tenantId, callSid), out var row) ? ToCall(row) : await GetAsync(tenantId, callSid, ct).ConfigureAwait(false);
+        _rows.TryGet(tenantId, callSid) is { } row ? ToCall(row) : await GetAsync(tenantId, callSid, ct).ConfigureAwait(false);
 
     /// <summary>
     /// Changes one call under its ETag; <paramref name="change"/> mutates the call it is given and returns
@@ -180,40 +179,8 @@ public sealed class CallLogStore(CallCenterTables tables)
         return Pages.ReadAsync(tables.Calls, filter, continuation, limit, ToCall, ct);
     }
 
-    private async Task<CallLog?> UpdateRowAsync(string tenantId, string callSid, Func<CallLog, bool> change, bool fromLastKnown, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var remembered = fromLastKnown && attempt == 1 && _rows.TryGetValue((tenantId, callSid), out var copy) ? copy : null;
-            if ((remembered ?? await ReadRowAsync(tenantId, callSid, ct).ConfigureAwait(false)) is not { } row)
-            {
-                return null;
-            }
-
-            var call = ToCall(row);
-            if (!change(call))
-            {
-                return call;
-            }
-
-            var next = ToEntity(call);
-            try
-            {
-                var replaced = await tables.Calls.UpdateEntityAsync(next, row.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-                Remember(next, replaced);
-                return call;
-            }
-            catch (RequestFailedException e) when ((e.IsPreconditionFailed() || e.IsNotFound()) && attempt < MaxUpdateAttempts)
-            {
-                _rows.Remove((tenantId, callSid));
-                if (remembered is null)
-                {
-                    // Another writer won the race for this row: spread the retries so they do not collide in lock-step.
-                    await Task.Delay(Random.Shared.Next(1, 2 + Math.Min(attempt, 20)), ct).ConfigureAwait(false);
-                }
-            }
-        }
-    }
+    private Task<CallLog?> UpdateRowAsync(string tenantId, string callSid, Func<CallLog, bool> change, bool fromLastKnown, CancellationToken ct) =>
+        OptimisticUpdate.RunAsync(tables.Calls, tenantId, callSid, ToCall, c => change(c) ? c : null, ToEntity, ct, _rows, startFromRemembered: fromLastKnown);
 
     private async Task<TableEntity?> ReadRowAsync(string tenantId, string callSid, CancellationToken ct)
     {
@@ -224,19 +191,8 @@ public sealed class CallLogStore(CallCenterTables tables)
             return null;
         }
 
-        Remember(row, null);
+        _rows.Remember(row);
         return row;
-    }
-
-    private void Remember(TableEntity row, Response? written)
-    {
-        if (written?.Headers.ETag is { } etag)
-        {
-            row.ETag = etag;
-        }
-
-        // Rows are never changed once remembered: every change makes a new entity.
-        _rows.Set((row.PartitionKey, row.RowKey), row);
     }
 
     private async Task<string?> IndexAsync(string callSid, string tenantId, CancellationToken ct)

@@ -2,7 +2,6 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
-using CallCenter.Core.Auth;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,16 +42,6 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<TurnStore>();
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<RecordingStore>();
-        return services;
-    }
-
-    /// <summary>API keys (tenant keys and the admin key) from the <c>Auth</c> section.</summary>
-    public static IServiceCollection AddCallCenterAuth(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ApiKeyService>();
-        services.TryAddSingleton<ContinuationTokens>();
         return services;
     }
 

@@ -3,36 +3,6 @@ using Microsoft.DurableTask;
 
 namespace CallCenter.Core.Workflow;
 
-/// <summary>A call as the workflow's activities name it.</summary>
-public sealed record CallRef(string TenantId, string CallSid);
-
-/// <summary>What the workflow needs to know about the call's tenant before it waits for the recording.</summary>
-public sealed record CallPlan(bool RecordingExpected, bool DeleteRecordingFromTwilio, RecordingReady? ParkedRecording);
-
-public sealed record DownloadRecordingInput(string TenantId, string CallSid, string RecordingSid, string RecordingUrl, bool DeleteFromTwilio);
-
-public sealed record TranscriptInput(string TenantId, string CallSid, string? RecordingBlobPath);
-
-public sealed record TranscriptOutcome(TranscriptSource Source, TranscriptAction Decision);
-
-public sealed record TranscriptFailure(string TenantId, string CallSid, string Reason);
-
-public sealed record CallWorkflowResult(string? EndStatus, string? RecordingBlobPath, TranscriptSource TranscriptSource, bool Summarized);
-
-/// <summary>Activity names, shared by the orchestration, the Functions app and the local host.</summary>
-public static class CallActivities
-{
-    public const string Plan = "PlanCall";
-    public const string DownloadRecording = "DownloadRecording";
-    public const string ResolveTranscript = "ResolveTranscript";
-    public const string RecordTranscriptFailure = "RecordTranscriptFailure";
-    public const string Summarize = "SummarizeCall";
-    public const string Finish = "FinishCall";
-    public const string PublishFinished = "PublishCallFinished";
-
-    public static IReadOnlyList<string> All { get; } = [Plan, DownloadRecording, ResolveTranscript, RecordTranscriptFailure, Summarize, Finish, PublishFinished];
-}
-
 /// <summary>
 /// The per-call post-processing, written once and run by both hosts: wait for the call to end and for its
 /// recording (each bounded by a durable timer), store the recording, settle the transcript by the tenant's
@@ -40,6 +10,11 @@ public static class CallActivities
 /// </summary>
 public static class CallWorkflow
 {
+    public static DurableWorkflow Durable { get; } = DurableWorkflow.Of<CallWorkflowInput, CallWorkflowResult>(
+        CallWorkflowNames.Orchestration,
+        RunAsync,
+        typeof(PlanCall), typeof(DownloadRecording), typeof(ResolveTranscript), typeof(RecordTranscriptFailure), typeof(SummarizeCall), typeof(FinishCall), typeof(PublishCallFinished));
+
     public static async Task<CallWorkflowResult> RunAsync(TaskOrchestrationContext context, CallWorkflowInput input)
     {
         var call = new CallRef(input.TenantId, input.CallSid);
@@ -47,7 +22,7 @@ public static class CallWorkflow
         var log = context.CreateReplaySafeLogger(typeof(CallWorkflow));
 
         var ended = await WaitForEventAsync<CallEnded>(context, CallWorkflowNames.CallEndedEvent, input.Timings.CallEndTimeout);
-        var plan = await context.CallActivityAsync<CallPlan>(CallActivities.Plan, call, retry);
+        var plan = await context.CallActivityAsync<CallPlan>(nameof(PlanCall), call, retry);
 
         // A recording callback that came before the call was known was parked; otherwise wait for its event.
         var recording = !plan.RecordingExpected ? null
@@ -61,14 +36,14 @@ public static class CallWorkflow
             try
             {
                 blobPath = await context.CallActivityAsync<string>(
-                    CallActivities.DownloadRecording,
+                    nameof(DownloadRecording),
                     new DownloadRecordingInput(call.TenantId, call.CallSid, recording.RecordingSid, recording.RecordingUrl, plan.DeleteRecordingFromTwilio),
                     retry);
             }
             catch (TaskFailedException e)
             {
                 // Without the recording the transcript falls back to what the policy allows; the call is kept.
-                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, CallActivities.DownloadRecording, e.FailureDetails.ErrorMessage);
+                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(DownloadRecording), e.FailureDetails.ErrorMessage);
             }
         }
 
@@ -76,14 +51,14 @@ public static class CallWorkflow
         try
         {
             var outcome = await context.CallActivityAsync<TranscriptOutcome>(
-                CallActivities.ResolveTranscript, new TranscriptInput(call.TenantId, call.CallSid, blobPath), retry);
+                nameof(ResolveTranscript), new TranscriptInput(call.TenantId, call.CallSid, blobPath), retry);
             source = outcome.Source;
         }
         catch (TaskFailedException e)
         {
             var reason = e.FailureDetails.ErrorMessage;
-            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, CallActivities.ResolveTranscript, reason);
-            await context.CallActivityAsync(CallActivities.RecordTranscriptFailure, new TranscriptFailure(call.TenantId, call.CallSid, reason), retry);
+            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(ResolveTranscript), reason);
+            await context.CallActivityAsync(nameof(RecordTranscriptFailure), new TranscriptFailure(call.TenantId, call.CallSid, reason), retry);
             source = TranscriptSource.Failed;
         }
 
@@ -92,24 +67,24 @@ public static class CallWorkflow
         {
             try
             {
-                summarized = await context.CallActivityAsync<bool>(CallActivities.Summarize, call, retry);
+                summarized = await context.CallActivityAsync<bool>(nameof(SummarizeCall), call, retry);
             }
             catch (TaskFailedException e)
             {
                 // The call keeps its transcript; the summary can be asked for again from the API.
-                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, CallActivities.Summarize, e.FailureDetails.ErrorMessage);
+                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(SummarizeCall), e.FailureDetails.ErrorMessage);
             }
         }
 
-        await context.CallActivityAsync(CallActivities.Finish, call, retry);
+        await context.CallActivityAsync(nameof(FinishCall), call, retry);
         try
         {
-            await context.CallActivityAsync(CallActivities.PublishFinished, call, retry);
+            await context.CallActivityAsync(nameof(PublishCallFinished), call, retry);
         }
         catch (TaskFailedException e)
         {
             // Dashboards also read the call from the API; a lost notice loses no data.
-            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, CallActivities.PublishFinished, e.FailureDetails.ErrorMessage);
+            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(PublishCallFinished), e.FailureDetails.ErrorMessage);
         }
 
         return new CallWorkflowResult(ended?.Status, blobPath, source, summarized);
@@ -151,6 +126,3 @@ public static class CallWorkflow
         }
     }
 }
-
-/// <summary>A failure that retrying cannot fix (a missing recording, a refused credential, bad audio).</summary>
-public sealed class PermanentFailureException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,29 +1,7 @@
-using CallCenter.Core.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace CallCenter.Core.Workflow;
-
-public sealed class CallWorkflowOptions
-{
-    public const string Section = "CallWorkflow";
-
-    public CallWorkflowTimings Timings { get; set; } = new();
-}
-
-/// <summary>
-/// Call workflow instances this process has started or found existing. Call workflows are never purged, so an
-/// instance that exists always will: a start for a known one is a no-op without asking the engine.
-/// </summary>
-public sealed class KnownCallWorkflows
-{
-    // Far above the calls one instance sees in a while; a reset costs one start request each.
-    private readonly BoundedMemo<string, bool> _instanceIds = new(20_000, StringComparer.Ordinal);
-
-    public bool Contains(string instanceId) => _instanceIds.TryGetValue(instanceId, out _);
-
-    public void Add(string instanceId) => _instanceIds.Set(instanceId, true);
-}
 
 /// <summary>The workflow signals over a Durable Task client (the Functions binding's, or the local host's).</summary>
 public sealed class DurableCallWorkflowSignals(DurableTaskClient client, IOptions<CallWorkflowOptions> options, KnownCallWorkflows known) : ICallWorkflowSignals

@@ -13,7 +13,11 @@ public static class DurableStart
     // Every state, so a start racing another start is refused by the backend as well.
     private static readonly IReadOnlyList<string> AnyState = Enum.GetNames<OrchestrationRuntimeStatus>();
 
-    /// <returns>True when this call scheduled the instance; false when it existed already.</returns>
+    /// <returns>
+    /// False when the instance existed already. True when this call scheduled it; starts racing each other
+    /// before the instance exists may each get true, and the engine still runs one execution, with the input of
+    /// one of them.
+    /// </returns>
     public static async Task<bool> StartOnceAsync(this DurableTaskClient client, TaskName orchestration, string instanceId, object input, CancellationToken ct = default)
     {
         // Asked first rather than left to the backend: on Functions the extension merges a start's dedupe

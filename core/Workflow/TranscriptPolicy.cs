@@ -3,18 +3,6 @@ using CallCenter.Core.Tenants;
 
 namespace CallCenter.Core.Workflow;
 
-public enum TranscriptAction
-{
-    /// <summary>Keep what the realtime session transcribed.</summary>
-    KeepRealtime,
-
-    /// <summary>Transcribe the stored recording.</summary>
-    TranscribeRecording,
-
-    /// <summary>Nothing to transcribe from.</summary>
-    None,
-}
-
 /// <summary>The one place that decides where a call's final transcript comes from.</summary>
 public static class TranscriptPolicy
 {

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Options;
 
 namespace CallCenter.Functions.Triggers;
 
@@ -15,26 +14,23 @@ public sealed class TwilioFunctions(
     VoiceWebhookHandler voice,
     CallStatusHandler status,
     RecordingCallbackHandler recording,
-    IOptions<CallWorkflowOptions> workflow,
-    KnownCallWorkflows knownWorkflows)
+    CallWorkflowSignals signals)
 {
     [Function("TwilioVoice")]
     public Task<IActionResult> Voice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/voice")] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
-        TwilioEndpoints.VoiceAsync(request, reader, voice, Signals(client)).AsAction();
+        TwilioEndpoints.VoiceAsync(request, reader, voice, signals.For(client)).AsAction();
 
     [Function("TwilioStatus")]
     public Task<IActionResult> Status(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/status")] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
-        TwilioEndpoints.StatusAsync(request, reader, status, Signals(client)).AsAction();
+        TwilioEndpoints.StatusAsync(request, reader, status, signals.For(client)).AsAction();
 
     [Function("TwilioRecording")]
     public Task<IActionResult> Recording(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/recording")] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
-        TwilioEndpoints.RecordingAsync(request, reader, recording, Signals(client)).AsAction();
-
-    private DurableCallWorkflowSignals Signals(DurableTaskClient client) => new(client, workflow, knownWorkflows);
+        TwilioEndpoints.RecordingAsync(request, reader, recording, signals.For(client)).AsAction();
 }

@@ -6,15 +6,11 @@ using Microsoft.DurableTask;
 namespace CallCenter.Functions.Workflows;
 
 /// <summary>
-/// The per-call workflow as function-style Durable Functions: each method hands over to the same code the
-/// local host registers with <c>AddCallWorkflow</c>.
+/// The call workflows as Durable Functions: the orchestrators over the same workflow code the local host runs,
+/// and one wrapper per activity class of <see cref="CallWorkflow.Durable"/> and <see cref="OutboundCallWorkflow.Durable"/>
+/// (the Functions host finds only <c>[Function]</c> methods).
 /// </summary>
-public sealed class CallWorkflowFunctions(
-    CallWorkflowSteps steps,
-    RecordingDownloader downloader,
-    CallDialer dialer,
-    TranscriptResolver transcripts,
-    CallSummarizer summarizer)
+public static class CallWorkflowFunctions
 {
     [Function(CallWorkflowNames.Orchestration)]
     public static Task<CallWorkflowResult> Orchestrate([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -24,41 +20,35 @@ public sealed class CallWorkflowFunctions(
     public static Task<string> PlaceCall([OrchestrationTrigger] TaskOrchestrationContext context) =>
         OutboundCallWorkflow.RunAsync(context, context.GetInput<string>()!);
 
-    [Function(OutboundCallNames.Dial)]
-    public Task<string> Dial([ActivityTrigger] string callId, CancellationToken ct) => dialer.DialAsync(callId, ct);
+    [Function(nameof(DialCall))]
+    public static Task<string> Dial([ActivityTrigger] string input, string instanceId, FunctionContext function) =>
+        function.RunAsync<DialCall, string, string>(input, instanceId);
 
-    [Function(CallActivities.Plan)]
-    public Task<CallPlan> Plan([ActivityTrigger] CallRef call) => steps.PlanAsync(call);
+    [Function(nameof(PlanCall))]
+    public static Task<CallPlan> Plan([ActivityTrigger] CallRef input, string instanceId, FunctionContext function) =>
+        function.RunAsync<PlanCall, CallRef, CallPlan>(input, instanceId);
 
-    [Function(CallActivities.DownloadRecording)]
-    public Task<string> DownloadRecording([ActivityTrigger] DownloadRecordingInput input, CancellationToken ct) =>
-        downloader.DownloadAsync(input, ct);
+    [Function(nameof(DownloadRecording))]
+    public static Task<string> Download([ActivityTrigger] DownloadRecordingInput input, string instanceId, FunctionContext function) =>
+        function.RunAsync<DownloadRecording, DownloadRecordingInput, string>(input, instanceId);
 
-    [Function(CallActivities.ResolveTranscript)]
-    public Task<TranscriptOutcome> ResolveTranscript([ActivityTrigger] TranscriptInput input, CancellationToken ct) =>
-        transcripts.ResolveAsync(input, ct);
+    [Function(nameof(ResolveTranscript))]
+    public static Task<TranscriptOutcome> Resolve([ActivityTrigger] TranscriptInput input, string instanceId, FunctionContext function) =>
+        function.RunAsync<ResolveTranscript, TranscriptInput, TranscriptOutcome>(input, instanceId);
 
-    [Function(CallActivities.RecordTranscriptFailure)]
-    public async Task<bool> RecordTranscriptFailure([ActivityTrigger] TranscriptFailure failure, CancellationToken ct)
-    {
-        await transcripts.RecordFailureAsync(failure, ct);
-        return true;
-    }
+    [Function(nameof(RecordTranscriptFailure))]
+    public static Task<bool> RecordFailure([ActivityTrigger] TranscriptFailure input, string instanceId, FunctionContext function) =>
+        function.RunAsync<RecordTranscriptFailure, TranscriptFailure, bool>(input, instanceId);
 
-    [Function(CallActivities.Summarize)]
-    public Task<bool> Summarize([ActivityTrigger] CallRef call, CancellationToken ct) => summarizer.SummarizeAsync(call, ct);
+    [Function(nameof(SummarizeCall))]
+    public static Task<bool> Summarize([ActivityTrigger] CallRef input, string instanceId, FunctionContext function) =>
+        function.RunAsync<SummarizeCall, CallRef, bool>(input, instanceId);
 
-    [Function(CallActivities.Finish)]
-    public async Task<bool> Finish([ActivityTrigger] CallRef call)
-    {
-        await steps.FinishAsync(call);
-        return true;
-    }
+    [Function(nameof(FinishCall))]
+    public static Task<bool> Finish([ActivityTrigger] CallRef input, string instanceId, FunctionContext function) =>
+        function.RunAsync<FinishCall, CallRef, bool>(input, instanceId);
 
-    [Function(CallActivities.PublishFinished)]
-    public async Task<bool> PublishFinished([ActivityTrigger] CallRef call, CancellationToken ct)
-    {
-        await steps.PublishFinishedAsync(call, ct);
-        return true;
-    }
+    [Function(nameof(PublishCallFinished))]
+    public static Task<bool> PublishFinished([ActivityTrigger] CallRef input, string instanceId, FunctionContext function) =>
+        function.RunAsync<PublishCallFinished, CallRef, bool>(input, instanceId);
 }

@@ -5,22 +5,24 @@ using Microsoft.DurableTask;
 namespace CallCenter.Functions.Workflows;
 
 /// <summary>
-/// The WhatsApp reply workflow as function-style Durable Functions: each method hands over to the same code
-/// the local host registers with <c>AddWhatsAppWorkflow</c>.
+/// The WhatsApp reply workflow as Durable Functions: the orchestrator over the same workflow code the local
+/// host runs, and one wrapper per activity class of <see cref="WhatsAppWorkflow.Durable"/>.
 /// </summary>
-public sealed class WhatsAppWorkflowFunctions(WhatsAppSteps steps)
+public static class WhatsAppWorkflowFunctions
 {
     [Function(WhatsAppWorkflowNames.Orchestration)]
     public static Task<WhatsAppReplyResult> Orchestrate([OrchestrationTrigger] TaskOrchestrationContext context) =>
         WhatsAppWorkflow.RunAsync(context, context.GetInput<WhatsAppReplyInput>()!);
 
-    [Function(WhatsAppWorkflowNames.LoadHistory)]
-    public Task<IReadOnlyList<WhatsAppMessage>> LoadHistory([ActivityTrigger] WhatsAppMessageRef message, CancellationToken ct) =>
-        steps.LoadHistoryAsync(message, ct);
+    [Function(nameof(LoadWhatsAppHistory))]
+    public static Task<IReadOnlyList<WhatsAppMessage>> LoadHistory([ActivityTrigger] WhatsAppMessageRef input, string instanceId, FunctionContext function) =>
+        function.RunAsync<LoadWhatsAppHistory, WhatsAppMessageRef, IReadOnlyList<WhatsAppMessage>>(input, instanceId);
 
-    [Function(WhatsAppWorkflowNames.GenerateReply)]
-    public Task<string> GenerateReply([ActivityTrigger] WhatsAppReplyDraft draft, CancellationToken ct) => steps.GenerateReplyAsync(draft, ct);
+    [Function(nameof(GenerateWhatsAppReply))]
+    public static Task<string> GenerateReply([ActivityTrigger] WhatsAppReplyDraft input, string instanceId, FunctionContext function) =>
+        function.RunAsync<GenerateWhatsAppReply, WhatsAppReplyDraft, string>(input, instanceId);
 
-    [Function(WhatsAppWorkflowNames.SendReply)]
-    public Task<string> SendReply([ActivityTrigger] WhatsAppReplyToSend reply, CancellationToken ct) => steps.SendReplyAsync(reply, ct);
+    [Function(nameof(SendWhatsAppReply))]
+    public static Task<string> SendReply([ActivityTrigger] WhatsAppReplyToSend input, string instanceId, FunctionContext function) =>
+        function.RunAsync<SendWhatsAppReply, WhatsAppReplyToSend, string>(input, instanceId);
 }

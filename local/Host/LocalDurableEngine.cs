@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CallCenter.Core.Workflow;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
@@ -59,6 +60,17 @@ public static class LocalDurableEngine
             w.UseGrpc(GrpcChannel.ForAddress(address));
         });
         builder.Services.AddDurableTaskClient(c => c.UseGrpc(GrpcChannel.ForAddress(address)));
+    }
+
+    /// <summary>Registers each workflow's orchestration and, from its list, its activity classes.</summary>
+    public static DurableTaskRegistry AddWorkflows(this DurableTaskRegistry registry, IEnumerable<DurableWorkflow> workflows)
+    {
+        foreach (var workflow in workflows)
+        {
+            workflow.AddTo(registry);
+        }
+
+        return registry;
     }
 
     public static void MapLocalDurableEngine(this WebApplication app, int grpcPort) =>

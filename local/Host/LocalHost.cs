@@ -1,11 +1,7 @@
 using CallCenter.Core.Storage;
-using CallCenter.Core.WhatsApp;
-using CallCenter.Core.Workflow;
 using CallCenter.DevServices;
 using CallCenter.Fakes;
 using CallCenter.Web;
-using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Options;
 
 namespace CallCenter.Local.Host;
 
@@ -91,11 +87,8 @@ public sealed class LocalHost : IAsyncDisposable
             builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
             builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
 
-            builder.Services.AddCallCenterEndpoints(builder.Configuration);
-            builder.Services.AddSingleton<IWhatsAppWorkflowSignals>(sp => new DurableWhatsAppWorkflowSignals(sp.GetRequiredService<DurableTaskClient>()));
-            builder.Services.AddSingleton<ICallWorkflowSignals>(sp =>
-                new DurableCallWorkflowSignals(sp.GetRequiredService<DurableTaskClient>(), sp.GetRequiredService<IOptions<CallWorkflowOptions>>(), sp.GetRequiredService<KnownCallWorkflows>()));
-            await builder.AddLocalDurableEngineAsync(connection, settings.TaskHub, grpcPort, r => r.AddCallWorkflow().AddWhatsAppWorkflow());
+            builder.Services.AddCallCenter(builder.Configuration);
+            await builder.AddLocalDurableEngineAsync(connection, settings.TaskHub, grpcPort, r => r.AddWorkflows(CallCenterWorkflows.All));
 
             var app = builder.Build();
             await app.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync(ct);

@@ -27,8 +27,8 @@ public static class MediaBridgeServiceCollectionExtensions
         services.AddOptions<DeclaredToolsOptions>().Bind(configuration.GetSection(DeclaredToolsOptions.Section));
         services.AddCallCenterStorage(configuration);
         services.AddStreamTokens(configuration);
-        services.AddLiveEvents(configuration);
-        services.AddPrompts();
+        services.AddCallCenterLiveEvents(configuration);
+        services.AddCallCenterPrompts();
         services.TryAddSingleton(TimeProvider.System);
 
         services.TryAddSingleton<BridgeMetrics>();

@@ -222,7 +222,7 @@ public sealed class CallWorkflowTests
             ["Bridge:TokenSigningKey"] = "test-bridge-signing-key-0123456789abcdef",
             ["WebPubSub:Endpoint"] = "http://127.0.0.1:9/",
         }).Build();
-        var engine = await DurableTaskTestHost.StartAsync(r => r.AddCallWorkflow(), new DurableTaskTestHostOptions
+        var engine = await DurableTaskTestHost.StartAsync(r => CallWorkflow.Durable.AddTo(r), new DurableTaskTestHostOptions
         {
             // Left unset, the test host draws a port from 30000-40000 without asking whether it is free, which
             // overlaps the kernel's ephemeral range; a port the OS has just handed out is free.
@@ -231,7 +231,7 @@ public sealed class CallWorkflowTests
             {
                 services.AddLogging();
                 services.AddCallCenterStorage(configuration);
-                services.AddCallHandling(configuration);
+                services.AddCallCenterLiveEvents(configuration).AddCallCenterCalls(configuration).AddCallCenterWorkflow(configuration);
 
                 // Registered last, so they replace the real clients.
                 services.AddSingleton(_media.Object);

@@ -29,7 +29,7 @@ public sealed class WorkflowIntegrationTests(CallCenterFixture fixture)
 
         // The repeated voice webhook, and a direct second start as any other webhook would make it.
         await _host.PostTwilioAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
-        await _host.Get<ICallWorkflowSignals>().EnsureStartedAsync(tenant.Id, callSid);
+        await _host.Get<CallWorkflowSignals>().For(_host.Durable).EnsureStartedAsync(tenant.Id, callSid);
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         var after = await _host.Durable.GetInstanceAsync(id, getInputsAndOutputs: true);

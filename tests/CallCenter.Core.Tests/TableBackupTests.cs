@@ -24,7 +24,7 @@ public sealed class TableBackupTests(AzuriteFixture azurite) : IAsyncLifetime
     private CallCenterTables Tables => _services.GetRequiredService<CallCenterTables>();
 
     public async Task InitializeAsync() => _services = await azurite.CreateServicesAsync(
-        (services, configuration) => services.AddTableBackup(configuration),
+        (services, configuration) => services.AddCallCenterBackup(configuration),
         new Dictionary<string, string?> { ["Backup:Container"] = $"bk-{Guid.NewGuid().ToString("N")[..12]}" });
 
     public async Task DisposeAsync() => await _services.DisposeAsync();

@@ -49,7 +49,7 @@ public static class DurableFunctions
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Where(m => m.GetCustomAttribute<FunctionAttribute>() is not null && m.GetParameters().Any(p => p.IsDefined(trigger)))];
 
-    private static Type ResultType(MethodInfo method) =>
+    internal static Type ResultType(MethodInfo method) =>
         method.ReturnType.IsGenericType ? method.ReturnType.GetGenericArguments()[0] : typeof(object);
 
     /// <summary>Awaits what a function returned and unwraps its value, as the worker's executor does.</summary>
@@ -108,9 +108,23 @@ public static class DurableFunctions
             var arguments = _parameters
                 .Select(p => p.IsDefined(typeof(ActivityTriggerAttribute)) ? input
                     : p.ParameterType == typeof(CancellationToken) ? CancellationToken.None
+                    : p.ParameterType == typeof(FunctionContext) ? FunctionContextFor(scope.ServiceProvider, NameOf(method))
+                    : p.ParameterType == typeof(string) && p.Name == "instanceId" ? context.InstanceId
                     : throw new InvalidOperationException($"{NameOf(method)}: no binding for {p.Name}."))
                 .ToArray();
             return await HostLog.InvokeAsync(app.GetRequiredService<ILoggerFactory>(), NameOf(method), durable: true, () => AwaitAsync(Invoke(method, target, arguments)));
+        }
+
+        // The worker's own FunctionContext is internal; the wrappers read only the invocation's services and the function's name.
+        private static FunctionContext FunctionContextFor(IServiceProvider services, string function)
+        {
+            var definition = new Moq.Mock<FunctionDefinition>();
+            definition.SetupGet(d => d.Name).Returns(function);
+            var context = new Moq.Mock<FunctionContext>();
+            context.SetupGet(c => c.FunctionDefinition).Returns(definition.Object);
+            context.SetupGet(c => c.InstanceServices).Returns(services);
+            context.SetupGet(c => c.InvocationId).Returns(Guid.NewGuid().ToString());
+            return context.Object;
         }
     }
 }

@@ -39,6 +39,9 @@ public sealed class FunctionsFixture : IAsyncLifetime
     public LocalHost Local { get; private set; } = null!;
     public HttpClient LocalHttp { get; private set; } = null!;
     public HttpTriggers Http { get; private set; } = null!;
+    /// <summary>The task hub of the engine that runs the app's Durable functions.</summary>
+    public string TaskHub { get; } = "fn" + Unique();
+
     public DurableTaskClient Durable => _engine!.Services.GetRequiredService<DurableTaskClient>();
     public FakeTwilioApi Twilio { get; private set; } = null!;
     public FakeOpenAiApi OpenAi { get; private set; } = null!;
@@ -130,7 +133,7 @@ public sealed class FunctionsFixture : IAsyncLifetime
         builder.Logging.AddProvider(Log);
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var grpcPort = CallCenter.DevServices.AzuriteServer.FreePort();
-        await builder.AddLocalDurableEngineAsync(_azurite.ConnectionString, "fn" + Unique(), grpcPort, r => r.AddFunctionsApp(app));
+        await builder.AddLocalDurableEngineAsync(_azurite.ConnectionString, TaskHub, grpcPort, r => r.AddFunctionsApp(app));
         var engine = builder.Build();
         engine.MapLocalDurableEngine(grpcPort);
         await engine.StartAsync();

@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
 using CallCenter.Core.Storage;
+using CallCenter.Core.WhatsApp;
+using CallCenter.Core.Workflow;
 using CallCenter.Web;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
@@ -20,12 +22,34 @@ public sealed class FunctionsHostTests(FunctionsFixture fixture)
             .Where(t => !t.IsAbstract && t.GetMethods().Any(m => m.IsDefined(typeof(FunctionAttribute))))
             .ToList();
         Assert.Contains(typeof(Triggers.TwilioFunctions), classes);
-        Assert.Contains(typeof(Workflows.CallWorkflowFunctions), classes);
+        Assert.Contains(typeof(Triggers.WhatsAppFunctions), classes);
 
         using var scope = fixture.Worker.Services.CreateScope();
         foreach (var type in classes)
         {
             Assert.IsType(type, ActivatorUtilities.CreateInstance(scope.ServiceProvider, type));
+        }
+    }
+
+    [Fact]
+    public void The_webhook_signals_are_one_per_process_in_both_hosts()
+    {
+        foreach (var services in new[] { fixture.Worker.Services, fixture.Local.Services })
+        {
+            using var first = services.CreateScope();
+            using var second = services.CreateScope();
+            Assert.Same(first.ServiceProvider.GetRequiredService<CallWorkflowSignals>(), second.ServiceProvider.GetRequiredService<CallWorkflowSignals>());
+            Assert.Same(first.ServiceProvider.GetRequiredService<WhatsAppWorkflowSignals>(), second.ServiceProvider.GetRequiredService<WhatsAppWorkflowSignals>());
+        }
+    }
+
+    [Fact]
+    public void Every_activity_class_resolves_from_the_host_the_worker_builds()
+    {
+        using var scope = fixture.Worker.Services.CreateScope();
+        foreach (var activity in CallCenterWorkflows.All.SelectMany(w => w.Activities))
+        {
+            Assert.IsType(activity, scope.ServiceProvider.GetRequiredService(activity));
         }
     }
 

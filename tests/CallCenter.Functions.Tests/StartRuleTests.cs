@@ -1,7 +1,6 @@
 using CallCenter.Core.Storage;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,30 +22,12 @@ public sealed class StartRuleTests(FunctionsFixture fixture)
     }
 
     [Fact]
-    public async Task The_engine_alone_replaces_a_finished_instance_but_the_start_once_rule_does_not()
-    {
-        var message = new WhatsAppMessageRef("gone" + FunctionsFixture.Unique(), "conv", "row", WhatsAppProvider.Meta, "15557654321");
-        var instanceId = "rule-" + FunctionsFixture.Unique();
-        await fixture.Durable.ScheduleNewOrchestrationInstanceAsync(WhatsAppWorkflowNames.Orchestration, new WhatsAppReplyInput(message), new StartOrchestrationOptions(instanceId));
-        var first = await WaitAsync(instanceId);
-
-        Assert.False(await fixture.Durable.StartOnceAsync(WhatsAppWorkflowNames.Orchestration, instanceId, new WhatsAppReplyInput(message)));
-        Assert.Equal(first.CreatedAt, (await fixture.Durable.GetInstanceAsync(instanceId))!.CreatedAt);
-
-        // Without the rule, the same start runs the workflow again.
-        await fixture.Durable.ScheduleNewOrchestrationInstanceAsync(WhatsAppWorkflowNames.Orchestration, new WhatsAppReplyInput(message), new StartOrchestrationOptions(instanceId));
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var again = await WaitAsync(instanceId);
-        Assert.NotEqual(first.CreatedAt, again.CreatedAt);
-    }
-
-    [Fact]
     public async Task Functions_replayed_callbacks_after_a_worker_restart_leave_a_finished_call_workflow_as_it_was()
     {
         var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
         var call = await SimulatedCall.PlaceAsync(fixture, tenant.Id, tenant.VoiceNumbers[0]);
         var finished = await call.CompleteAsync(fixture);
-        var plans = DurableFunctions.RunsOf(call.InstanceId, CallActivities.Plan);
+        var plans = DurableFunctions.RunsOf(call.InstanceId, nameof(PlanCall));
 
         // A fresh worker remembers no started workflows, as after a restart or on another instance.
         using var restarted = fixture.BuildWorker(fixture.WorkerSettings);
@@ -67,7 +48,7 @@ public sealed class StartRuleTests(FunctionsFixture fixture)
         var after = await fixture.Durable.GetInstanceAsync(call.InstanceId);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, after!.RuntimeStatus);
         Assert.Equal(finished.CreatedAt, after.CreatedAt);
-        Assert.Equal(plans, DurableFunctions.RunsOf(call.InstanceId, CallActivities.Plan));
+        Assert.Equal(plans, DurableFunctions.RunsOf(call.InstanceId, nameof(PlanCall)));
     }
 
     [Fact]

@@ -18,13 +18,13 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
     private static readonly string[] CallHappyPath =
-        [CallWorkflowNames.Orchestration, CallActivities.Plan, CallActivities.DownloadRecording, CallActivities.ResolveTranscript, CallActivities.Summarize, CallActivities.Finish, CallActivities.PublishFinished];
+        [CallWorkflowNames.Orchestration, nameof(PlanCall), nameof(DownloadRecording), nameof(ResolveTranscript), nameof(SummarizeCall), nameof(FinishCall), nameof(PublishCallFinished)];
 
     [Fact]
     public void The_tests_here_run_every_durable_function_of_the_app()
     {
-        string[] covered = [.. CallHappyPath, CallActivities.RecordTranscriptFailure, OutboundCallNames.Orchestration, OutboundCallNames.Dial,
-            WhatsAppWorkflowNames.Orchestration, .. WhatsAppWorkflowNames.Activities];
+        string[] covered = [.. CallHappyPath, nameof(RecordTranscriptFailure), OutboundCallNames.Orchestration, nameof(DialCall),
+            WhatsAppWorkflowNames.Orchestration, nameof(LoadWhatsAppHistory), nameof(GenerateWhatsAppReply), nameof(SendWhatsAppReply)];
         var all = DurableFunctions.Orchestrators.Concat(DurableFunctions.Activities).Select(DurableFunctions.NameOf);
         Assert.Equal(all.Order(), covered.Order());
     }
@@ -65,12 +65,12 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
             Assert.Equal(TranscriptSource.Failed, row!.TranscriptSource);
             Assert.False(string.IsNullOrEmpty(row.TranscriptFailure));
             Assert.NotNull(row.WorkflowFinishedAt);
-            Assert.Contains(CallActivities.RecordTranscriptFailure, DurableFunctions.RanFor(call.InstanceId));
-            Assert.DoesNotContain(CallActivities.Summarize, DurableFunctions.RanFor(call.InstanceId));
+            Assert.Contains(nameof(RecordTranscriptFailure), DurableFunctions.RanFor(call.InstanceId));
+            Assert.DoesNotContain(nameof(SummarizeCall), DurableFunctions.RanFor(call.InstanceId));
 
             // Logged once, however often the orchestration replayed after the failure.
             var logged = Assert.Single(fixture.Log.Lines, l => l.Message.Contains(call.CallSid, StringComparison.Ordinal) && l.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
-            Assert.Contains(CallActivities.ResolveTranscript, logged.Message, StringComparison.Ordinal);
+            Assert.Contains(nameof(ResolveTranscript), logged.Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -94,7 +94,7 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         var callSid = done.ReadOutputAs<string>()!;
         Assert.Contains(fixture.Twilio.CreatedCalls, c => c["To"] == to && c["From"] == tenant.VoiceNumbers[0]);
         Assert.Equal(CallDirection.Outbound, (await fixture.Get<CallLogStore>().GetAsync(tenant.Id, callSid))!.Direction);
-        Assert.True(DurableFunctions.RanFor(instanceId).SetEquals([OutboundCallNames.Orchestration, OutboundCallNames.Dial]));
+        Assert.True(DurableFunctions.RanFor(instanceId).SetEquals([OutboundCallNames.Orchestration, nameof(DialCall)]));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         // The sidecar reports the activity's failure as the orchestration's output.
         Assert.Contains("is unknown", done.FailureDetails?.ErrorMessage ?? done.SerializedOutput, StringComparison.Ordinal);
         Assert.Equal(before, fixture.Twilio.CreatedCalls.Count);
-        Assert.Contains(OutboundCallNames.Dial, DurableFunctions.RanFor(instanceId));
+        Assert.Contains(nameof(DialCall), DurableFunctions.RanFor(instanceId));
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         AssertCompleted(done);
         var sent = Assert.Single(fixture.Meta.Sent, m => m.To == waId);
         Assert.Equal(done.ReadOutputAs<WhatsAppReplyResult>()!.ProviderMessageId, sent.MessageId);
-        Assert.True(DurableFunctions.RanFor(instanceId).SetEquals([WhatsAppWorkflowNames.Orchestration, .. WhatsAppWorkflowNames.Activities]));
+        Assert.True(DurableFunctions.RanFor(instanceId).SetEquals([WhatsAppWorkflowNames.Orchestration, nameof(LoadWhatsAppHistory), nameof(GenerateWhatsAppReply), nameof(SendWhatsAppReply)]));
     }
 
     [Fact]
@@ -141,8 +141,8 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
         Assert.Equal(before, fixture.Meta.SendCount);
-        Assert.Contains(WhatsAppWorkflowNames.GenerateReply, DurableFunctions.RanFor(instanceId));
-        Assert.DoesNotContain(WhatsAppWorkflowNames.SendReply, DurableFunctions.RanFor(instanceId));
+        Assert.Contains(nameof(GenerateWhatsAppReply), DurableFunctions.RanFor(instanceId));
+        Assert.DoesNotContain(nameof(SendWhatsAppReply), DurableFunctions.RanFor(instanceId));
     }
 
     private void AssertCompleted(OrchestrationMetadata done) =>

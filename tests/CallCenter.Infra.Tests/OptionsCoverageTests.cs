@@ -32,8 +32,8 @@ public sealed partial class OptionsCoverageTests
     // What the Functions app registers with its configuration (functions/FunctionsApp.cs).
     private static readonly Dictionary<string, Action<IServiceCollection, IConfiguration>> FunctionsRegistrations = new(StringComparer.Ordinal)
     {
-        ["AddCallCenterEndpoints"] = (s, c) => s.AddCallCenterEndpoints(c),
-        ["AddTableBackup"] = (s, c) => s.AddTableBackup(c),
+        ["AddCallCenter"] = (s, c) => s.AddCallCenter(c),
+        ["AddCallCenterBackup"] = (s, c) => s.AddCallCenterBackup(c),
     };
 
     // What the bridge registers with its configuration (MediaBridgeHosting.AddMediaBridgeHost, which Program.cs runs).

@@ -25,7 +25,7 @@ public sealed class RestoreCommandTests
             ["Backup:Container"] = "backups",
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        await using var services = new ServiceCollection().AddCallCenterStorage(configuration).AddTableBackup(configuration).BuildServiceProvider();
+        await using var services = new ServiceCollection().AddCallCenterStorage(configuration).AddCallCenterBackup(configuration).BuildServiceProvider();
         var tables = services.GetRequiredService<CallCenterTables>();
         await tables.CreateIfNotExistsAsync();
         await services.GetRequiredService<TenantStore>().SaveAsync(new Tenant { Id = "acme", Name = "Acme", VoiceNumbers = ["+15550100061"] });

@@ -1,3 +1,4 @@
+using CallCenter.Core.Auth;
 using CallCenter.Core.Storage;
 using CallCenter.DevServices;
 using Microsoft.Extensions.Configuration;

@@ -1,0 +1,3 @@
+namespace CallCenter.Core.WhatsApp;
+
+public sealed record WhatsAppReplyResult(string ProviderMessageId);

@@ -1,0 +1,3 @@
+namespace CallCenter.Core.WhatsApp;
+
+public sealed record WhatsAppReplyToSend(WhatsAppMessageRef Message, string Text);

@@ -1,0 +1,3 @@
+namespace CallCenter.Core.Workflow;
+
+public sealed record CallWorkflowInput(string TenantId, string CallSid, CallWorkflowTimings Timings);

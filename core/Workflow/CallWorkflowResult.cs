@@ -1,0 +1,5 @@
+using CallCenter.Core.Calls;
+
+namespace CallCenter.Core.Workflow;
+
+public sealed record CallWorkflowResult(string? EndStatus, string? RecordingBlobPath, TranscriptSource TranscriptSource, bool Summarized);

@@ -1,0 +1,34 @@
+using CallCenter.Core.OpenAi;
+using CallCenter.Core.Twilio;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CallCenter.Core.Workflow;
+
+public static class WorkflowServiceCollectionExtensions
+{
+    /// <summary>
+    /// The per-call workflow: its timings, the webhooks' signals into it, its activities and the steps and
+    /// clients they use (Twilio media, OpenAI); needs the product's storage and live events.
+    /// </summary>
+    public static IServiceCollection AddCallCenterWorkflow(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CallWorkflowOptions>().Bind(configuration.GetSection(CallWorkflowOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<KnownCallWorkflows>();
+        services.TryAddSingleton<CallWorkflowSignals>();
+
+        services.AddHttpClient<ITwilioMedia, TwilioMediaClient>(c => c.Timeout = TimeSpan.FromMinutes(5));
+        services.TryAddSingleton<ITranscriber, OpenAiTranscriber>();
+        services.TryAddSingleton<ICallSummaryModel, OpenAiCallSummaryModel>();
+        services.TryAddSingleton<CallWorkflowSteps>();
+        services.TryAddTransient<RecordingDownloader>();
+        services.TryAddSingleton<TranscriptResolver>();
+        services.TryAddSingleton<CallSummarizer>();
+        CallWorkflow.Durable.AddActivities(services);
+        return services;
+    }
+}
