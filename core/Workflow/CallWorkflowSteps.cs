@@ -3,6 +3,7 @@ using CallCenter.Core.Crm;
 using CallCenter.Core.Events;
 using CallCenter.Core.OpenAi;
 using CallCenter.Core.Storage;
+using CallCenter.Core.Telemetry;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Twilio;
 
@@ -13,6 +14,7 @@ public sealed class CallWorkflowSteps(TenantCache tenants, CallLogStore calls, I
 {
     public async Task<CallPlan> PlanAsync(CallRef call)
     {
+        using var span = CallTelemetry.StartStep(CallActivities.Plan, call.TenantId, call.CallSid);
         // The tenant's recording settings as the webhooks see them; the call's direction and numbers never change.
         var tenant = await tenants.GetAsync(call.TenantId) ?? throw new PermanentFailureException($"Tenant {call.TenantId} is gone.");
         var log = await calls.GetLastKnownAsync(call.TenantId, call.CallSid) ?? throw new PermanentFailureException($"Call {call.CallSid} is gone.");
@@ -21,8 +23,10 @@ public sealed class CallWorkflowSteps(TenantCache tenants, CallLogStore calls, I
     }
 
     /// <summary>After this, callbacks for the call no longer start or signal its workflow.</summary>
-    public Task FinishAsync(CallRef call) =>
-        calls.UpdateAsync(call.TenantId, call.CallSid, c =>
+    public async Task FinishAsync(CallRef call)
+    {
+        using var span = CallTelemetry.StartStep(CallActivities.Finish, call.TenantId, call.CallSid);
+        await calls.UpdateAsync(call.TenantId, call.CallSid, c =>
         {
             if (c.WorkflowFinishedAt is not null)
             {
@@ -32,10 +36,12 @@ public sealed class CallWorkflowSteps(TenantCache tenants, CallLogStore calls, I
             c.WorkflowFinishedAt = time.GetUtcNow();
             return true;
         });
+    }
 
     /// <summary>Call-finished to the tenant's dashboards, carrying the summary; sent at least once.</summary>
     public async Task PublishFinishedAsync(CallRef call, CancellationToken ct = default)
     {
+        using var span = CallTelemetry.StartStep(CallActivities.PublishFinished, call.TenantId, call.CallSid);
         var log = await calls.GetAsync(call.TenantId, call.CallSid, ct);
         await live.PublishAsync(call.TenantId, [new LiveEvent(call.CallSid, LiveEventKind.CallFinished, null, log?.Summary, 0, time.GetUtcNow())], ct);
     }
@@ -49,6 +55,7 @@ public sealed class RecordingDownloader(CallLogStore calls, RecordingStore recor
 {
     public async Task<string> DownloadAsync(DownloadRecordingInput input, CancellationToken ct = default)
     {
+        using var span = CallTelemetry.StartStep(CallActivities.DownloadRecording, input.TenantId, input.CallSid);
         var call = await calls.GetAsync(input.TenantId, input.CallSid, ct) ?? throw new PermanentFailureException($"Call {input.CallSid} is gone.");
         var path = RecordingPaths.For(input.TenantId, call.CreatedAt, input.CallSid, input.RecordingSid, "wav");
         if (!await recordings.ExistsAsync(input.TenantId, path, ct))
@@ -86,6 +93,7 @@ public sealed class TranscriptResolver(TenantStore tenants, CallLogStore calls, 
 {
     public async Task<TranscriptOutcome> ResolveAsync(TranscriptInput input, CancellationToken ct = default)
     {
+        using var span = CallTelemetry.StartStep(CallActivities.ResolveTranscript, input.TenantId, input.CallSid);
         var call = await calls.GetAsync(input.TenantId, input.CallSid, ct) ?? throw new PermanentFailureException($"Call {input.CallSid} is gone.");
         var tenant = await tenants.GetAsync(input.TenantId, ct) ?? throw new PermanentFailureException($"Tenant {input.TenantId} is gone.");
         var realtime = RealtimeTranscript(await turns.ListAsync(input.TenantId, input.CallSid, ct));
@@ -115,13 +123,16 @@ public sealed class TranscriptResolver(TenantStore tenants, CallLogStore calls, 
         return new TranscriptOutcome(source, decision);
     }
 
-    public Task RecordFailureAsync(TranscriptFailure failure, CancellationToken ct = default) =>
-        calls.UpdateAsync(failure.TenantId, failure.CallSid, c =>
+    public async Task RecordFailureAsync(TranscriptFailure failure, CancellationToken ct = default)
+    {
+        using var span = CallTelemetry.StartStep(CallActivities.RecordTranscriptFailure, failure.TenantId, failure.CallSid);
+        await calls.UpdateAsync(failure.TenantId, failure.CallSid, c =>
         {
             c.TranscriptSource = TranscriptSource.Failed;
             c.TranscriptFailure = failure.Reason.Length > 1000 ? failure.Reason[..1000] : failure.Reason;
             return true;
         }, ct);
+    }
 
     /// <summary>The conversation as the realtime session heard it, or null when it heard no one.</summary>
     internal static string? RealtimeTranscript(IReadOnlyList<ConversationTurn> turns)
@@ -145,6 +156,7 @@ public sealed class CallSummarizer(TenantStore tenants, CallLogStore calls, Lead
 {
     public async Task<bool> SummarizeAsync(CallRef input, CancellationToken ct = default)
     {
+        using var span = CallTelemetry.StartStep(CallActivities.Summarize, input.TenantId, input.CallSid);
         var call = await calls.GetAsync(input.TenantId, input.CallSid, ct) ?? throw new PermanentFailureException($"Call {input.CallSid} is gone.");
         if (call.Summary is not null)
         {

@@ -1,4 +1,5 @@
 using CallCenter.Core.Storage;
+using CallCenter.Core.Telemetry;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using CallCenter.DevServices;
@@ -92,6 +93,7 @@ public sealed class LocalHost : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
 
             builder.Services.AddCallCenterEndpoints(builder.Configuration);
+            builder.AddCallCenterTelemetry("callcenter-local");
             builder.Services.AddSingleton<IWhatsAppWorkflowSignals>(sp => new DurableWhatsAppWorkflowSignals(sp.GetRequiredService<DurableTaskClient>()));
             builder.Services.AddSingleton<ICallWorkflowSignals>(sp =>
                 new DurableCallWorkflowSignals(sp.GetRequiredService<DurableTaskClient>(), sp.GetRequiredService<IOptions<CallWorkflowOptions>>(), sp.GetRequiredService<KnownCallWorkflows>()));
