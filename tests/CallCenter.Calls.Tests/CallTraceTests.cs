@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Telemetry;
 using CallCenter.Core.Workflow;
 using Microsoft.DurableTask.Client;
@@ -27,14 +25,7 @@ public sealed class CallTraceTests(CallCenterFixture fixture)
         var root = CallTelemetry.CallRoot(callSid);
         var spans = CallSpans.Attach(_host, root.TraceId);
 
-        await _host.PostTwilioAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
-        await _host.Get<TurnStore>().AppendAsync(tenant.Id,
-        [
-            new ConversationTurn(callSid, 1, TurnRole.Agent, "Hello, how can I help?", TimeSpan.Zero),
-            new ConversationTurn(callSid, 2, TurnRole.Caller, "I need a plumber.", TimeSpan.FromSeconds(2)),
-        ]);
-        await _host.PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
-        await _host.PostTwilioAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid)));
+        await _host.AnsweredCallAsync(tenant, callSid, recordingSid);
         using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
         {
             var done = await _host.Durable.WaitForInstanceCompletionAsync(CallWorkflowNames.InstanceId(callSid), timeout.Token);
