@@ -4,8 +4,6 @@ using CallCenter.Core.Telemetry;
 using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.Simulators;
 using CallCenter.Testing;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
 using OpenTelemetry.Trace;
 
 namespace CallCenter.MediaBridge.Tests;
@@ -20,9 +18,7 @@ public sealed class BridgeTelemetryTests(AzuriteFixture azurite)
         await using var h = await BridgeHarness.StartAsync(azurite, new FakeRealtimeScript { GreetingMs = 4000, ReplyMs = 200 });
         var (callSid, _) = await h.SeedCallAsync();
         var root = CallTelemetry.CallRoot(callSid);
-        List<Activity> exported = [];
-        using var export = new SimpleActivityExportProcessor(new InMemoryExporter<Activity>(exported));
-        h.Service<TracerProvider>().AddProcessor(new TraceFilter(root.TraceId, export, exported));
+        var spans = TraceRecorder.Attach(h.Service<TracerProvider>(), root.TraceId);
 
         var call = await h.CallAsync(h.CallOptions(callSid, h.Token(callSid),
         [
@@ -36,8 +32,8 @@ public sealed class BridgeTelemetryTests(AzuriteFixture azurite)
         var snapshot = await h.WaitUntilIdleAsync();
 
         // The same trace id as the call's webhooks and workflow, derived from the CallSid alone.
-        var session = Assert.Single(await BridgeHarness.Eventually(() => Task.FromResult(Exported()), s => s.Length > 0));
-        Assert.Equal(CallTelemetry.BridgeSession, session.DisplayName);
+        var session = Assert.Single(await spans.WaitForAsync(CallTelemetry.BridgeSession));
+        Assert.Single(spans.All);
         Assert.Equal(root.SpanId, session.ParentSpanId);
         Assert.Equal(ActivityKind.Server, session.Kind);
         Assert.Equal(callSid, session.GetTagItem(CallTelemetry.CallSidAttribute));
@@ -53,14 +49,6 @@ public sealed class BridgeTelemetryTests(AzuriteFixture azurite)
         Assert.Equal(snapshot.FramesIn, observed["callcenter.bridge.frames.in"]);
         Assert.Equal(snapshot.FramesOut, observed["callcenter.bridge.frames.out"]);
         Assert.True(snapshot.FramesIn > 0 && snapshot.FramesOut > 0);
-
-        Activity[] Exported()
-        {
-            lock (exported)
-            {
-                return [.. exported];
-            }
-        }
     }
 
     /// <summary>The latest value of each of the meter's observable instruments.</summary>
@@ -81,20 +69,5 @@ public sealed class BridgeTelemetryTests(AzuriteFixture azurite)
         listener.Start();
         listener.RecordObservableInstruments();
         return values;
-    }
-
-    /// <summary>Only one trace's spans: every host in the test process listens to the same sources.</summary>
-    private sealed class TraceFilter(ActivityTraceId traceId, BaseProcessor<Activity> inner, object gate) : BaseProcessor<Activity>
-    {
-        public override void OnEnd(Activity data)
-        {
-            if (data.TraceId == traceId)
-            {
-                lock (gate)
-                {
-                    inner.OnEnd(data);
-                }
-            }
-        }
     }
 }
