@@ -39,14 +39,14 @@ public sealed class CallTraceTests(CallCenterFixture fixture)
         {
             Assert.Equal(root.SpanId, webhook.ParentSpanId);
             Assert.Equal(ActivityKind.Server, webhook.Kind);
-            AssertNamesTheCall(webhook, callSid, tenant.Id);
+            Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(webhook));
         }
 
         // The voice webhook starts the workflow, and the engine carries its span to the orchestration.
         var scheduled = Single(spans, $"create_orchestration:{CallWorkflowNames.Orchestration}");
         Assert.Equal(voice.SpanId, scheduled.ParentSpanId);
         Assert.Equal(scheduled.SpanId, orchestration.ParentSpanId);
-        AssertNamesTheCall(orchestration, callSid, tenant.Id);
+        Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(orchestration));
 
         // Each step: the orchestration schedules it (client), a worker runs it (server), our span names the call.
         foreach (var step in Steps)
@@ -57,7 +57,7 @@ public sealed class CallTraceTests(CallCenterFixture fixture)
             Assert.Equal(scheduledStep.SpanId, run.ParentSpanId);
             var ours = Single(spans, CallTelemetry.StepName(step));
             Assert.Equal(run.SpanId, ours.ParentSpanId);
-            AssertNamesTheCall(ours, callSid, tenant.Id);
+            Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(ours));
         }
 
         // The status and recording webhooks signal the running workflow from their own spans.
@@ -66,13 +66,6 @@ public sealed class CallTraceTests(CallCenterFixture fixture)
 
         // A call whose transcript came from the realtime session records no failure.
         Assert.Empty(spans.Named(CallTelemetry.StepName(CallActivities.RecordTranscriptFailure)));
-        Assert.All(spans.All, s => Assert.Equal(root.TraceId, s.TraceId));
-    }
-
-    private static void AssertNamesTheCall(Activity span, string callSid, string tenantId)
-    {
-        Assert.Equal(callSid, span.GetTagItem(CallTelemetry.CallSidAttribute));
-        Assert.Equal(tenantId, span.GetTagItem(CallTelemetry.TenantAttribute));
     }
 
     private static Activity Single(TraceRecorder spans, string name) => Assert.Single(spans.Named(name));

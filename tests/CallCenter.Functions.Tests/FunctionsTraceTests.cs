@@ -29,19 +29,13 @@ public sealed class FunctionsTraceTests(FunctionsFixture fixture)
             var webhook = Assert.Single(spans.Named(name));
             Assert.Equal(root.SpanId, webhook.ParentSpanId);
             Assert.Equal(ActivityKind.Server, webhook.Kind);
-            AssertNamesTheCall(webhook, callSid, tenant.Id);
+            Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(webhook));
         }
 
         // No realtime turns: the recording is downloaded and transcribed, then summarized.
         foreach (var step in new[] { CallActivities.Plan, CallActivities.DownloadRecording, CallActivities.ResolveTranscript, CallActivities.Summarize, CallActivities.Finish, CallActivities.PublishFinished })
         {
-            AssertNamesTheCall(Assert.Single(await spans.WaitForAsync(CallTelemetry.StepName(step))), callSid, tenant.Id);
+            Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(Assert.Single(await spans.WaitForAsync(CallTelemetry.StepName(step)))));
         }
-    }
-
-    private static void AssertNamesTheCall(Activity span, string callSid, string tenantId)
-    {
-        Assert.Equal(callSid, span.GetTagItem(CallTelemetry.CallSidAttribute));
-        Assert.Equal(tenantId, span.GetTagItem(CallTelemetry.TenantAttribute));
     }
 }

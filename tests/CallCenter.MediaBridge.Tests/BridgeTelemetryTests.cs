@@ -36,8 +36,7 @@ public sealed class BridgeTelemetryTests(AzuriteFixture azurite)
         Assert.Single(spans.All);
         Assert.Equal(root.SpanId, session.ParentSpanId);
         Assert.Equal(ActivityKind.Server, session.Kind);
-        Assert.Equal(callSid, session.GetTagItem(CallTelemetry.CallSidAttribute));
-        Assert.Equal(h.TenantId, session.GetTagItem(CallTelemetry.TenantAttribute));
+        Assert.Equal((callSid, h.TenantId), TraceRecorder.CallOf(session));
         Assert.Equal(1, session.GetTagItem("callcenter.bridge.barge_ins"));
         Assert.True(session.GetTagItem("callcenter.bridge.frames.in") is long framesIn && framesIn > 0);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CallCenter.Core.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Trace;
@@ -49,6 +50,10 @@ public sealed class TraceRecorder : BaseProcessor<Activity>
             }
         }
     }
+
+    /// <summary>The CallSid and tenant a span names.</summary>
+    public static (string? CallSid, string? TenantId) CallOf(Activity span) =>
+        (span.GetTagItem(CallTelemetry.CallSidAttribute) as string, span.GetTagItem(CallTelemetry.TenantAttribute) as string);
 
     public IReadOnlyList<Activity> Named(string name) => [.. All.Where(s => s.DisplayName == name)];
 
