@@ -1,8 +1,10 @@
 using CallCenter.Core.Backup;
+using CallCenter.Core.Telemetry;
 using CallCenter.Web;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 
 namespace CallCenter.Functions;
 
@@ -21,6 +23,7 @@ public static class FunctionsApp
         builder.Services.AddCallCenter(builder.Configuration);
         builder.Services.AddCallCenterBackup(builder.Configuration);
         builder.Services.AddHostedService<StorageBootstrap>();
+        builder.AddCallCenterTelemetry("callcenter-functions", exportLogs: false, configure: t => t.UseFunctionsWorkerDefaults());
         return builder;
     }
 }

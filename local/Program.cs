@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
+using CallCenter.Core.Telemetry;
 using CallCenter.Core.Workflow;
 using CallCenter.Local.Host;
 using Microsoft.DurableTask.Client;
@@ -51,12 +52,19 @@ async Task<int> RunAsync()
     var calls = line.NoCall ? 0 : line.Calls ?? configuration.GetValue("Local:Calls", 1);
     var outbound = line.Outbound;
 
+    if (line.ConsoleTraces)
+    {
+        // Read by the hosts' telemetry set-up, which takes its settings from the environment as well.
+        Environment.SetEnvironmentVariable(TelemetryRegistration.ConsoleSetting.Replace(":", "__", StringComparison.Ordinal), "true");
+    }
+
     Console.WriteLine("Starting Azurite, the local host, the media bridge and the stand-ins for Twilio, OpenAI and Web PubSub...");
     await using var stack = await LocalStack.StartAsync(port, configuration["Storage:ConnectionString"], stop.Token, localSettings);
     var services = stack.Host.Services;
     await DemoTenant.SeedAsync(services, stop.Token);
     Console.WriteLine($"Functions routes: {stack.Host.BaseUrl}api/ (OpenAPI: {stack.Host.BaseUrl}api/openapi.json)");
     Console.WriteLine($"Media bridge:     {stack.StreamUrl}");
+    Console.WriteLine($"Traces:           {TelemetryRegistration.Destination(stack.Host.App.Configuration)}");
     Console.WriteLine($"Demo tenant '{DemoTenant.Id}', number {DemoTenant.Number}, lead Dana {DemoTenant.LeadPhone}");
 
     if (!stack.CanSimulateCalls)

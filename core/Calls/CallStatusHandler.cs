@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using CallCenter.Core.Storage;
+using CallCenter.Core.Telemetry;
 using CallCenter.Core.Twilio;
 using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Logging;
@@ -26,12 +28,15 @@ public sealed class CallStatusHandler(TwilioSignature signature, CallRegistry re
             return WebhookAnswer.BadRequest(error ?? "CallStatus is missing");
         }
 
+        using var span = CallTelemetry.StartCallSpan(CallTelemetry.StatusWebhook, ActivityKind.Server, fields.CallSid);
         int? duration = int.TryParse(webhook["CallDuration"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
         if (await registry.FindOrCreateAsync(fields, ct, CallRegistry.OutboundCallId(webhook)) is not var (tenant, call, created))
         {
             CallTrace.UnknownCall(logger, fields.CallSid);
             return WebhookAnswer.Empty;
         }
+
+        span?.SetTag(CallTelemetry.TenantAttribute, tenant.Id);
 
         // Statuses, their times and the duration only move forward: a repeated or late report costs no request.
         var stored = await calls.UpdateForwardAsync(tenant.Id, call.CallSid, c =>

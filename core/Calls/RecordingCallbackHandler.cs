@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using CallCenter.Core.Storage;
+using CallCenter.Core.Telemetry;
 using CallCenter.Core.Twilio;
 using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Logging;
@@ -57,10 +59,13 @@ public sealed class RecordingCallbackHandler(
         var channels = int.TryParse(webhook["RecordingChannels"], NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 1;
         var recording = new RecordingReady(recordingSid, url ?? "", status, duration, channels);
 
+        using var span = CallTelemetry.StartCallSpan(CallTelemetry.RecordingWebhook, ActivityKind.Server, callSid);
+
         // Parked first: if the call is not known yet, its workflow finds the recording when it plans.
         await calls.ParkRecordingAsync(callSid, recording, ct);
         var tenantId = await calls.FindTenantAsync(callSid, ct);
         var call = tenantId is null ? null : await calls.GetLastKnownAsync(tenantId, callSid, ct);
+        span?.SetTag(CallTelemetry.TenantAttribute, tenantId);
         if (call is null)
         {
             CallTrace.UnknownCall(logger, callSid);

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using CallCenter.Core.Storage;
+using CallCenter.Core.Telemetry;
 using CallCenter.Core.Twilio;
 using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Logging;
@@ -39,6 +41,8 @@ public sealed class VoiceWebhookHandler(
             return WebhookAnswer.BadRequest(error!);
         }
 
+        using var span = CallTelemetry.StartCallSpan(CallTelemetry.VoiceWebhook, ActivityKind.Server, fields.CallSid);
+
         // A webhook that itself reports the end asks for nothing: answered before anything is read or written.
         if (fields.Status is { } reported && reported.IsTerminal())
         {
@@ -51,6 +55,8 @@ public sealed class VoiceWebhookHandler(
             CallTrace.UnknownNumber(logger, fields.CallSid);
             return WebhookAnswer.Twiml(new VoiceResponse().Reject(Reject.ReasonEnum.Rejected).ToString());
         }
+
+        span?.SetTag(CallTelemetry.TenantAttribute, tenant.Id);
 
         // A known call is judged by its stored row, not this process's copy: its end may have been written
         // by another instance.

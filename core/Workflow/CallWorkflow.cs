@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using CallCenter.Core.Calls;
+using CallCenter.Core.Telemetry;
 using Microsoft.DurableTask;
 
 namespace CallCenter.Core.Workflow;
@@ -20,6 +22,9 @@ public static class CallWorkflow
         var call = new CallRef(input.TenantId, input.CallSid);
         var retry = RetryOptions(input.Timings);
         var log = context.CreateReplaySafeLogger(typeof(CallWorkflow));
+
+        // The engine's span of this orchestration, in the call's trace when the start carried it there.
+        CallTelemetry.TagCall(Activity.Current, input.TenantId, input.CallSid);
 
         var ended = await WaitForEventAsync<CallEnded>(context, CallWorkflowNames.CallEndedEvent, input.Timings.CallEndTimeout);
         var plan = await context.CallActivityAsync<CallPlan>(nameof(PlanCall), call, retry);

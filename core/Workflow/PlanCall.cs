@@ -1,9 +1,7 @@
-using Microsoft.DurableTask;
-
 namespace CallCenter.Core.Workflow;
 
 /// <summary>The call workflow's first step: what to wait for.</summary>
-public sealed class PlanCall(CallWorkflowSteps steps) : TaskActivity<CallRef, CallPlan>
+public sealed class PlanCall(CallWorkflowSteps steps) : CallStep<CallRef, CallPlan>
 {
-    public override Task<CallPlan> RunAsync(TaskActivityContext context, CallRef input) => steps.PlanAsync(input);
+    protected override Task<CallPlan> RunStepAsync(CallRef input) => steps.PlanAsync(input);
 }

@@ -1,11 +1,9 @@
-using Microsoft.DurableTask;
-
 namespace CallCenter.Core.Workflow;
 
 /// <summary>Tells the tenant's dashboards the call is finished.</summary>
-public sealed class PublishCallFinished(CallWorkflowSteps steps) : TaskActivity<CallRef, bool>
+public sealed class PublishCallFinished(CallWorkflowSteps steps) : CallStep<CallRef, bool>
 {
-    public override async Task<bool> RunAsync(TaskActivityContext context, CallRef input)
+    protected override async Task<bool> RunStepAsync(CallRef input)
     {
         await steps.PublishFinishedAsync(input);
         return true;

@@ -1,11 +1,9 @@
-using Microsoft.DurableTask;
-
 namespace CallCenter.Core.Workflow;
 
 /// <summary>Records why the transcript could not be settled.</summary>
-public sealed class RecordTranscriptFailure(TranscriptResolver transcripts) : TaskActivity<TranscriptFailure, bool>
+public sealed class RecordTranscriptFailure(TranscriptResolver transcripts) : CallStep<TranscriptFailure, bool>
 {
-    public override async Task<bool> RunAsync(TaskActivityContext context, TranscriptFailure input)
+    protected override async Task<bool> RunStepAsync(TranscriptFailure input)
     {
         await transcripts.RecordFailureAsync(input);
         return true;

@@ -1,9 +1,7 @@
-using Microsoft.DurableTask;
-
 namespace CallCenter.Core.Workflow;
 
 /// <summary>Summarizes the call into the CRM; false when there was nothing to summarize.</summary>
-public sealed class SummarizeCall(CallSummarizer summarizer) : TaskActivity<CallRef, bool>
+public sealed class SummarizeCall(CallSummarizer summarizer) : CallStep<CallRef, bool>
 {
-    public override Task<bool> RunAsync(TaskActivityContext context, CallRef input) => summarizer.SummarizeAsync(input);
+    protected override Task<bool> RunStepAsync(CallRef input) => summarizer.SummarizeAsync(input);
 }

@@ -1,3 +1,3 @@
 namespace CallCenter.Core.Workflow;
 
-public sealed record TranscriptFailure(string TenantId, string CallSid, string Reason);
+public sealed record TranscriptFailure(string TenantId, string CallSid, string Reason) : ICallStepInput;

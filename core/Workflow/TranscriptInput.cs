@@ -1,3 +1,3 @@
 namespace CallCenter.Core.Workflow;
 
-public sealed record TranscriptInput(string TenantId, string CallSid, string? RecordingBlobPath);
+public sealed record TranscriptInput(string TenantId, string CallSid, string? RecordingBlobPath) : ICallStepInput;

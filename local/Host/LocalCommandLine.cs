@@ -15,6 +15,8 @@ public sealed record LocalCommandLine
             --calls N       simulated calls to place at start (default 1)
             --no-call       place none
             --outbound      the agent calls the lead instead of the lead calling in
+            --console-traces
+                            print every span to the console as well (off by default)
           dotnet run --project local -- export
                             export every tenant's rows changed up to today 00:00 UTC (what the daily timer does)
           dotnet run --project local -- restore --tenant ID --from EXPORT
@@ -24,7 +26,7 @@ public sealed record LocalCommandLine
         Storage__TableServiceUri, with your Azure sign-in) names another account; see docs/runbook.md.
         """;
 
-    private static readonly HashSet<string> Switches = ["--no-call", "--outbound", "--help"];
+    private static readonly HashSet<string> Switches = ["--no-call", "--outbound", "--console-traces", "--help"];
     private static readonly Dictionary<string, HashSet<string>> ValueOptions = new(StringComparer.Ordinal)
     {
         ["run"] = ["--port", "--calls"],
@@ -39,6 +41,7 @@ public sealed record LocalCommandLine
     public int? Calls { get; init; }
     public bool NoCall { get; init; }
     public bool Outbound { get; init; }
+    public bool ConsoleTraces { get; init; }
     public bool Help { get; init; }
     public string? Tenant { get; init; }
     public string? From { get; init; }
@@ -59,6 +62,7 @@ public sealed record LocalCommandLine
                 {
                     "--no-call" => line with { NoCall = true },
                     "--outbound" => line with { Outbound = true },
+                    "--console-traces" => line with { ConsoleTraces = true },
                     _ => line with { Help = true },
                 };
                 continue;

@@ -1,4 +1,5 @@
 using CallCenter.Core.Storage;
+using CallCenter.Core.Telemetry;
 using CallCenter.DevServices;
 using CallCenter.Fakes;
 using CallCenter.Web;
@@ -88,6 +89,7 @@ public sealed class LocalHost : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
 
             builder.Services.AddCallCenter(builder.Configuration);
+            builder.AddCallCenterTelemetry("callcenter-local");
             await builder.AddLocalDurableEngineAsync(connection, settings.TaskHub, grpcPort, r => r.AddWorkflows(CallCenterWorkflows.All));
 
             var app = builder.Build();

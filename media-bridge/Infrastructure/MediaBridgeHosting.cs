@@ -1,3 +1,4 @@
+using CallCenter.Core.Telemetry;
 using CallCenter.MediaBridge.Sessions;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,7 @@ public static class MediaBridgeHosting
     public static WebApplicationBuilder AddMediaBridgeHost(this WebApplicationBuilder builder)
     {
         builder.Services.AddMediaBridge(builder.Configuration);
+        builder.AddCallCenterTelemetry("callcenter-media-bridge");
         builder.WebHost.UseMediaBridgeSockets(builder.Configuration);
 
         // Two listeners: the ingress forwards only to the public one (see infra/modules/media-bridge.bicep).

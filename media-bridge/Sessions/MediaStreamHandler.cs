@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
+using CallCenter.Core.Telemetry;
 using CallCenter.MediaBridge.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -177,6 +178,8 @@ internal sealed class MediaStreamHandler(
             return;
         }
 
+        // The session's span, in the call's trace; current while the session runs, and nothing in it is per frame.
+        using var span = CallTelemetry.StartCallSpan(CallTelemetry.BridgeSession, ActivityKind.Server, claims.CallSid, claims.TenantId);
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var limits = CallLimits.WatchAsync(session, claims.CallSid, services.Options.IdleTimeout,
             TimeSpan.FromSeconds(context.Tenant.MaxCallSeconds), services.Time, logger, watch.Token);

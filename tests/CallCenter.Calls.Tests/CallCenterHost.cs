@@ -1,3 +1,4 @@
+using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.Fakes;
@@ -120,6 +121,22 @@ public sealed class CallCenterHost : IAsyncDisposable
         }
 
         return Http.SendAsync(request);
+    }
+
+    /// <summary>
+    /// One answered call as Twilio and the bridge leave it: the voice webhook, two turns the realtime session
+    /// heard, the completed status and the recording callback.
+    /// </summary>
+    public async Task AnsweredCallAsync(Tenant tenant, string callSid, string recordingSid)
+    {
+        await PostTwilioAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
+        await Get<TurnStore>().AppendAsync(tenant.Id,
+        [
+            new ConversationTurn(callSid, 1, TurnRole.Agent, "Hello, how can I help?", TimeSpan.Zero),
+            new ConversationTurn(callSid, 2, TurnRole.Caller, "I need a plumber.", TimeSpan.FromSeconds(2)),
+        ]);
+        await PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
+        await PostTwilioAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, Twilio.RecordingUrl(recordingSid)));
     }
 
     public async ValueTask DisposeAsync()

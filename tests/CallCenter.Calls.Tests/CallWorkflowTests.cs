@@ -7,10 +7,12 @@ using CallCenter.Core.Twilio;
 using CallCenter.Core.Workflow;
 using CallCenter.DevServices;
 using CallCenter.Fakes;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Moq;
 
 namespace CallCenter.Calls.Tests;
@@ -28,6 +30,7 @@ public sealed class CallWorkflowTests
     private readonly Mock<ITranscriber> _transcriber = new();
     private readonly Mock<ICallSummaryModel> _summaries = new();
     private readonly Mock<ILiveEvents> _live = new();
+    private readonly CapturingLoggerProvider _log = new();
 
     public CallWorkflowTests(CallCenterFixture fixture)
     {
@@ -119,6 +122,24 @@ public sealed class CallWorkflowTests
         Assert.Equal(TranscriptSource.None, result.TranscriptSource);
         _media.Verify(m => m.OpenRecordingAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.NotNull((await run.CallAsync()).WorkflowFinishedAt);
+    }
+
+    [Fact]
+    public async Task A_step_failing_permanently_is_logged_once_with_the_callsid_however_often_the_orchestration_replays()
+    {
+        _media.Setup(m => m.OpenRecordingAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new PermanentFailureException("Twilio answered 404 fetching the recording."));
+        await using var run = await StartAsync(TranscriptionPolicy.FallbackToRecording, realtimeTurns: false);
+        await run.EndCallAsync();
+        await run.SendRecordingAsync();
+
+        await run.CompleteAsync();
+
+        // Three more episodes replay the failed download after it (transcript, finish, announce): one line still.
+        var line = Assert.Single(_log.Lines, l => l.Category == typeof(CallWorkflow).FullName && l.Message.Contains(run.CallSid, StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.Contains($"of tenant {run.TenantId}: step {nameof(DownloadRecording)} failed", line.Message, StringComparison.Ordinal);
+        Assert.Contains("Twilio answered 404", line.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -229,7 +250,7 @@ public sealed class CallWorkflowTests
             Port = AzuriteServer.FreePort(),
             ConfigureServices = services =>
             {
-                services.AddLogging();
+                services.AddLogging(l => l.AddProvider(_log));
                 services.AddCallCenterStorage(configuration);
                 services.AddCallCenterLiveEvents(configuration).AddCallCenterCalls(configuration).AddCallCenterWorkflow(configuration);
 

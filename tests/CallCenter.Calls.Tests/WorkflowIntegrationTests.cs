@@ -49,14 +49,7 @@ public sealed class WorkflowIntegrationTests(CallCenterFixture fixture)
         var calls = new[] { (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid()), (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid()) };
         foreach (var (callSid, recordingSid) in calls)
         {
-            await _host.PostTwilioAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
-            await _host.Get<TurnStore>().AppendAsync(tenant.Id,
-            [
-                new ConversationTurn(callSid, 1, TurnRole.Agent, "Hello, how can I help?", TimeSpan.Zero),
-                new ConversationTurn(callSid, 2, TurnRole.Caller, "I need a plumber.", TimeSpan.FromSeconds(2)),
-            ]);
-            await _host.PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
-            await _host.PostTwilioAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid)));
+            await _host.AnsweredCallAsync(tenant, callSid, recordingSid);
         }
 
         foreach (var (callSid, _) in calls)

@@ -9,9 +9,9 @@ public sealed record SimulatedCall(string TenantId, string CallSid, string Numbe
 {
     public string InstanceId => CallWorkflowNames.InstanceId(CallSid);
 
-    public static async Task<SimulatedCall> PlaceAsync(FunctionsFixture fixture, string tenantId, string number)
+    public static async Task<SimulatedCall> PlaceAsync(FunctionsFixture fixture, string tenantId, string number, string? callSid = null)
     {
-        var call = new SimulatedCall(tenantId, Requests.NewCallSid(), number);
+        var call = new SimulatedCall(tenantId, callSid ?? Requests.NewCallSid(), number);
         var voice = await fixture.Http.SendAsync(Requests.Twilio(fixture.Local.BaseUrl, "/api/twilio/voice", Requests.Voice(call.CallSid, number)));
         Assert.True(voice.Status == 200, voice.Body);
         return call;

@@ -22,6 +22,8 @@ public sealed partial class RunCommandTests
             Assert.Contains("workflow Completed", firstOutput, StringComparison.Ordinal);
             Assert.Contains("recording (WAV, link valid 15 minutes): http", firstOutput, StringComparison.Ordinal);
             Assert.Contains("Dashboard:", firstOutput, StringComparison.Ordinal);
+            Assert.Contains("Traces:           nowhere (set APPLICATIONINSIGHTS_CONNECTION_STRING", firstOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("Activity.DisplayName:", firstOutput, StringComparison.Ordinal);
 
             var (secondOutput, secondCall, _, earlier) = await RunAgainAsync(data.FullName, firstCall);
             Assert.NotEqual(firstCall, secondCall);
@@ -60,6 +62,21 @@ public sealed partial class RunCommandTests
         Assert.DoesNotContain("ringing", output, StringComparison.Ordinal);
         Assert.Contains("url=\"wss://bridge.tunnel.test/media\"", twiml, StringComparison.Ordinal);
         Assert.Contains("recordingStatusCallback=\"https://callcenter.tunnel.test/api/twilio/recording", twiml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_console_traces_the_run_says_so_and_prints_the_calls_spans_with_its_callsid()
+    {
+        await using var azurite = await AzuriteServer.StartAsync();
+        await using var run = await LocalRun.StartAsync(azurite.ConnectionString, ["--calls", "1", "--console-traces"]);
+        var callSid = run.CallSid();
+        var output = await run.StopAsync();
+
+        Assert.Contains("Traces:           the console", output, StringComparison.Ordinal);
+        Assert.Matches(@"Activity.DisplayName:\s+voice webhook", output);
+        Assert.Matches(@"Activity.DisplayName:\s+bridge session", output);
+        Assert.Matches(@"Activity.DisplayName:\s+step FinishCall", output);
+        Assert.Contains($"callcenter.call_sid: {callSid}", output, StringComparison.Ordinal);
     }
 
     private static async Task<(string Output, string CallSid, string Workflow)> RunOnceAsync(string dataFolder)

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.MediaBridge.Sessions;
+using CallCenter.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace CallCenter.MediaBridge.Tests;

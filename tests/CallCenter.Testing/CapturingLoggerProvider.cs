@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace CallCenter.MediaBridge.Tests;
+namespace CallCenter.Testing;
 
 /// <summary>Keeps every log line the host writes (after its filters), so tests can count them.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
