@@ -51,6 +51,11 @@ await using var azurite = options.Systems.Contains(BenchOptions.Bridge) ? await 
 Console.WriteLine($"# bench: {string.Join(',', options.Calls)} calls, {options.Seconds} s measured after {options.Warmup} s warm-up, "
     + $"{string.Join(" and ", options.Systems)} on core {options.Core}, {options.Repeat} run(s) each, interleaved; "
     + $"bridge transport {options.Transport}, inline socket scheduling {options.Inline}");
+if (floorRelay is not null)
+{
+    Console.WriteLine($"# floor relay built with gcc -O2 -Wall -lcrypto: {floorRelay}");
+}
+
 foreach (var n in options.Calls)
 {
     var runs = new List<RunFigures>();
