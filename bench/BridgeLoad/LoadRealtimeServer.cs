@@ -13,6 +13,9 @@ namespace CallCenter.Bench.BridgeLoad;
 /// </summary>
 internal sealed class LoadRealtimeServer : IAsyncDisposable
 {
+    /// <summary>The model's audio event, which the server streams.</summary>
+    public const string DeltaEvent = "response.output_audio.delta";
+
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private readonly FrameClock _clock;
     private readonly LoadFigures _figures;
@@ -33,7 +36,22 @@ internal sealed class LoadRealtimeServer : IAsyncDisposable
     /// <summary>For <c>RealtimeClientOptions.Endpoint</c>; the SDK appends <c>/realtime?model=…</c>.</summary>
     public Uri Endpoint => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndPoint!).Port}/v1");
 
+    /// <summary>The same endpoint as a WebSocket URL, as the SDK opens it (for a relay that takes the URL whole).</summary>
+    public Uri WebSocketUrl => new($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndPoint!).Port}/v1/realtime?model=gpt-realtime");
+
     public int Connections => Volatile.Read(ref _numbers);
+
+    /// <summary>Connections open now: the calls a relay holds upstream.</summary>
+    public int OpenSessions
+    {
+        get
+        {
+            lock (_sessions)
+            {
+                return _sessions.Count;
+            }
+        }
+    }
 
     private async Task AcceptAsync()
     {
@@ -119,7 +137,7 @@ internal sealed class LoadRealtimeServer : IAsyncDisposable
             _number = number;
             _server = server;
             var head = Encoding.UTF8.GetBytes(
-                $$"""{"type":"response.output_audio.delta","event_id":"event_bench","response_id":"resp_bench","item_id":"item_{{number}}","output_index":0,"content_index":0,"delta":" """[..^1]);
+                $$"""{"type":"{{DeltaEvent}}","event_id":"event_bench","response_id":"resp_bench","item_id":"item_{{number}}","output_index":0,"content_index":0,"delta":" """[..^1]);
             _payloadStart = 8;
             _frame = new byte[_payloadStart + head.Length + Stamp.Base64Length + 2];
             head.CopyTo(_frame, _payloadStart);
