@@ -2,9 +2,9 @@ using CallCenter.Core.Backup;
 using CallCenter.Core.Telemetry;
 using CallCenter.Web;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 
 namespace CallCenter.Functions;
 

@@ -1,4 +1,3 @@
-using CallCenter.Core.Calls;
 using CallCenter.Core.Twilio;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -87,10 +86,4 @@ public sealed class WebhookRequests(IOptions<TwilioOptions> options)
 
         return $"{request.Scheme}://{request.Host}{pathAndQuery}";
     }
-}
-
-public static class WebhookAnswerResults
-{
-    public static IResult ToResult(this WebhookAnswer answer) =>
-        Results.Text(answer.Body, answer.ContentType, statusCode: answer.StatusCode);
 }

@@ -1,20 +1,5 @@
 namespace CallCenter.Core.Calls;
 
-public enum CallDirection
-{
-    Inbound,
-    Outbound,
-}
-
-/// <summary>Where a call's final transcript came from.</summary>
-public enum TranscriptSource
-{
-    None,
-    Realtime,
-    Recording,
-    Failed,
-}
-
 /// <summary>
 /// One phone call as the CRM keeps it. <see cref="Status"/> is the only status field and only
 /// <see cref="CallStatusMachine"/> moves it.
@@ -53,13 +38,3 @@ public sealed class CallLog
 
     public DateTimeOffset CreatedAt { get; init; }
 }
-
-public enum TurnRole
-{
-    Caller,
-    Agent,
-    Tool,
-}
-
-/// <summary>One utterance of a call, in order; inserted by the media bridge and never rewritten.</summary>
-public sealed record ConversationTurn(string CallSid, int Sequence, TurnRole Role, string Text, TimeSpan Offset);

@@ -6,9 +6,6 @@ using CallCenter.Core.Twilio;
 
 namespace CallCenter.Core.Calls;
 
-/// <summary>A call webhook's fields, validated.</summary>
-public sealed record CallWebhookFields(string CallSid, string From, string To, CallDirection Direction, CallStatus? Status, DateTimeOffset At);
-
 /// <summary>
 /// Finds the call a Twilio webhook speaks of, creating it (and linking its lead) the first time any webhook
 /// of an inbound call arrives. The tenant comes from the called number or the CallSid index, never from the form.
@@ -124,14 +121,4 @@ public sealed class CallRegistry(TenantCache tenants, LeadStore leads, CallLogSt
     /// <summary>Twilio's Timestamp is RFC 2822 ("Tue, 25 Nov 2026 12:00:00 +0000").</summary>
     internal static DateTimeOffset? ParseTimestamp(string? value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && TableKeys.IsStorableDate(at) ? at : null;
-}
-
-public static class TwilioSids
-{
-    public static bool IsCallSid(string? sid) => IsSid(sid, "CA");
-
-    public static bool IsRecordingSid(string? sid) => IsSid(sid, "RE");
-
-    private static bool IsSid(string? sid, string prefix) =>
-        sid is { Length: 34 } && sid.StartsWith(prefix, StringComparison.Ordinal) && sid.AsSpan(2).ContainsAnyExcept("0123456789abcdefABCDEF") == false;
 }

@@ -13,22 +13,3 @@ public sealed record Lead
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }
-
-public static class LeadStatuses
-{
-    public const string New = "new";
-    public const string Contacted = "contacted";
-    public const string Qualified = "qualified";
-    public const string Customer = "customer";
-    public const string Lost = "lost";
-
-    public static IReadOnlyList<string> All { get; } = [New, Contacted, Qualified, Customer, Lost];
-}
-
-public static class LeadSources
-{
-    public const string InboundCall = "inbound-call";
-    public const string OutboundCall = "outbound-call";
-    public const string WhatsApp = "whatsapp";
-    public const string Api = "api";
-}

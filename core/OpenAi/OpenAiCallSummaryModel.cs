@@ -1,24 +1,10 @@
 using System.ClientModel;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Options;
 using OpenAI.Chat;
 
 namespace CallCenter.Core.OpenAi;
-
-/// <summary>What the model extracts from a finished call.</summary>
-public sealed record CallSummary(
-    [property: JsonPropertyName("summary")] string Summary,
-    [property: JsonPropertyName("caller_intent")] string CallerIntent,
-    [property: JsonPropertyName("lead_name")] string? LeadName,
-    [property: JsonPropertyName("lead_status")] string? LeadStatus,
-    [property: JsonPropertyName("follow_up")] string? FollowUp);
-
-public interface ICallSummaryModel
-{
-    Task<CallSummary> SummarizeAsync(string transcript, string language, CancellationToken ct = default);
-}
 
 /// <summary>OpenAI chat with a strict JSON schema, so the answer always parses into <see cref="CallSummary"/>.</summary>
 public sealed class OpenAiCallSummaryModel(IOptions<OpenAiOptions> options) : ICallSummaryModel

@@ -5,12 +5,6 @@ using OpenAI.Audio;
 
 namespace CallCenter.Core.OpenAi;
 
-/// <summary>Turns a call recording into text.</summary>
-public interface ITranscriber
-{
-    Task<string> TranscribeAsync(Stream audio, string fileName, string language, CancellationToken ct = default);
-}
-
 /// <summary>OpenAI's audio transcription endpoint through the OpenAI SDK.</summary>
 public sealed class OpenAiTranscriber(IOptions<OpenAiOptions> options) : ITranscriber
 {

@@ -4,13 +4,6 @@ using CallCenter.Core.Storage;
 
 namespace CallCenter.Core.Prompts;
 
-/// <summary>One saved version of a tenant's prompt for a channel; never changed once written.</summary>
-public sealed record PromptVersion(
-    string TenantId, PromptChannel Channel, int Version, string Instructions, string? BusinessFacts, DateTimeOffset CreatedAt);
-
-/// <summary>Which version is used, and the highest one written.</summary>
-public sealed record PromptPointer(int Current, int Latest);
-
 /// <summary>
 /// Prompts in the tenant's partition: immutable version rows (<c>{channel}|{version:D6}</c>) and one pointer
 /// row per channel (<c>{channel}</c>) naming the current version. A build reads only the pointer; version

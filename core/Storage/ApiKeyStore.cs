@@ -4,8 +4,6 @@ using CallCenter.Core.Auth;
 
 namespace CallCenter.Core.Storage;
 
-internal sealed record StoredApiKey(byte[] Hash, DateTimeOffset? RevokedAt, bool ManagesKeys);
-
 /// <summary>API key hashes in their tenant's partition; the key itself is never stored.</summary>
 public sealed class ApiKeyStore(CallCenterTables tables)
 {

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
@@ -44,11 +43,4 @@ public sealed class CallCenterTables
         await Task.WhenAll(all.Select(t => t.CreateIfNotExistsAsync(ct))).ConfigureAwait(false);
         await Recordings.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }
-}
-
-internal static class TableErrors
-{
-    public static bool IsNotFound(this RequestFailedException e) => e.Status == 404;
-    public static bool IsConflict(this RequestFailedException e) => e.Status == 409;
-    public static bool IsPreconditionFailed(this RequestFailedException e) => e.Status == 412;
 }

@@ -2,12 +2,6 @@ using Azure.Data.Tables;
 
 namespace CallCenter.Core.Storage;
 
-/// <summary>One page of a listing; <see cref="Continuation"/> is null on the last page.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? Continuation);
-
-/// <summary>A continuation the client sent back that is not one we issued.</summary>
-public sealed class BadContinuationException() : Exception("continuation is not valid");
-
 /// <summary>
 /// Cursor pagination over Azure Tables with the service's own continuation token. Clients never see it:
 /// the edge seals it to the tenant and listing (<see cref="ContinuationTokens"/>) and opens what comes back.

@@ -6,20 +6,6 @@ using Azure.Storage.Sas;
 
 namespace CallCenter.Core.Storage;
 
-/// <summary>Where a recording lives: <c>{tenant}/{yyyy}/{MM}/{dd}/{CallSid}/{RecordingSid}.{ext}</c>, dated by the call's start (UTC).</summary>
-public static class RecordingPaths
-{
-    public static string For(string tenantId, DateTimeOffset callStart, string callSid, string recordingSid, string extension)
-    {
-        var day = callStart.UtcDateTime;
-        return $"{tenantId}/{day:yyyy}/{day:MM}/{day:dd}/{callSid}/{recordingSid}.{extension}";
-    }
-
-    /// <summary>True only for a path inside the tenant's own folder.</summary>
-    public static bool BelongsTo(string path, string tenantId) =>
-        path.StartsWith(tenantId + "/", StringComparison.Ordinal) && !path.Contains("..", StringComparison.Ordinal);
-}
-
 /// <summary>Recordings in Blob storage; every access is scoped to one tenant's folder.</summary>
 public sealed class RecordingStore(CallCenterTables tables)
 {

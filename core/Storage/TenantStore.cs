@@ -4,13 +4,6 @@ using CallCenter.Core.Tenants;
 
 namespace CallCenter.Core.Storage;
 
-/// <summary>A number that another tenant already owns.</summary>
-public sealed class NumberClaimedException(string number)
-    : Exception($"The number {number} belongs to another tenant.")
-{
-    public string Number { get; } = number;
-}
-
 /// <summary>Tenants and the phone-number routes that find a tenant from a called number.</summary>
 public sealed class TenantStore(CallCenterTables tables)
 {

@@ -2,19 +2,6 @@ using System.Text.RegularExpressions;
 
 namespace CallCenter.Core.Tenants;
 
-/// <summary>How a call's final transcript is chosen; decided in one place, <c>TranscriptPolicy</c>.</summary>
-public enum TranscriptionPolicy
-{
-    /// <summary>Transcribe the recording only when the realtime transcript is missing or failed.</summary>
-    FallbackToRecording,
-
-    /// <summary>Keep only what the realtime session heard; never transcribe the recording.</summary>
-    RealtimeOnly,
-
-    /// <summary>Replace the realtime transcript by the recording's.</summary>
-    PreferRecording,
-}
-
 /// <summary>A business using the call center.</summary>
 public sealed record Tenant
 {
@@ -134,21 +121,4 @@ public sealed record Tenant
     private static readonly Regex MetaIdPattern = new(@"^[0-9]{5,30}\z", RegexOptions.CultureInvariant);
 
     private static readonly Regex LanguageTag = new(@"^[a-z]{2,3}(-[A-Z]{2})?\z", RegexOptions.CultureInvariant);
-}
-
-public static partial class TenantIds
-{
-    /// <summary>Tenant ids are partition keys and blob path segments, so they stay short and plain.</summary>
-    public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id);
-
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]\z", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
-}
-
-public static partial class PhoneNumbers
-{
-    public static bool IsE164(string? number) => number is not null && E164().IsMatch(number);
-
-    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex E164();
 }

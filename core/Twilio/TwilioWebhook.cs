@@ -1,20 +1,7 @@
-using Microsoft.Extensions.Options;
-using Twilio.Security;
-
 namespace CallCenter.Core.Twilio;
 
 /// <summary>A Twilio webhook as the edge read it: the public URL it was sent to, its form and its signature.</summary>
 public sealed record TwilioWebhook(string Url, IReadOnlyDictionary<string, string> Form, string? Signature)
 {
     public string? this[string name] => Form.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
-}
-
-/// <summary>Checks X-Twilio-Signature with the Twilio SDK's validator (HMAC over URL + sorted parameters).</summary>
-public sealed class TwilioSignature(IOptions<TwilioOptions> options)
-{
-    private readonly RequestValidator _validator = new(options.Value.AuthToken);
-
-    public bool IsValid(TwilioWebhook webhook) =>
-        !string.IsNullOrEmpty(webhook.Signature)
-        && _validator.Validate(webhook.Url, webhook.Form.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), webhook.Signature);
 }

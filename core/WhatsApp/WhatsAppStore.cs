@@ -6,9 +6,6 @@ using CallCenter.Core.Storage;
 
 namespace CallCenter.Core.WhatsApp;
 
-/// <summary>A stored inbound message as the reply workflow names it.</summary>
-public sealed record WhatsAppMessageRef(string TenantId, string ConversationId, string MessageRow, WhatsAppProvider Provider, string Phone);
-
 /// <summary>
 /// WhatsApp conversations and messages in the tenant's partition:
 /// <c>c|{conversation}</c> the conversation; <c>m|{conversation}|{ticks}|i|{key}</c> an inbound message and

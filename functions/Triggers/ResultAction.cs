@@ -8,8 +8,3 @@ internal sealed class ResultAction(IResult result) : IActionResult
 {
     public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
 }
-
-internal static class ResultActionExtensions
-{
-    public static async Task<IActionResult> AsAction<T>(this Task<T> result) where T : IResult => new ResultAction(await result);
-}

@@ -6,9 +6,6 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CallCenter.Fakes;
 
-/// <summary>A message the fake Graph API accepted.</summary>
-public sealed record MetaSentMessage(string PhoneNumberId, string To, string Text, string MessageId, string? Authorization);
-
 /// <summary>
 /// Meta's Graph API as far as WhatsApp sends go: <c>POST /{version}/{phone_number_id}/messages</c> with a
 /// Bearer token and the documented text-message body; answers the documented shape with a new wamid.

@@ -5,9 +5,6 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CallCenter.Fakes;
 
-/// <summary>A message the fake Messages API accepted.</summary>
-public sealed record TwilioSentMessage(string AccountSid, string To, string From, string Body, string Sid, string? StatusCallback);
-
 /// <summary>
 /// Twilio's Messages API: <c>POST /2010-04-01/Accounts/{AccountSid}/Messages.json</c>, a form with To, From,
 /// Body (and StatusCallback), Basic auth; answers 201 with the message resource and its SM sid.

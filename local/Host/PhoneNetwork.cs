@@ -5,9 +5,6 @@ using CallCenter.Simulators;
 
 namespace CallCenter.Local.Host;
 
-/// <summary>What a simulated call did, as the caller experienced it.</summary>
-public sealed record SimulatedCallResult(string CallSid, long AgentAudioMs, long CallerAudioMs, bool HungUpByAgent, string? RecordingSid);
-
 /// <summary>
 /// Twilio's side of a call, simulated: it signs and sends the webhooks Twilio would send (status, answer,
 /// recording), opens the Media Streams socket the TwiML names, plays a caller, and on the agent's hangup

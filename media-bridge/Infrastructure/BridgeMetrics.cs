@@ -97,21 +97,3 @@ public sealed class BridgeMetrics
         GC.GetTotalAllocatedBytes(false),
         GC.CollectionCount(0));
 }
-
-public sealed record BridgeMetricsSnapshot(
-    long ActiveSessions,
-    long OpenSockets,
-    long BackgroundTasks,
-    long FramesIn,
-    long FramesOut,
-    long FramesDropped,
-    long DroppedEvents,
-    long CallsTotal,
-    long RejectedStreams,
-    long Hangups,
-    long BargeIns,
-    long ToolCalls,
-    long ManagedHeapBytes,
-    long WorkingSetBytes,
-    long AllocatedBytes,
-    long Gen0Collections);

@@ -3,24 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace CallCenter.MediaBridge.Infrastructure;
 
-/// <summary>One declared tool as configuration holds it.</summary>
-public sealed class DeclaredToolSetting
-{
-    public string Name { get; set; } = "";
-    public string Description { get; set; } = "";
-    public string ParametersJsonSchema { get; set; } = """{"type":"object","properties":{}}""";
-    public DeclaredToolEffect Effect { get; set; }
-    public string? ReplyText { get; set; }
-}
-
-/// <summary>Tenant-declared tools from the <c>DeclaredTools</c> section: tenant id → list of tools.</summary>
-public sealed class DeclaredToolsOptions
-{
-    public const string Section = "DeclaredTools";
-
-    public Dictionary<string, List<DeclaredToolSetting>> Tenants { get; set; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>
 /// Declared tools read from configuration until the CRM keeps them per tenant; either way they are data:
 /// a name, a schema and one of the effects the bridge knows how to carry out.

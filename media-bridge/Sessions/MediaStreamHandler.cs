@@ -5,75 +5,8 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Telemetry;
 using CallCenter.MediaBridge.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace CallCenter.MediaBridge.Sessions;
-
-/// <summary>What every session shares: singletons, built once.</summary>
-internal sealed class SessionServices(
-    IRealtimeConnector connector,
-    ICallControl callControl,
-    TranscriptQueue transcripts,
-    BridgeMetrics metrics,
-    LeadStore leads,
-    TimeProvider time,
-    IOptions<MediaBridgeOptions> options,
-    ApologyAudio apology,
-    ILogger<BridgeSession> logger)
-{
-    public ICallControl CallControl => callControl;
-    public TranscriptQueue Transcripts => transcripts;
-    public BridgeMetrics Metrics => metrics;
-    public LeadStore Leads => leads;
-    public TimeProvider Time => time;
-    public MediaBridgeOptions Options => options.Value;
-    public ReadOnlyMemory<byte> Apology => apology.Base64;
-    public ILogger Logger => logger;
-
-    public byte[] SessionUpdate(CallContext context) =>
-        RealtimeEvents.SessionUpdate(context, options.Value.RealtimeModel, options.Value.TranscriptionModel);
-
-    /// <summary>Connects and counts the socket; the returned link uncounts it when disposed.</summary>
-    public async Task<IRealtimeLink> ConnectAsync(CancellationToken ct)
-    {
-        var link = await connector.ConnectAsync(ct).ConfigureAwait(false);
-        metrics.SocketOpened();
-        return new CountedLink(link, metrics);
-    }
-
-    private sealed class CountedLink(IRealtimeLink inner, BridgeMetrics metrics) : IRealtimeLink
-    {
-        private int _disposed;
-
-        public Task SendAsync(ReadOnlyMemory<byte> json, CancellationToken ct) => inner.SendAsync(json, ct);
-
-        public IAsyncEnumerable<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken ct) => inner.ReceiveAsync(ct);
-
-        public Task CloseAsync(CancellationToken ct) => inner.CloseAsync(ct);
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                inner.Dispose();
-                metrics.SocketClosed();
-            }
-        }
-    }
-}
-
-/// <summary>The μ-law apology clip, read once at start-up, base64 as Twilio wants it.</summary>
-internal sealed class ApologyAudio(IOptions<MediaBridgeOptions> options)
-{
-    private readonly Lazy<byte[]> _base64 = new(() =>
-        options.Value.ApologyAudio is { Length: > 0 } clip
-            ? System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(Convert.FromBase64String(clip)))
-            : options.Value.ApologyAudioFile is { Length: > 0 } path && File.Exists(path)
-                ? System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(File.ReadAllBytes(path)))
-                : []);
-
-    public ReadOnlyMemory<byte> Base64 => _base64.Value;
-}
 
 /// <summary>
 /// Accepts one Twilio Media Stream: waits for <c>start</c>, trusts nothing before the token is verified

@@ -9,12 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace CallCenter.Core.WhatsApp;
 
-/// <summary>Sends one text message through a provider; returns the provider's message id.</summary>
-public interface IWhatsAppSender
-{
-    Task<string> SendAsync(Tenant tenant, WhatsAppProvider provider, string toPhone, string text, CancellationToken ct = default);
-}
-
 /// <summary>Meta's Graph <c>POST /{phone_number_id}/messages</c> and Twilio's Messages API behind one call.</summary>
 public sealed class WhatsAppSender(HttpClient http, IOptions<WhatsAppOptions> options, IOptions<TwilioOptions> twilio) : IWhatsAppSender
 {

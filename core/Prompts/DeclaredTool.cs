@@ -2,16 +2,6 @@ using System.Text.RegularExpressions;
 
 namespace CallCenter.Core.Prompts;
 
-/// <summary>What a tenant-declared tool does when the model calls it; data, never code.</summary>
-public enum DeclaredToolEffect
-{
-    /// <summary>Append the call's arguments (as JSON) to the lead's notes and answer "ok".</summary>
-    AppendToLeadNotes,
-
-    /// <summary>Answer the model with the declared <see cref="DeclaredTool.ReplyText"/>.</summary>
-    Reply,
-}
-
 /// <summary>A tool a tenant adds to its agent: a name, a description, a JSON schema and a declared effect.</summary>
 public sealed partial record DeclaredTool(
     string Name,
@@ -40,10 +30,4 @@ public sealed partial record DeclaredTool(
 
     [GeneratedRegex(@"^[a-z0-9_]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
-}
-
-/// <summary>Where a tenant's declared tools come from; read once per call, before the first frame.</summary>
-public interface IDeclaredTools
-{
-    Task<IReadOnlyList<DeclaredTool>> ListAsync(string tenantId, CancellationToken ct = default);
 }

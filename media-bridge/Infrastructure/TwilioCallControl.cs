@@ -3,12 +3,6 @@ using Twilio.Rest.Api.V2010.Account;
 
 namespace CallCenter.MediaBridge.Infrastructure;
 
-/// <summary>Ends a live call; the bridge is the only component that does.</summary>
-public interface ICallControl
-{
-    Task HangUpAsync(string callSid, CancellationToken ct = default);
-}
-
 /// <summary>Hangs up through Twilio's REST API (Calls update, status completed), which is idempotent on Twilio's side too.</summary>
 internal sealed class TwilioCallControl(ITwilioRestClient client) : ICallControl
 {

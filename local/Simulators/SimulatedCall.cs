@@ -6,64 +6,6 @@ using System.Text.Json;
 
 namespace CallCenter.Simulators;
 
-public enum Pacing
-{
-    /// <summary>One 20 ms frame every 20 ms, as Twilio sends.</summary>
-    RealTime,
-
-    /// <summary>As fast as the socket takes them.</summary>
-    FlatOut,
-}
-
-/// <summary>One step of what the simulated caller does.</summary>
-public abstract record CallerStep
-{
-    /// <summary>Say something (or stay silent): the audio goes out in 160-byte frames.</summary>
-    public sealed record Send(byte[] Audio) : CallerStep;
-
-    /// <summary>Wait until this much agent audio has been played to the caller.</summary>
-    public sealed record WaitUntilHeard(int Ms) : CallerStep;
-
-    /// <summary>Hang up: send <c>stop</c> and close, as Twilio does when the caller hangs up.</summary>
-    public sealed record HangUp : CallerStep;
-
-    /// <summary>Press keys: one <c>dtmf</c> message per digit, as Twilio sends them.</summary>
-    public sealed record Dtmf(string Digits) : CallerStep;
-
-    /// <summary>
-    /// Stop reading the socket, as a stalled peer does: what the bridge sends then piles up in the socket
-    /// buffers until its sends wait. The caller can still send (and hang up).
-    /// </summary>
-    public sealed record StopListening : CallerStep;
-}
-
-public sealed record SimulatedCallOptions
-{
-    /// <summary>The bridge's <c>/media</c> URL, which is also what the upgrade is signed over.</summary>
-    public required Uri StreamUrl { get; init; }
-
-    public required string AuthToken { get; init; }
-    public required string CallSid { get; init; }
-    public string AccountSid { get; init; } = "AC00000000000000000000000000000000";
-    public string StreamSid { get; init; } = "MZ" + Guid.NewGuid().ToString("N");
-
-    /// <summary><c>start.customParameters</c>: the stream token and anything else the TwiML passed.</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
-
-    public Pacing Pacing { get; init; } = Pacing.FlatOut;
-
-    /// <summary>Echo marks when their audio would have finished playing (true) or as soon as they arrive.</summary>
-    public bool RealTimePlayback { get; init; }
-
-    public IReadOnlyList<CallerStep> Script { get; init; } = [];
-
-    /// <summary>Keep what the caller hears, for assertions or a WAV file.</summary>
-    public bool Record { get; init; } = true;
-
-    /// <summary>Sign the upgrade with this token instead (forgery tests); null signs with <see cref="AuthToken"/>.</summary>
-    public string? SignWith { get; init; }
-}
-
 /// <summary>
 /// A phone call as Twilio's bidirectional Media Streams plays it: a signed WebSocket upgrade, then
 /// <c>connected</c>, <c>start</c> (with custom parameters) and μ-law <c>media</c> frames; it plays the agent's

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using CallCenter.Core.Storage;
@@ -7,36 +6,6 @@ using CallCenter.Core.Tenants;
 using Microsoft.Extensions.Options;
 
 namespace CallCenter.Core.Auth;
-
-public sealed class AuthOptions
-{
-    public const string Section = "Auth";
-
-    /// <summary>The operator's key; in Azure it comes from Key Vault. Long enough not to be guessed.</summary>
-    [Required, MinLength(32)]
-    public string AdminKey { get; set; } = "";
-}
-
-/// <summary>Who a request speaks for, resolved once at the edge from its API key.</summary>
-public sealed record ApiPrincipal(bool IsAdmin, string? TenantId, bool ManagesKeys = false)
-{
-    public static ApiPrincipal Admin { get; } = new(true, null, ManagesKeys: true);
-
-    /// <summary>A tenant key reaches its own tenant only; callers answer 404 otherwise, never 403, so nothing leaks.</summary>
-    public bool CanAccess(string tenantId) => IsAdmin || string.Equals(TenantId, tenantId, StringComparison.Ordinal);
-}
-
-/// <summary>
-/// A tenant key as listed. <see cref="ManagesKeys"/>: it may issue keys, granted by the operator only, as a
-/// plain key that could mint keys would leave credentials behind that outlive its own revocation.
-/// </summary>
-public sealed record ApiKeyInfo(string TenantId, string KeyId, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, bool ManagesKeys = false)
-{
-    public bool IsLive => RevokedAt is null;
-}
-
-/// <summary>A newly issued key: <see cref="Key"/> is shown once and never stored.</summary>
-public sealed record IssuedApiKey(ApiKeyInfo Info, string Key);
 
 /// <summary>
 /// Tenant API keys: stored as SHA-256 hashes, several live at once so they can be rotated, each revocable.

@@ -1,37 +1,9 @@
 using System.Buffers.Text;
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace CallCenter.Core.Calls;
-
-public sealed class BridgeOptions
-{
-    public const string Section = "Bridge";
-
-    /// <summary>The media bridge's public WebSocket URL, <c>wss://…/media</c>; Twilio allows no query string.</summary>
-    [Required]
-    public Uri StreamUrl { get; set; } = null!;
-
-    /// <summary>Shared by the Functions app (signs) and the bridge (verifies); from Key Vault in Azure.</summary>
-    [Required, MinLength(32)]
-    public string TokenSigningKey { get; set; } = "";
-
-    /// <summary>How long Twilio has to open the stream after we answer the call.</summary>
-    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
-}
-
-/// <summary>What the Functions app tells the bridge about a call, signed so the bridge can trust it.</summary>
-public sealed record StreamClaims(string TenantId, string CallSid, CallDirection Direction, DateTimeOffset ExpiresAt);
-
-public enum StreamTokenError
-{
-    None,
-    Malformed,
-    BadSignature,
-    Expired,
-}
 
 /// <summary>
 /// The short-lived token the voice webhook puts in the stream's <c>&lt;Parameter&gt;</c>:

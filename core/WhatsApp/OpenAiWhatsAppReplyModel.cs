@@ -7,12 +7,6 @@ using OpenAI.Chat;
 
 namespace CallCenter.Core.WhatsApp;
 
-/// <summary>Writes the agent's next message from the built instructions and the conversation so far.</summary>
-public interface IWhatsAppReplyModel
-{
-    Task<string> ReplyAsync(AgentInstructions instructions, IReadOnlyList<WhatsAppMessage> history, CancellationToken ct = default);
-}
-
 public sealed class OpenAiWhatsAppReplyModel(IOptions<OpenAiOptions> options) : IWhatsAppReplyModel
 {
     private readonly ChatClient _client = new(options.Value.ChatModel, options.Value.Credential, options.Value.ClientOptions);

@@ -8,38 +8,6 @@ using OpenAI.Realtime;
 
 namespace CallCenter.MediaBridge.Infrastructure;
 
-/// <summary>One OpenAI Realtime session of one call, as raw GA JSON events in and out.</summary>
-public interface IRealtimeLink : IDisposable
-{
-    Task SendAsync(ReadOnlyMemory<byte> json, CancellationToken ct);
-
-    IAsyncEnumerable<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken ct);
-
-    /// <summary>
-    /// Ends the session with a WebSocket close handshake: sends a close frame and waits (within
-    /// <paramref name="ct"/>) for the server's, which the receive loop reads.
-    /// </summary>
-    Task CloseAsync(CancellationToken ct);
-}
-
-public interface IRealtimeConnector
-{
-    Task<IRealtimeLink> ConnectAsync(CancellationToken ct);
-}
-
-/// <summary>How the bridge exchanges events over the SDK's session; both send and receive raw GA JSON.</summary>
-public enum RealtimeTransport
-{
-    /// <summary>The SDK's protocol methods: <c>SendCommandAsync(BinaryData)</c> and <c>ReceiveUpdatesAsync(RequestOptions)</c>.</summary>
-    SdkProtocol,
-
-    /// <summary>
-    /// The WebSocket the SDK opened (<c>RealtimeSessionClient.WebSocket</c>), read into and written from pooled
-    /// buffers: no copy or object per message. Chosen by measurement, see docs/benchmarks.md.
-    /// </summary>
-    SdkSocket,
-}
-
 /// <summary>
 /// Opens sessions through the OpenAI SDK's Realtime client. Events go through the SDK's protocol-level
 /// methods (raw JSON), because the bridge sends GA-shaped events verbatim and copies audio payloads without

@@ -1,0 +1,7 @@
+namespace CallCenter.Core.Calls;
+
+public enum CallDirection
+{
+    Inbound,
+    Outbound,
+}

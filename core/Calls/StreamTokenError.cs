@@ -1,0 +1,9 @@
+namespace CallCenter.Core.Calls;
+
+public enum StreamTokenError
+{
+    None,
+    Malformed,
+    BadSignature,
+    Expired,
+}

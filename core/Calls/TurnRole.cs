@@ -1,0 +1,8 @@
+namespace CallCenter.Core.Calls;
+
+public enum TurnRole
+{
+    Caller,
+    Agent,
+    Tool,
+}

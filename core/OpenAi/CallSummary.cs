@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace CallCenter.Core.OpenAi;
+
+/// <summary>What the model extracts from a finished call.</summary>
+public sealed record CallSummary(
+    [property: JsonPropertyName("summary")] string Summary,
+    [property: JsonPropertyName("caller_intent")] string CallerIntent,
+    [property: JsonPropertyName("lead_name")] string? LeadName,
+    [property: JsonPropertyName("lead_status")] string? LeadStatus,
+    [property: JsonPropertyName("follow_up")] string? FollowUp);

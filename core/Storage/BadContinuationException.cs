@@ -1,0 +1,4 @@
+namespace CallCenter.Core.Storage;
+
+/// <summary>A continuation the client sent back that is not one we issued.</summary>
+public sealed class BadContinuationException() : Exception("continuation is not valid");

@@ -1,0 +1,7 @@
+namespace CallCenter.Core.WhatsApp;
+
+public enum MessageDirection
+{
+    Inbound,
+    Outbound,
+}

@@ -1,0 +1,6 @@
+namespace CallCenter.MediaBridge.Infrastructure;
+
+public interface IRealtimeConnector
+{
+    Task<IRealtimeLink> ConnectAsync(CancellationToken ct);
+}
