@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Telemetry;
 using CallCenter.Core.Workflow;
 using CallCenter.Local.Host;

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
+using CallCenter.Core.Crm;
 using CallCenter.Core.Events;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using Microsoft.AspNetCore.Http;

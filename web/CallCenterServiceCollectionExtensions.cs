@@ -1,8 +1,8 @@
 using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Events;
+using CallCenter.Core.Hosting;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,3 @@
-using CallCenter.Core.Calls;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 

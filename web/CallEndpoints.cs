@@ -1,4 +1,5 @@
 using System.Globalization;
+using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Workflow;

@@ -1,4 +1,4 @@
-using CallCenter.Core.Storage;
+using CallCenter.Core.Auth;
 using CallCenter.Core.WhatsApp;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,5 @@
+using CallCenter.Core.Auth;
 using CallCenter.Core.Crm;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 

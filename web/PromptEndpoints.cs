@@ -1,6 +1,7 @@
 using System.Globalization;
+using CallCenter.Core.Calls;
+using CallCenter.Core.Crm;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallCenter.Web;

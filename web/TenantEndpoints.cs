@@ -1,5 +1,4 @@
 using CallCenter.Core.Auth;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,5 @@
 using CallCenter.Core.Calls;
 using CallCenter.Core.Twilio;
-using CallCenter.Core.Workflow;
 using Microsoft.AspNetCore.Http;
 
 namespace CallCenter.Web;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CallCenter.Core.Calls;
+using CallCenter.Core.Hosting;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.DevServices;

@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using Microsoft.Extensions.Options;
 

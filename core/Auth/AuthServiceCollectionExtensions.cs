@@ -1,4 +1,3 @@
-using CallCenter.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,6 +13,13 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<ContinuationTokens>();
+        return services;
+    }
+
+    /// <summary>The API key store; needs the tables.</summary>
+    public static IServiceCollection AddApiKeyStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ApiKeyStore>();
         return services;
     }
 }

@@ -1,6 +1,5 @@
-using CallCenter.Core.Storage;
+using CallCenter.Core.Faults;
 using CallCenter.Core.Twilio;
-using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Options;
 using Twilio.Clients;
 using Twilio.Rest.Api.V2010.Account;

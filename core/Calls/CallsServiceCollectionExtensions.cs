@@ -8,7 +8,7 @@ namespace CallCenter.Core.Calls;
 public static class CallsServiceCollectionExtensions
 {
     /// <summary>
-    /// The call webhooks' handlers, outbound calls (planning, the dial and its workflow's activity) and the
+    /// The call webhooks' handlers, outbound calls (planning and the dial; its workflow's activity is registered with the workflows) and the
     /// Twilio clients they use; needs the product's storage, live events and the call workflow.
     /// </summary>
     public static IServiceCollection AddCallCenterCalls(this IServiceCollection services, IConfiguration configuration)
@@ -28,7 +28,15 @@ public static class CallsServiceCollectionExtensions
         services.TryAddSingleton<VoiceWebhookHandler>();
         services.TryAddSingleton<CallStatusHandler>();
         services.TryAddSingleton<RecordingCallbackHandler>();
-        OutboundCallWorkflow.Durable.AddActivities(services);
+        return services;
+    }
+
+    /// <summary>The call log, its turns and the recordings; needs the tables.</summary>
+    public static IServiceCollection AddCallStores(this IServiceCollection services)
+    {
+        services.TryAddSingleton<CallLogStore>();
+        services.TryAddSingleton<TurnStore>();
+        services.TryAddSingleton<RecordingStore>();
         return services;
     }
 

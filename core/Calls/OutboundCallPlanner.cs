@@ -1,5 +1,4 @@
 using CallCenter.Core.Crm;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 
 namespace CallCenter.Core.Calls;

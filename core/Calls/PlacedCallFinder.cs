@@ -1,4 +1,3 @@
-using CallCenter.Core.Storage;
 using Twilio.Clients;
 using Twilio.Rest.Api.V2010.Account;
 using Twilio.Types;

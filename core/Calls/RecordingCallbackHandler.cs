@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Telemetry;
 using CallCenter.Core.Twilio;
-using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

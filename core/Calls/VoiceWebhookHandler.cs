@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Telemetry;
 using CallCenter.Core.Twilio;
-using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Twilio.TwiML;

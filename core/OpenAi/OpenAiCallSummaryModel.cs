@@ -1,6 +1,6 @@
 using System.ClientModel;
 using System.Text.Json;
-using CallCenter.Core.Workflow;
+using CallCenter.Core.Faults;
 using Microsoft.Extensions.Options;
 using OpenAI.Chat;
 

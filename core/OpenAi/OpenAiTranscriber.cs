@@ -1,5 +1,5 @@
 using System.ClientModel;
-using CallCenter.Core.Workflow;
+using CallCenter.Core.Faults;
 using Microsoft.Extensions.Options;
 using OpenAI.Audio;
 

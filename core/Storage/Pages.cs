@@ -4,7 +4,7 @@ namespace CallCenter.Core.Storage;
 
 /// <summary>
 /// Cursor pagination over Azure Tables with the service's own continuation token. Clients never see it:
-/// the edge seals it to the tenant and listing (<see cref="ContinuationTokens"/>) and opens what comes back.
+/// the edge seals it to the tenant and listing (<see cref="Auth.ContinuationTokens"/>) and opens what comes back.
 /// </summary>
 public static class Pages
 {

@@ -11,8 +11,8 @@ namespace CallCenter.Core.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Tables, blobs and the stores over them, from the <c>Storage</c> section (validated at start-up).</summary>
-    public static IServiceCollection AddCallCenterStorage(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The table and blob clients, from the <c>Storage</c> section (validated at start-up); each area adds its stores over them.</summary>
+    public static IServiceCollection AddCallCenterTables(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
@@ -34,14 +34,6 @@ public static class StorageServiceCollectionExtensions
         });
 
         services.TryAddSingleton<CallCenterTables>();
-        services.TryAddSingleton<TenantStore>();
-        services.AddOptions<TenantCacheOptions>().Bind(configuration.GetSection(TenantCacheOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<TenantCache>();
-        services.TryAddSingleton<LeadStore>();
-        services.TryAddSingleton<CallLogStore>();
-        services.TryAddSingleton<TurnStore>();
-        services.TryAddSingleton<ApiKeyStore>();
-        services.TryAddSingleton<RecordingStore>();
         return services;
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using CallCenter.Core.Workflow;
+using CallCenter.Core.Faults;
 using Microsoft.Extensions.Options;
 
 namespace CallCenter.Core.Twilio;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using Microsoft.Extensions.Logging;
 

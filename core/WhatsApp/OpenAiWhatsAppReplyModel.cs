@@ -1,7 +1,7 @@
 using System.ClientModel;
+using CallCenter.Core.Faults;
 using CallCenter.Core.OpenAi;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Options;
 using OpenAI.Chat;
 

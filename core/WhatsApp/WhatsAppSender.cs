@@ -2,9 +2,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Serialization;
+using CallCenter.Core.Faults;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Twilio;
-using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Options;
 
 namespace CallCenter.Core.WhatsApp;

@@ -1,7 +1,7 @@
 using CallCenter.Core.Crm;
+using CallCenter.Core.Faults;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
-using CallCenter.Core.Workflow;
+using CallCenter.Core.Tenants;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,5 @@
+using CallCenter.Core.Calls;
+
 namespace CallCenter.Core.Workflow;
 
 /// <summary>What the workflow needs to know about the call's tenant before it waits for the recording.</summary>

@@ -1,6 +1,8 @@
+using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
+using CallCenter.Core.Faults;
 using CallCenter.Core.OpenAi;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
 
 namespace CallCenter.Core.Workflow;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CallCenter.Core.Calls;
+using CallCenter.Core.Faults;
 using CallCenter.Core.Telemetry;
 using Microsoft.DurableTask;
 

@@ -1,6 +1,7 @@
 using CallCenter.Core.Calls;
 using CallCenter.Core.Events;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Faults;
+using CallCenter.Core.Tenants;
 
 namespace CallCenter.Core.Workflow;
 

@@ -1,3 +1,4 @@
+using CallCenter.Core.Calls;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
-using CallCenter.Core.Storage;
+using CallCenter.Core.Calls;
+using CallCenter.Core.Faults;
 using CallCenter.Core.Twilio;
 
 namespace CallCenter.Core.Workflow;

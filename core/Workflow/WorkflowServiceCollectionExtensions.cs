@@ -29,6 +29,7 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<TranscriptResolver>();
         services.TryAddSingleton<CallSummarizer>();
         CallWorkflow.Durable.AddActivities(services);
+        OutboundCallWorkflow.Durable.AddActivities(services);
         return services;
     }
 }

@@ -1,6 +1,5 @@
 using CallCenter.Core.Calls;
 using CallCenter.Core.Events;
-using CallCenter.Core.Storage;
 using CallCenter.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,6 +1,8 @@
 using CallCenter.Core.Auth;
+using CallCenter.Core.Calls;
+using CallCenter.Core.Crm;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Web;
 using Microsoft.AspNetCore.Http;

@@ -1,5 +1,5 @@
 using CallCenter.Core.Backup;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Hosting;
 using CallCenter.DevServices;
 
 namespace CallCenter.Local.Host;

@@ -1,6 +1,5 @@
 using CallCenter.Core.Crm;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 
 namespace CallCenter.Local.Host;

@@ -1,8 +1,8 @@
 using CallCenter.Core.Calls;
 using CallCenter.Core.Events;
+using CallCenter.Core.Hosting;
 using CallCenter.Core.OpenAi;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Twilio;
 using CallCenter.MediaBridge.Sessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;

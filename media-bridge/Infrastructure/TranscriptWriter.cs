@@ -1,5 +1,5 @@
+using CallCenter.Core.Calls;
 using CallCenter.Core.Events;
-using CallCenter.Core.Storage;
 
 namespace CallCenter.MediaBridge.Infrastructure;
 

@@ -1,7 +1,7 @@
 using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
 
 namespace CallCenter.MediaBridge.Sessions;
 

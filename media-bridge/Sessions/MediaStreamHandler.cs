@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Telemetry;
 using CallCenter.MediaBridge.Infrastructure;
 

@@ -1,4 +1,4 @@
-using CallCenter.Core.Storage;
+using CallCenter.Core.Crm;
 using CallCenter.MediaBridge.Infrastructure;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
 
 namespace CallCenter.MediaBridge.Sessions;
 

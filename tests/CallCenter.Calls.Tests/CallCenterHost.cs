@@ -1,5 +1,4 @@
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.Fakes;
 using CallCenter.Local.Host;

@@ -1,7 +1,8 @@
 using CallCenter.Core.Calls;
 using CallCenter.Core.Events;
+using CallCenter.Core.Faults;
+using CallCenter.Core.Hosting;
 using CallCenter.Core.OpenAi;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Twilio;
 using CallCenter.Core.Workflow;

@@ -1,5 +1,4 @@
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using Twilio.Clients;
 using Twilio.Rest.Api.V2010.Account;

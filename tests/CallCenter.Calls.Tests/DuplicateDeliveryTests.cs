@@ -1,7 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using Microsoft.DurableTask.Client;

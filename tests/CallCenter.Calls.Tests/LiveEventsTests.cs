@@ -1,7 +1,6 @@
 using System.Net;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Events;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Workflow;
 using CallCenter.Local.Host;
 using CallCenter.Testing;

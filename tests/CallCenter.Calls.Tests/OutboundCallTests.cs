@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Crm;
 using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Calls.Tests;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Xml.Linq;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
-using CallCenter.Core.Workflow;
+using CallCenter.Core.Crm;
 using CallCenter.Core.Tenants;
+using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using CallCenter.Fakes;

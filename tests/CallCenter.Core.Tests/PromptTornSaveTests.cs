@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
+using CallCenter.Core.Calls;
 using CallCenter.Core.Prompts;
 using CallCenter.Core.Storage;
 using CallCenter.Testing;

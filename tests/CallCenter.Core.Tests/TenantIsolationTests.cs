@@ -1,6 +1,5 @@
 using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
-using CallCenter.Core.Storage;
 using CallCenter.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

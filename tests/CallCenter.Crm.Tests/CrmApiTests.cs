@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
 using CallCenter.Testing;
 using CallCenter.Web;
 using Microsoft.Extensions.DependencyInjection;

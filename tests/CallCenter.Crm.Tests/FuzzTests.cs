@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Calls;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using CallCenter.Core.Crm;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
 using CallCenter.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

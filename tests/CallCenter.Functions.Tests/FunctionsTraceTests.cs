@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Telemetry;
+using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using CallCenter.Testing;
 using Microsoft.DurableTask.Client;

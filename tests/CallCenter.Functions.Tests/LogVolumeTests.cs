@@ -1,4 +1,4 @@
-using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
 using Microsoft.Extensions.Logging;
 
 namespace CallCenter.Functions.Tests;

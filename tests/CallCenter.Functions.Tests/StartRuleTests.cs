@@ -1,4 +1,5 @@
-using CallCenter.Core.Storage;
+using CallCenter.Core.Calls;
+using CallCenter.Core.Tenants;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using Microsoft.DurableTask.Client;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 
 namespace CallCenter.Functions.Tests;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using CallCenter.Testing;

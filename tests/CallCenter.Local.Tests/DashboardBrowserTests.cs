@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Calls;
 using CallCenter.DevServices;
 using CallCenter.Local.Host;
 using CallCenter.Testing;

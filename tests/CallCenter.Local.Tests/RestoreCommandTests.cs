@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using CallCenter.Core.Backup;
 using CallCenter.Core.Crm;
+using CallCenter.Core.Hosting;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.DevServices;

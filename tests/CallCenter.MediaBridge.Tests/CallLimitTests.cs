@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
-using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
 using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.Simulators;
 using CallCenter.Testing;

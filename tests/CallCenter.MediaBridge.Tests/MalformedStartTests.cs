@@ -2,8 +2,8 @@ using System.Net.WebSockets;
 using System.Text;
 using CallCenter.MediaBridge.Sessions;
 using CallCenter.Testing;
-using Xunit.Abstractions;
 using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 
 namespace CallCenter.MediaBridge.Tests;
 

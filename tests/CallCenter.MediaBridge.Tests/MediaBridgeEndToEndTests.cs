@@ -1,8 +1,7 @@
-using System.Text.Json;
 using System.Net.WebSockets;
+using System.Text.Json;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Events;
-using CallCenter.Core.Storage;
 using CallCenter.Simulators;
 using CallCenter.Testing;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
 using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.Simulators;
 using CallCenter.Testing;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Storage;
 using CallCenter.Simulators;
 using CallCenter.Testing;
 

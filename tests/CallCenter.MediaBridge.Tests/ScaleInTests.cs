@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.WebSockets;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.Fakes;
 using CallCenter.Simulators;

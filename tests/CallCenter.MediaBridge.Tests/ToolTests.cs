@@ -1,4 +1,4 @@
-using CallCenter.Core.Storage;
+using CallCenter.Core.Crm;
 using CallCenter.Simulators;
 using CallCenter.Testing;
 

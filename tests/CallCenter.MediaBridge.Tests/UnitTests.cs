@@ -2,7 +2,6 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Events;
 using CallCenter.Core.Prompts;
-using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.MediaBridge.Sessions;

@@ -1,4 +1,5 @@
 using CallCenter.Core.Auth;
+using CallCenter.Core.Hosting;
 using CallCenter.Core.Storage;
 using CallCenter.DevServices;
 using Microsoft.Extensions.Configuration;

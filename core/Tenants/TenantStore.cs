@@ -1,8 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
-using CallCenter.Core.Tenants;
+using CallCenter.Core.Storage;
 
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Tenants;
 
 /// <summary>Tenants and the phone-number routes that find a tenant from a called number.</summary>
 public sealed class TenantStore(CallCenterTables tables)

@@ -1,3 +1,3 @@
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Auth;
 
 internal sealed record StoredApiKey(byte[] Hash, DateTimeOffset? RevokedAt, bool ManagesKeys);

@@ -1,7 +1,7 @@
-using CallCenter.Core.Workflow;
+using CallCenter.Core.Calls;
 using Microsoft.DurableTask;
 
-namespace CallCenter.Core.Calls;
+namespace CallCenter.Core.Workflow;
 
 /// <summary>The outbound call workflow: one dial, never retried (a second dial would ring the lead twice).</summary>
 public static class OutboundCallWorkflow

@@ -3,8 +3,9 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Sas;
+using CallCenter.Core.Storage;
 
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Calls;
 
 /// <summary>Recordings in Blob storage; every access is scoped to one tenant's folder.</summary>
 public sealed class RecordingStore(CallCenterTables tables)

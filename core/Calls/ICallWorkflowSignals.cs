@@ -1,4 +1,4 @@
-namespace CallCenter.Core.Workflow;
+namespace CallCenter.Core.Calls;
 
 /// <summary>
 /// How the webhooks reach a call's workflow. Starting is idempotent (a live or finished workflow is never

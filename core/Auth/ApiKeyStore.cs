@@ -1,8 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
-using CallCenter.Core.Auth;
+using CallCenter.Core.Storage;
 
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Auth;
 
 /// <summary>API key hashes in their tenant's partition; the key itself is never stored.</summary>
 public sealed class ApiKeyStore(CallCenterTables tables)

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using CallCenter.Core.Tenants;
 using Microsoft.Extensions.Options;
 
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Tenants;
 
 /// <summary>
 /// Tenants and voice-number owners for the call webhooks, which look them up on every request: read through

@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
-using CallCenter.Core.Crm;
+using CallCenter.Core.Storage;
 
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Crm;
 
 /// <summary>
 /// Leads live in their tenant's partition beside a phone row per lead; both are written in one

@@ -1,4 +1,4 @@
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Tenants;
 
 /// <summary>A number that another tenant already owns.</summary>
 public sealed class NumberClaimedException(string number)

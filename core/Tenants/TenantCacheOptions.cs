@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Tenants;
 
 public sealed class TenantCacheOptions
 {

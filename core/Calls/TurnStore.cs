@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
-using CallCenter.Core.Calls;
+using CallCenter.Core.Storage;
 
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Calls;
 
 /// <summary>A call's conversation turns, in its tenant's partition, keyed by CallSid and sequence.</summary>
 public sealed class TurnStore(CallCenterTables tables)

@@ -1,10 +1,9 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using CallCenter.Core.Auth;
 using Microsoft.Extensions.Options;
 
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Auth;
 
 /// <summary>
 /// The continuation a client holds: the table's own token sealed with an HMAC over the tenant and listing it

@@ -1,4 +1,4 @@
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Calls;
 
 /// <summary>Where a recording lives: <c>{tenant}/{yyyy}/{MM}/{dd}/{CallSid}/{RecordingSid}.{ext}</c>, dated by the call's start (UTC).</summary>
 public static class RecordingPaths

@@ -1,9 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
-using CallCenter.Core.Calls;
-using CallCenter.Core.Workflow;
+using CallCenter.Core.Storage;
 
-namespace CallCenter.Core.Storage;
+namespace CallCenter.Core.Calls;
 
 /// <summary>
 /// Call logs in their tenant's partition (row key = CallSid), plus the CallSid index that finds a call's
@@ -157,7 +156,7 @@ public sealed class CallLogStore(CallCenterTables tables)
     /// A page of the tenant's calls, filtered by creation time and lead. The filter runs inside the tenant's
     /// partition on the service, so a page never crosses tenants; order is by CallSid, not by time.
     /// </summary>
-    public Task<Page<CallLog>> ListPageAsync(
+    public Task<Storage.Page<CallLog>> ListPageAsync(
         string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? leadId, string? continuation, int limit, CancellationToken ct = default)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}");

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CallCenter.Core.Tenants;
+
+public static class TenantsServiceCollectionExtensions
+{
+    /// <summary>The tenant store and its cache (the <c>TenantCache</c> section, validated at start-up); needs the tables.</summary>
+    public static IServiceCollection AddTenantStores(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton<TenantStore>();
+        services.AddOptions<TenantCacheOptions>().Bind(configuration.GetSection(TenantCacheOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<TenantCache>();
+        return services;
+    }
+}
