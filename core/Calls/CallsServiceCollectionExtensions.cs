@@ -8,8 +8,8 @@ namespace CallCenter.Core.Calls;
 public static class CallsServiceCollectionExtensions
 {
     /// <summary>
-    /// The call webhooks' handlers, outbound calls (planning and the dial; its workflow's activity is registered with the workflows) and the
-    /// Twilio clients they use; needs the product's storage, live events and the call workflow.
+    /// The call webhooks' handlers, outbound calls (planning and the dial; the workflows register its activity)
+    /// and the Twilio clients they use; needs the product's storage, live events and the call workflow.
     /// </summary>
     public static IServiceCollection AddCallCenterCalls(this IServiceCollection services, IConfiguration configuration)
     {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CallCenter.Core.Hosting;
 
-public static class StorageServiceCollectionExtensions
+public static class CallCenterStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Tables, blobs and every area's stores over them, from the <c>Storage</c> section (validated at start-up).
