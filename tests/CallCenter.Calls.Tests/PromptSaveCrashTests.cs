@@ -51,7 +51,9 @@ public sealed class PromptSaveCrashTests(CallCenterFixture fixture)
             after = await GetAsync(crashing, prompt);
         }
 
-        Assert.True(took < TimeSpan.FromSeconds(1), $"the save after the crash took {took.TotalMilliseconds:F0} ms");
+        // The old code retried the same version number forever; a bound far above a loaded machine's noise
+        // tells that apart without timing the happy path.
+        Assert.True(took < TimeSpan.FromSeconds(10), $"the save after the crash took {took.TotalMilliseconds:F0} ms");
         Assert.Equal(3, after.GetProperty("currentVersion").GetInt32());
         Assert.Equal("version 3", after.GetProperty("current").GetProperty("instructions").GetString());
         Assert.Equal([1, 2, 3], after.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));

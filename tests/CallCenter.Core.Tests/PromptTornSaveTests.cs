@@ -35,7 +35,7 @@ public sealed class PromptTornSaveTests(AzuriteFixture azurite) : IAsyncLifetime
         var saved = await Store.AddVersionAsync(tenant, PromptChannel.VoiceInbound, "after the crash", null).WaitAsync(TimeSpan.FromSeconds(30));
         clock.Stop();
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"the save took {clock.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the save took {clock.Elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(2 + torn, saved.Version);
         Assert.Equal(new PromptPointer(2 + torn, 2 + torn), await Store.GetPointerAsync(tenant, PromptChannel.VoiceInbound));
         Assert.Equal("after the crash", (await Store.GetVersionAsync(tenant, PromptChannel.VoiceInbound, 2 + torn))!.Instructions);
