@@ -22,7 +22,14 @@ public static class TenantEndpoints
         int? RecordingRetentionDays,
         IReadOnlyList<string>? UnrecordedNumbers,
         bool? DeleteRecordingFromTwilio,
-        int? MaxCallSeconds);
+        int? MaxCallSeconds,
+        IReadOnlyList<string>? TransferNumbers,
+        string? TransferHours,
+        string? CallingHours,
+        string? VoicemailMessage,
+        int? SilenceRepromptSeconds,
+        int? SilenceGoodbyeSeconds,
+        bool? DeleteTranscriptsOnRetention);
 
     public sealed record KeyBody(string? Name, IReadOnlyList<string?>? Scopes);
 
@@ -35,8 +42,8 @@ public static class TenantEndpoints
             return refusal!;
         }
 
-        var tenant = ToTenant(body.Id ?? "", body);
-        if (tenant.Validate() is { Count: > 0 } errors)
+        var (tenant, errors) = ToTenant(body.Id ?? "", body);
+        if (errors.Count > 0)
         {
             return CrmAccess.Invalid(errors);
         }
@@ -72,8 +79,8 @@ public static class TenantEndpoints
             return CrmAccess.Invalid("id cannot change");
         }
 
-        var tenant = ToTenant(tenantId, body);
-        if (tenant.Validate() is { Count: > 0 } errors)
+        var (tenant, errors) = ToTenant(tenantId, body);
+        if (errors.Count > 0)
         {
             return CrmAccess.Invalid(errors);
         }
@@ -155,10 +162,12 @@ public static class TenantEndpoints
         }
     }
 
-    private static Tenant ToTenant(string id, TenantBody b)
+    /// <summary>The tenant the body describes, and every problem with it (hours that do not parse among them).</summary>
+    private static (Tenant Tenant, IReadOnlyList<string> Errors) ToTenant(string id, TenantBody b)
     {
+        var errors = new List<string>();
         var defaults = new Tenant { Id = id, Name = "" };
-        return defaults with
+        var tenant = defaults with
         {
             Name = b.Name ?? "",
             VoiceNumbers = b.VoiceNumbers ?? [],
@@ -173,6 +182,29 @@ public static class TenantEndpoints
             UnrecordedNumbers = b.UnrecordedNumbers ?? [],
             DeleteRecordingFromTwilio = b.DeleteRecordingFromTwilio ?? false,
             MaxCallSeconds = b.MaxCallSeconds ?? defaults.MaxCallSeconds,
+            TransferNumbers = b.TransferNumbers ?? [],
+            TransferHours = Hours(b.TransferHours, "transfer hours", errors),
+            CallingHours = Hours(b.CallingHours, "calling hours", errors),
+            VoicemailMessage = b.VoicemailMessage,
+            SilenceRepromptSeconds = b.SilenceRepromptSeconds ?? defaults.SilenceRepromptSeconds,
+            SilenceGoodbyeSeconds = b.SilenceGoodbyeSeconds ?? defaults.SilenceGoodbyeSeconds,
+            DeleteTranscriptsOnRetention = b.DeleteTranscriptsOnRetention ?? false,
         };
+        return (tenant, [.. errors, .. tenant.Validate()]);
+    }
+
+    private static WeeklyHours? Hours(string? text, string name, List<string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!WeeklyHours.TryParse(text, out var hours, out var error))
+        {
+            errors.Add($"{name}: {error}");
+        }
+
+        return hours;
     }
 }

@@ -35,6 +35,30 @@ public sealed record Tenant
 
     public const int DefaultMaxCallSeconds = 3600;
 
+    /// <summary>The humans the agent may transfer a call to (E.164); none disables the transfer tool.</summary>
+    public IReadOnlyList<string> TransferNumbers { get; init; } = [];
+
+    /// <summary>When a human takes transfers, in the tenant's time zone; null: whenever a number is set.</summary>
+    public WeeklyHours? TransferHours { get; init; }
+
+    /// <summary>When callbacks may ring, in the tenant's time zone; a callback due outside them waits for the next opening. Null: any time.</summary>
+    public WeeklyHours? CallingHours { get; init; }
+
+    /// <summary>
+    /// The message left on an answering machine by an outbound call, spoken in the agent's voice; <c>{name}</c>
+    /// and the other lead fields are filled in. Null: the call ends without a message.
+    /// </summary>
+    public string? VoicemailMessage { get; init; }
+
+    /// <summary>Seconds with neither caller speech nor agent audio before the agent asks whether the caller is still there.</summary>
+    public int SilenceRepromptSeconds { get; init; } = 8;
+
+    /// <summary>Seconds of further silence after the re-prompt before the agent says goodbye and the call ends.</summary>
+    public int SilenceGoodbyeSeconds { get; init; } = 12;
+
+    /// <summary>Retention also deletes the transcripts of calls past <see cref="RecordingRetentionDays"/>.</summary>
+    public bool DeleteTranscriptsOnRetention { get; init; }
+
     /// <summary>Whether calls on this tenant number are recorded.</summary>
     public bool Records(string tenantNumber) => !UnrecordedNumbers.Contains(tenantNumber);
 
@@ -113,6 +137,21 @@ public sealed record Tenant
         if (MaxCallSeconds is < 5 or > DefaultMaxCallSeconds)
         {
             errors.Add("max call length must be 5-3600 seconds");
+        }
+
+        if (TransferNumbers.Any(n => !PhoneNumbers.IsE164(n)) || TransferNumbers.Count > 5)
+        {
+            errors.Add("transfer numbers must be E.164, at most 5");
+        }
+
+        if (VoicemailMessage is { Length: 0 or > 1000 })
+        {
+            errors.Add("voicemail message must be 1-1000 characters");
+        }
+
+        if (SilenceRepromptSeconds is < 2 or > 120 || SilenceGoodbyeSeconds is < 2 or > 120)
+        {
+            errors.Add("silence re-prompt and goodbye must be 2-120 seconds");
         }
 
         return errors;

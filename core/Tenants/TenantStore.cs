@@ -169,6 +169,13 @@ public sealed class TenantStore(CallCenterTables tables)
         ["UnrecordedNumbers"] = string.Join(',', t.UnrecordedNumbers),
         ["DeleteRecordingFromTwilio"] = t.DeleteRecordingFromTwilio,
         ["MaxCallSeconds"] = t.MaxCallSeconds,
+        ["TransferNumbers"] = string.Join(',', t.TransferNumbers),
+        ["TransferHours"] = t.TransferHours?.ToString(),
+        ["CallingHours"] = t.CallingHours?.ToString(),
+        ["VoicemailMessage"] = t.VoicemailMessage,
+        ["SilenceRepromptSeconds"] = t.SilenceRepromptSeconds,
+        ["SilenceGoodbyeSeconds"] = t.SilenceGoodbyeSeconds,
+        ["DeleteTranscriptsOnRetention"] = t.DeleteTranscriptsOnRetention,
     };
 
     private static Tenant ToTenant(TableEntity e) => new()
@@ -189,5 +196,14 @@ public sealed class TenantStore(CallCenterTables tables)
         UnrecordedNumbers = (e.GetString("UnrecordedNumbers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
         DeleteRecordingFromTwilio = e.GetBoolean("DeleteRecordingFromTwilio") ?? false,
         MaxCallSeconds = e.GetInt32("MaxCallSeconds") ?? Tenant.DefaultMaxCallSeconds,
+        TransferNumbers = (e.GetString("TransferNumbers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
+        TransferHours = Hours(e.GetString("TransferHours")),
+        CallingHours = Hours(e.GetString("CallingHours")),
+        VoicemailMessage = e.GetString("VoicemailMessage"),
+        SilenceRepromptSeconds = e.GetInt32("SilenceRepromptSeconds") ?? 8,
+        SilenceGoodbyeSeconds = e.GetInt32("SilenceGoodbyeSeconds") ?? 12,
+        DeleteTranscriptsOnRetention = e.GetBoolean("DeleteTranscriptsOnRetention") ?? false,
     };
+
+    private static WeeklyHours? Hours(string? text) => text is null ? null : WeeklyHours.Parse(text);
 }

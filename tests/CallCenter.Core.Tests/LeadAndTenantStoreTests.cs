@@ -64,6 +64,31 @@ public sealed class LeadAndTenantStoreTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_tenant_keeps_its_call_control_settings_across_a_save_and_a_read()
+    {
+        var saved = NewTenant("control", "+15550100101") with
+        {
+            TransferNumbers = ["+15550100199"],
+            TransferHours = WeeklyHours.Parse("Mon-Fri 09:00-17:00"),
+            CallingHours = WeeklyHours.Parse("Mon-Sat 10:00-19:00"),
+            VoicemailMessage = "Hi {name}, this is Acme calling back.",
+            SilenceRepromptSeconds = 6,
+            SilenceGoodbyeSeconds = 10,
+            DeleteTranscriptsOnRetention = true,
+        };
+        await Tenants.SaveAsync(saved);
+
+        var read = await Tenants.GetAsync("control");
+
+        Assert.NotNull(read);
+        Assert.Equal(["+15550100199"], read.TransferNumbers);
+        Assert.Equal(saved.TransferHours!.ToString(), read.TransferHours?.ToString());
+        Assert.Equal(saved.CallingHours!.ToString(), read.CallingHours?.ToString());
+        Assert.Equal(saved.VoicemailMessage, read.VoicemailMessage);
+        Assert.Equal((6, 10, true), (read.SilenceRepromptSeconds, read.SilenceGoodbyeSeconds, read.DeleteTranscriptsOnRetention));
+    }
+
+    [Fact]
     public async Task A_number_owned_by_another_tenant_cannot_be_claimed_and_the_claimant_is_not_saved()
     {
         await Tenants.SaveAsync(NewTenant("first", "+15550200001"));

@@ -17,7 +17,14 @@ public sealed record TenantView(
     int RecordingRetentionDays,
     IReadOnlyList<string> UnrecordedNumbers,
     bool DeleteRecordingFromTwilio,
-    int MaxCallSeconds)
+    int MaxCallSeconds,
+    IReadOnlyList<string> TransferNumbers,
+    string? TransferHours,
+    string? CallingHours,
+    string? VoicemailMessage,
+    int SilenceRepromptSeconds,
+    int SilenceGoodbyeSeconds,
+    bool DeleteTranscriptsOnRetention)
 {
     public static TenantView Of(Tenant t) => new(
         t.Id,
@@ -33,5 +40,12 @@ public sealed record TenantView(
         t.RecordingRetentionDays,
         t.UnrecordedNumbers,
         t.DeleteRecordingFromTwilio,
-        t.MaxCallSeconds);
+        t.MaxCallSeconds,
+        t.TransferNumbers,
+        t.TransferHours?.ToString(),
+        t.CallingHours?.ToString(),
+        t.VoicemailMessage,
+        t.SilenceRepromptSeconds,
+        t.SilenceGoodbyeSeconds,
+        t.DeleteTranscriptsOnRetention);
 }
