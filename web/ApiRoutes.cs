@@ -66,7 +66,7 @@ public static class ApiRoutes
         new("POST", "/api/tenants/{tenantId}/calls", "PlaceCall", "Place an outbound call to a lead or number (202 with the call id; the AI speaks first)", Tenant,
             (HttpRequest r, string tenantId, CrmBody<CallEndpoints.PlaceCallBody> body, OutboundCallPlanner planner, DurableTaskClient durable) =>
                 TenantScope.RunAsync(r, tenantId, t => CallEndpoints.PlaceAsync(t, body, planner, durable))),
-        new("GET", "/api/tenants/{tenantId}/calls", "ListCalls", "Calls by ?from=&to= dates or ?leadId=, paged", Tenant,
+        new("GET", "/api/tenants/{tenantId}/calls", "ListCalls", "Calls newest first, by ?from=&to= dates, ?status=, ?direction=, ?phone=, ?leadId=, paged", Tenant,
             (HttpRequest r, string tenantId, CallLogStore calls, ContinuationTokens tokens) => TenantScope.RunAsync(r, tenantId, t => CallEndpoints.ListAsync(t, calls, tokens))),
         new("GET", "/api/tenants/{tenantId}/calls/{callId}", "GetCall", "A call with turns, summary, transcript source and links", Tenant,
             (HttpRequest r, string tenantId, string callId, CallLogStore calls, TurnStore turns) => TenantScope.RunAsync(r, tenantId, t => CallEndpoints.GetAsync(t, callId, calls, turns))),

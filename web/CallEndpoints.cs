@@ -2,13 +2,14 @@ using System.Globalization;
 using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
+using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Web;
 
-/// <summary>A tenant's calls: listed by date or lead, and one call with its turns, summary and links.</summary>
+/// <summary>A tenant's calls: listed newest first (by date, direction, number, lead, status), and one call with its turns, summary and links.</summary>
 public static class CallEndpoints
 {
     private const string Listing = "calls";
@@ -35,12 +36,45 @@ public static class CallEndpoints
             errors.Add("from must not be after to");
         }
 
+        CallStatus? status = null;
+        if (Query(scope, "status") is { } statusText)
+        {
+            if (CallStatusNames.TryParse(statusText, out var parsed))
+            {
+                status = parsed;
+            }
+            else
+            {
+                errors.Add("status must be one of " + string.Join(", ", CallStatusNames.All.Select(c => c.ToWire())));
+            }
+        }
+
+        CallDirection? direction = Query(scope, "direction") switch
+        {
+            null => null,
+            "inbound" => CallDirection.Inbound,
+            "outbound" => CallDirection.Outbound,
+            _ => null,
+        };
+        if (direction is null && Query(scope, "direction") is not null)
+        {
+            errors.Add("direction must be inbound or outbound");
+        }
+
+        // A '+' sent unencoded in a query string arrives as a space.
+        var phone = Query(scope, "phone") is { } p && p.StartsWith(' ') ? "+" + p[1..] : Query(scope, "phone");
+        if (phone is not null && !PhoneNumbers.IsE164(phone))
+        {
+            errors.Add("phone must be an E.164 number (+ and 7 to 15 digits)");
+        }
+
         if (errors.Count > 0)
         {
             return CrmAccess.Invalid(errors);
         }
 
-        var page = await store.ListPageAsync(scope.Tenant.Id, from, to, leadId, continuation, limit, scope.Aborted);
+        var filter = new CallListFilter(from, to, direction, phone, leadId, status);
+        var page = await store.ListNewestFirstAsync(scope.Tenant.Id, filter, continuation, limit, scope.Aborted);
         return CrmAccess.Page(scope, tokens, Listing, page, CallSummaryView.Of);
     }
 
@@ -136,6 +170,9 @@ public static class CallEndpoints
         var instance = call is null ? null : await durable.GetInstanceAsync(CallWorkflowNames.InstanceId(call.CallSid), getInputsAndOutputs: true, scope.Aborted);
         return instance is null ? new NotFoundProblem() : new CrmOk<WorkflowView>(WorkflowView.Of(instance));
     }
+
+    private static string? Query(TenantScope scope, string name) =>
+        scope.Request.Query[name].ToString() is { Length: > 0 } value ? value : null;
 
     private static DateTimeOffset? Date(TenantScope scope, string name, List<string> errors)
     {

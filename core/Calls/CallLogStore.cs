@@ -9,6 +9,13 @@ namespace CallCenter.Core.Calls;
 /// tenant when only the CallSid is known (status and recording callbacks, the media bridge).
 /// </summary>
 /// <remarks>
+/// Beside each call row, in the same partition, a date index row (<c>~date|{inverted ticks of
+/// CreatedAt:D19}|{CallSid}</c>) holds the call's fields that never change, so calls list newest first across
+/// pages. It is added in one entity-group transaction with the call, so a call never exists without its index
+/// row, and a repeated create adds neither. Call rows are CallSids (letters and digits), so every index row
+/// sorts after them: a scan of a Calls partition for calls bounds its row keys below <c>~</c>.
+/// </remarks>
+/// <remarks>
 /// The webhooks of a call come in bursts, so the store remembers what it last wrote or read of recent calls:
 /// a CallSid's tenant (which never changes) and the call's row with its ETag, so that the next status write
 /// is one conditional replace instead of a read and a replace. A row changed elsewhere fails that replace
@@ -40,11 +47,16 @@ public sealed class CallLogStore(CallCenterTables tables)
         try
         {
             var row = ToEntity(call);
-            var added = await tables.Calls.AddEntityAsync(row, ct).ConfigureAwait(false);
-            _rows.Remember(row, added);
+            var added = await tables.Calls.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Add, row),
+                    new TableTransactionAction(TableTransactionActionType.Add, ToDateIndexEntity(call)),
+                ],
+                ct).ConfigureAwait(false);
+            _rows.Remember(row, added.Value[0]);
             return (call, true);
         }
-        catch (RequestFailedException e) when (e.IsConflict())
+        catch (TableTransactionFailedException e) when (e.IsConflict())
         {
             var existing = await GetAsync(call.TenantId, call.CallSid, ct).ConfigureAwait(false);
             return (existing ?? throw new InvalidOperationException($"Call {call.CallSid} vanished."), false);
@@ -143,7 +155,7 @@ public sealed class CallLogStore(CallCenterTables tables)
     public async Task<IReadOnlyList<CallLog>> ListAsync(string tenantId, CancellationToken ct = default)
     {
         var result = new List<CallLog>();
-        await foreach (var e in tables.Calls.QueryAsync<TableEntity>(e => e.PartitionKey == tenantId, cancellationToken: ct)
+        await foreach (var e in tables.Calls.QueryAsync<TableEntity>(e => e.PartitionKey == tenantId && e.RowKey.CompareTo(CallRowsEnd) < 0, cancellationToken: ct)
             .ConfigureAwait(false))
         {
             result.Add(ToCall(e));
@@ -159,7 +171,7 @@ public sealed class CallLogStore(CallCenterTables tables)
     public Task<Storage.Page<CallLog>> ListPageAsync(
         string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? leadId, string? continuation, int limit, CancellationToken ct = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey lt {CallRowsEnd}");
         if (from is { } f)
         {
             filter += " and " + TableClient.CreateQueryFilter($"CreatedAt ge {f}");
@@ -276,4 +288,114 @@ public sealed class CallLogStore(CallCenterTables tables)
 
     // Property names must be identifiers, so the enum name, not the wire name ("in-progress").
     private static string StatusTimeColumn(CallStatus status) => "At" + status;
+
+    // The date index: row keys sort newest first; '}' follows '|', so it ends the index's range.
+    private const string DateIndexPrefix = "~date|";
+    private const string DateIndexEnd = "~date}";
+    private const string CallRowsEnd = "~";
+    private const string DateIndexMarkerRow = "~meta|date-index";
+    private const int ParallelReads = 16;
+
+    private readonly BoundedMemo<string, bool> _dateIndexed = new(MaxRemembered, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A page of the tenant's calls, newest first across pages: the date index read on the service (the date
+    /// range as a row-key range; direction, number and lead as filters), then the current call rows of the page,
+    /// of which a status filter keeps those in that status. A page is <paramref name="limit"/> index rows, so
+    /// with a status filter it may hold fewer calls, even none, and still have a continuation.
+    /// </summary>
+    public async Task<Storage.Page<CallLog>> ListNewestFirstAsync(
+        string tenantId, CallListFilter filter, string? continuation, int limit, CancellationToken ct = default)
+    {
+        await EnsureDateIndexAsync(tenantId, ct).ConfigureAwait(false);
+
+        // Newer is smaller: CreatedAt < To is a key from To's inverted ticks + 1 on; CreatedAt >= From a key
+        // below From's inverted ticks + 1.
+        var lower = filter.To is { } to ? DateIndexPrefix + (InvertedTicks(to) + 1).ToString("D19", System.Globalization.CultureInfo.InvariantCulture) : DateIndexPrefix;
+        var upper = filter.From is { } from ? DateIndexPrefix + (InvertedTicks(from) + 1).ToString("D19", System.Globalization.CultureInfo.InvariantCulture) : DateIndexEnd;
+        var query = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {lower} and RowKey lt {upper}");
+        if (filter.Direction is { } direction)
+        {
+            query += " and " + TableClient.CreateQueryFilter($"Direction eq {direction.ToString()}");
+        }
+
+        if (filter.Phone is { } phone)
+        {
+            query += " and " + TableClient.CreateQueryFilter($"(From eq {phone} or To eq {phone})");
+        }
+
+        if (filter.LeadId is { } leadId)
+        {
+            query += " and " + TableClient.CreateQueryFilter($"LeadId eq {leadId}");
+        }
+
+        var page = await Pages.ReadAsync(tables.Calls, query, continuation, limit, e => e.GetString("CallSid") ?? "", ct).ConfigureAwait(false);
+        var rows = new TableEntity?[page.Items.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, rows.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = ct },
+            async (i, token) => rows[i] = await ReadRowAsync(tenantId, page.Items[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+
+        var calls = rows.OfType<TableEntity>().Select(ToCall)
+            .Where(c => filter.Status is not { } status || c.Status == status)
+            .ToList();
+        return new Storage.Page<CallLog>(calls, page.Continuation);
+    }
+
+    /// <summary>
+    /// Adds the date index rows of calls created before the index existed, once per tenant: a marker row says
+    /// it is done, and this process remembers it. Idempotent: an index row holds only fields that never change,
+    /// so writing it again stores the same row, and a call created meanwhile already has its own.
+    /// </summary>
+    public async Task<int> EnsureDateIndexAsync(string tenantId, CancellationToken ct = default)
+    {
+        if (_dateIndexed.TryGetValue(tenantId, out _))
+        {
+            return 0;
+        }
+
+        var marker = await tables.Calls.GetEntityIfExistsAsync<TableEntity>(tenantId, DateIndexMarkerRow, cancellationToken: ct).ConfigureAwait(false);
+        var added = 0;
+        if (!marker.HasValue)
+        {
+            var batch = new List<TableTransactionAction>();
+            var calls = tables.Calls.QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey lt {CallRowsEnd}"),
+                select: ["PartitionKey", "RowKey", "Direction", "From", "To", "LeadId", "CreatedAt"],
+                cancellationToken: ct);
+            await foreach (var row in calls.ConfigureAwait(false))
+            {
+                batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToDateIndexEntity(ToCall(row))));
+                added++;
+                if (batch.Count == 100)
+                {
+                    await tables.Calls.SubmitTransactionAsync(batch, ct).ConfigureAwait(false);
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await tables.Calls.SubmitTransactionAsync(batch, ct).ConfigureAwait(false);
+            }
+
+            await tables.Calls.UpsertEntityAsync(new TableEntity(tenantId, DateIndexMarkerRow), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        }
+
+        _dateIndexed.Set(tenantId, true);
+        return added;
+    }
+
+    private static long InvertedTicks(DateTimeOffset at) => DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks;
+
+    private static TableEntity ToDateIndexEntity(CallLog c) =>
+        new(c.TenantId, $"{DateIndexPrefix}{InvertedTicks(c.CreatedAt).ToString("D19", System.Globalization.CultureInfo.InvariantCulture)}|{c.CallSid}")
+        {
+            ["CallSid"] = c.CallSid,
+            ["Direction"] = c.Direction.ToString(),
+            ["From"] = c.From,
+            ["To"] = c.To,
+            ["LeadId"] = c.LeadId,
+            ["CreatedAt"] = c.CreatedAt,
+        };
 }

@@ -13,7 +13,8 @@ public sealed record CallSummaryView(
     int? DurationSeconds,
     bool HasRecording,
     string TranscriptSource,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    string? Outcome = null)
 {
     public static CallSummaryView Of(CallLog c) => new(
         c.CallSid,
