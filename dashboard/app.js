@@ -11,6 +11,8 @@ const el = (tag, text, attrs = {}) => {
   return e;
 };
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+const dash = (v) => (v === undefined || v === null || v === '' ? '—' : v); // a field the API leaves null
+const day = (date) => date.toISOString().slice(0, 10); // yyyy-MM-dd
 
 // Connection settings: from the URL fragment once (#tenant=…&key=…&api=…), then this tab's session storage.
 const settings = (() => {
@@ -43,7 +45,9 @@ async function api(path, { method = 'GET', body } = {}) {
   if (!response.ok) {
     let detail = response.statusText;
     try { const problem = await response.json(); detail = problem.detail || problem.title || detail; } catch { /* not JSON */ }
-    throw new Error(`${method} ${path}: ${response.status} ${detail}`);
+    const error = new Error(`${method} ${path}: ${response.status} ${detail}`);
+    error.status = response.status;
+    throw error;
   }
   return response.status === 204 ? null : response.json();
 }
@@ -129,17 +133,30 @@ function retryLive() {
 }
 
 // ---- paged tables: the first page on open or refresh, the next ones with "More"
-function pagedTable(name, path, row, order = () => 0) {
+function pagedTable(name, path, row, order = () => 0, filters = () => ({}), missing = null) {
   let continuation = null;
   const load = async (more = false) => {
-    const query = new URLSearchParams({ limit: '50' });
-    if (more && continuation) query.set('continuation', continuation);
-    const page = await api(`${path}?${query}`);
-    continuation = page.continuation;
-    $(`${name}-more`).hidden = !continuation;
     const rows = $(`${name}-rows`);
     if (!more) rows.replaceChildren();
-    page.items.sort(order).forEach((item) => rows.append(row(item)));
+    // A filtered page may come back empty with a continuation: read on a few pages before asking for "More".
+    for (let reads = 0; reads < 5; reads++) {
+      const query = new URLSearchParams({ limit: '50' });
+      for (const [k, v] of Object.entries(filters())) if (v) query.set(k, v);
+      if ((more || reads > 0) && continuation) query.set('continuation', continuation);
+      let page;
+      try {
+        page = await api(`${path}?${query}`);
+        if (missing) $(missing).hidden = true;
+      } catch (e) {
+        if (!missing || e.status !== 404) throw e;
+        $(missing).hidden = false; // the route is not on this API yet: say so, break nothing
+        page = { items: [], continuation: null };
+      }
+      continuation = page.continuation;
+      page.items.sort(order).forEach((item) => rows.append(row(item)));
+      if (page.items.length || !continuation) break;
+    }
+    $(`${name}-more`).hidden = !continuation;
   };
   loaders[name] = () => load();
   $(`${name}-refresh`).addEventListener('click', () => load().catch((e) => showError(e.message)));
@@ -150,12 +167,21 @@ function pagedTable(name, path, row, order = () => 0) {
 const cells = (tr, values) => { values.forEach((v) => tr.append(el('td', v))); return tr; };
 
 // ---- calls
+// The API lists newest first across pages (its date index), so the rows keep its order.
+const nextDay = (date) => day(new Date(Date.parse(date) + 86_400_000));
 const loadCalls = pagedTable('calls', '/calls', (c) => {
-  const tr = cells(el('tr', undefined, { 'data-call': c.id }),
-    [when(c.createdAt), c.direction, c.from, c.to, c.status ?? '', c.durationSeconds != null ? `${c.durationSeconds} s` : '', c.transcriptSource]);
+  const tr = cells(el('tr', undefined, { 'data-call': c.id, 'data-created': c.createdAt }),
+    [when(c.createdAt), c.direction, c.from, c.to, c.status ?? '', dash(c.outcome), c.durationSeconds != null ? `${c.durationSeconds} s` : '', c.transcriptSource]);
   tr.addEventListener('click', () => showCall(c.id).catch((e) => showError(e.message)));
   return tr;
-}, (a, b) => (b.createdAt || '').localeCompare(a.createdAt || '')); // newest first within a page
+}, undefined, () => ({
+  status: $('calls-status').value,
+  direction: $('calls-direction').value,
+  from: $('calls-from').value,
+  to: $('calls-to').value && nextDay($('calls-to').value), // the API's "to" is exclusive
+  phone: $('calls-phone').value.trim(),
+}));
+$('calls-filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadCalls().catch((e) => showError(e.message)); });
 
 async function showCall(id) {
   const d = await api(`/calls/${encodeURIComponent(id)}`);
@@ -178,11 +204,17 @@ async function showCall(id) {
   if (d.transcriptFailure) box.append(el('p', `Transcription failed: ${d.transcriptFailure}`, { class: 'error-inline' }));
   const transcript = el('div', undefined, { 'data-testid': 'call-transcript' });
   if (d.turns.length) {
-    d.turns.forEach((t) => { const p = el('p', undefined, { class: 'line' }); p.append(el('b', `${t.role}: `), t.text); transcript.append(p); });
+    d.turns.forEach((t) => {
+      const dtmf = t.role === 'dtmf'; // keys the caller pressed, not words
+      const p = el('p', undefined, { class: dtmf ? 'line dtmf' : 'line', 'data-role': t.role });
+      p.append(el('b', `${dtmf ? '⌨ keypad' : t.role}: `), t.text);
+      transcript.append(p);
+    });
   } else {
     transcript.append(el('pre', d.transcript ?? '(none)'));
   }
   box.append(transcript);
+  appendCallNumbers(box, d);
   const workflow = el('button', 'Workflow state', { class: 'small', 'data-testid': 'call-workflow' });
   const workflowText = el('pre', undefined, { class: 'hint' });
   workflow.addEventListener('click', async () => {
@@ -256,6 +288,188 @@ async function showConversation(id) {
 }
 loaders.whatsapp = loadConversations;
 $('wa-refresh').addEventListener('click', () => loadConversations().catch((e) => showError(e.message)));
+
+// ---- call detail: what the call's steps recorded (each part absent until its step ran)
+const keyValues = (pairs, attrs = {}) => {
+  const dl = el('dl', undefined, { class: 'kv', ...attrs });
+  for (const [k, v] of pairs) dl.append(el('dt', k), el('dd', dash(v)));
+  return dl;
+};
+
+function appendCallNumbers(box, d) {
+  box.append(el('h3', 'Outcome'), keyValues([['Outcome', d.outcome], ['Answered by', d.answeredBy]], { 'data-testid': 'call-outcome' }));
+  if (d.transfer) {
+    const t = d.transfer;
+    box.append(el('h3', 'Transfer'), keyValues([
+      ['Target', t.target], ['Reason', t.reason], ['Summary', t.summary], ['Requested', when(t.requestedAt)],
+      ['Outcome', t.outcome], ['Ended', when(t.endedAt)],
+    ], { 'data-testid': 'call-transfer' }));
+  }
+  if (d.latency) {
+    const l = d.latency;
+    box.append(el('h3', 'Latency'), el('p', `greeting ${dash(l.greetingMs)} ms · p50 ${dash(l.p50Ms)} ms · p95 ${dash(l.p95Ms)} ms · max ${dash(l.maxMs)} ms`, { class: 'hint', 'data-testid': 'call-latency-stats' }));
+    const table = el('table', undefined, { 'data-testid': 'call-latency' });
+    table.append(el('thead'));
+    table.tHead.append(cells(el('tr'), ['At', 'Kind', 'ms']));
+    const body = el('tbody');
+    (l.turns || []).forEach((t) => body.append(cells(el('tr'), [when(t.at), t.kind, t.ms])));
+    table.append(body);
+    box.append(table);
+  }
+  if (d.cost) {
+    const c = d.cost;
+    box.append(el('h3', `Cost (${c.currency}, price table ${dash(c.priceTable)})`));
+    const table = el('table', undefined, { 'data-testid': 'call-cost' });
+    table.append(el('thead'));
+    table.tHead.append(cells(el('tr'), ['Item', 'Quantity', 'Unit', 'Unit price', 'Amount']));
+    const body = el('tbody');
+    (c.lines || []).forEach((x) => body.append(cells(el('tr'), [x.item, x.quantity, x.unit, x.unitPrice, x.amount])));
+    body.append(cells(el('tr', undefined, { class: 'total' }), ['Total', '', '', '', c.total]));
+    table.append(body);
+    box.append(table);
+  }
+}
+
+// ---- analytics: each chart's datasets are exactly the API's numbers, one point per day
+const outcomeKeys = ['completed', 'transferred', 'voicemail', 'busy', 'noAnswer', 'failed', 'canceled'];
+const outcomeColors = ['#12805c', '#2f6fed', '#7a5af8', '#b54708', '#f79009', '#b42318', '#667085'];
+
+function drawChart(id, type, labels, datasets, stacked = false) {
+  const canvas = $(id);
+  window.Chart.getChart(canvas)?.destroy();
+  const scale = { stacked, beginAtZero: true };
+  return new window.Chart(canvas, {
+    type,
+    data: { labels, datasets },
+    options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { x: { stacked }, y: scale } },
+  });
+}
+
+async function loadAnalytics() {
+  if (!$('analytics-from').value) {
+    const today = new Date();
+    $('analytics-to').value = day(today);
+    $('analytics-from').value = day(new Date(today.getTime() - 6 * 86_400_000)); // the last 7 days
+  }
+  const status = $('analytics-status');
+  if (!window.Chart) { status.textContent = 'Charts need vendor/chart.umd.js beside this page (docs/runbook.md).'; return; }
+  let a;
+  try {
+    a = await api(`/analytics?${new URLSearchParams({ from: $('analytics-from').value, to: $('analytics-to').value })}`);
+  } catch (e) {
+    if (e.status !== 404) throw e;
+    status.textContent = 'This API has no analytics yet.';
+    return;
+  }
+  const labels = a.days.map((d) => d.date);
+  drawChart('chart-outcomes', 'bar', labels,
+    outcomeKeys.map((k, i) => ({ label: k, data: a.days.map((d) => d.outcomes[k]), backgroundColor: outcomeColors[i] })), true);
+  drawChart('chart-minutes', 'bar', labels, [{ label: 'minutes', data: a.days.map((d) => d.minutes), backgroundColor: '#2f6fed' }]);
+  $('chart-cost-caption').textContent = `Cost per day (${a.currency})`;
+  drawChart('chart-cost', 'bar', labels, [{ label: `cost (${a.currency})`, data: a.days.map((d) => d.cost), backgroundColor: '#12805c' }]);
+  drawChart('chart-latency', 'line', labels, [{ label: 'p95 latency (ms)', data: a.days.map((d) => d.p95LatencyMs), borderColor: '#b54708', spanGaps: false }]);
+  const calls = a.days.reduce((n, d) => n + d.calls, 0);
+  status.textContent = `${a.from} to ${a.to}: ${calls} calls`;
+  status.dataset.loaded = `${a.from}/${a.to}`;
+}
+loaders.analytics = loadAnalytics;
+$('analytics-form').addEventListener('submit', (ev) => { ev.preventDefault(); loadAnalytics().catch((e) => showError(e.message)); });
+
+// ---- callbacks: listed by status, cancelled while still scheduled, created for a lead
+const loadCallbacks = pagedTable('callbacks', '/callbacks', (c) => {
+  const tr = cells(el('tr', undefined, { 'data-callback': c.id, 'data-status': c.status }),
+    [when(c.scheduledFor ?? c.dueAt), c.leadId, c.phone, c.reason, c.source, c.statusReason ? `${c.status} (${c.statusReason})` : c.status, dash(c.callId)]);
+  const actions = el('td');
+  if (c.status === 'scheduled') {
+    const cancel = el('button', 'Cancel', { class: 'small', 'data-testid': 'callback-cancel' });
+    cancel.addEventListener('click', async (ev) => {
+      ev.stopPropagation();
+      try { await api(`/callbacks/${encodeURIComponent(c.id)}`, { method: 'DELETE' }); await loadCallbacks(); } catch (e) { showError(e.message); }
+    });
+    actions.append(cancel);
+  }
+  tr.append(actions);
+  return tr;
+}, undefined, () => ({ status: $('callbacks-status').value }), 'callbacks-missing');
+$('callbacks-status').addEventListener('change', () => loadCallbacks().catch((e) => showError(e.message)));
+$('callback-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  try {
+    const at = new Date($('callback-at').value).toISOString(); // the input is local time
+    await api('/callbacks', { method: 'POST', body: { leadId: $('callback-lead').value.trim(), at, reason: $('callback-reason').value } });
+    $('callback-form').reset();
+    await loadCallbacks();
+  } catch (e) { showError(e.message); }
+});
+
+// ---- webhooks: endpoints (the secret is shown once, on create and rotate) and deliveries
+function showSecret(id, secret) {
+  const box = $('webhook-secret');
+  box.textContent = `Secret of ${id} (shown only now; store it where your receiver checks signatures): ${secret}`;
+  box.hidden = false;
+}
+
+async function loadWebhooks() {
+  const rows = $('webhooks-rows');
+  let list;
+  try {
+    list = await api('/webhooks');
+    $('webhooks-missing').hidden = true;
+  } catch (e) {
+    if (e.status !== 404) throw e;
+    $('webhooks-missing').hidden = false;
+    rows.replaceChildren();
+    return;
+  }
+  rows.replaceChildren();
+  for (const w of list.items) {
+    const tr = cells(el('tr', undefined, { 'data-webhook': w.id }), [w.url, (w.events || []).join(', '), when(w.createdAt)]);
+    const actions = el('td');
+    const rotate = el('button', 'Rotate secret', { class: 'small' });
+    rotate.addEventListener('click', async () => {
+      try { const r = await api(`/webhooks/${encodeURIComponent(w.id)}/rotate`, { method: 'POST' }); showSecret(r.id, r.secret); } catch (e) { showError(e.message); }
+    });
+    const remove = el('button', 'Delete', { class: 'small' });
+    remove.addEventListener('click', async () => {
+      if (!confirm(`Delete the endpoint ${w.url}?`)) return;
+      try { await api(`/webhooks/${encodeURIComponent(w.id)}`, { method: 'DELETE' }); await loadWebhooks(); } catch (e) { showError(e.message); }
+    });
+    actions.append(rotate, ' ', remove);
+    tr.append(actions);
+    rows.append(tr);
+  }
+  await loadDeliveries();
+}
+$('webhook-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  try {
+    const events = $('webhook-events').value.split(',').map((x) => x.trim()).filter(Boolean);
+    const created = await api('/webhooks', { method: 'POST', body: { url: $('webhook-url').value.trim(), events } });
+    $('webhook-form').reset();
+    await loadWebhooks();
+    showSecret(created.id, created.secret);
+  } catch (e) { showError(e.message); }
+});
+
+const loadDeliveries = pagedTable('deliveries', '/webhooks/deliveries', (d) => {
+  const attempts = d.attempts || [];
+  const last = attempts[attempts.length - 1];
+  const tr = cells(el('tr', undefined, { 'data-delivery': d.id }),
+    [when(d.createdAt), d.event, dash(d.callId), d.endpointId, d.status,
+      `${attempts.length}${last ? ` (last: ${when(last.at)} ${last.statusCode ?? ''} ${last.error ?? ''})` : ''}`, when(d.deliveredAt)]);
+  tr.title = attempts.map((x) => `${when(x.at)} ${x.statusCode ?? ''} ${x.error ?? ''}`).join('\n');
+  const actions = el('td');
+  const again = el('button', 'Redeliver', { class: 'small' });
+  again.addEventListener('click', async (ev) => {
+    ev.stopPropagation();
+    try { await api(`/webhooks/deliveries/${encodeURIComponent(d.id)}/redeliver`, { method: 'POST' }); await loadDeliveries(); } catch (e) { showError(e.message); }
+  });
+  actions.append(again);
+  tr.append(actions);
+  return tr;
+}, undefined, undefined, 'webhooks-missing');
+loaders.webhooks = loadWebhooks;
+$('webhooks-refresh').addEventListener('click', () => loadWebhooks().catch((e) => showError(e.message)));
 
 // ---- settings and start
 $('set-api').value = settings.api;

@@ -76,6 +76,7 @@ public sealed class LocalHost : IAsyncDisposable
             var app = builder.Build();
             await app.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync(ct);
             app.MapLocalDurableEngine(grpcPort);
+            await Dashboard.EnsureVendorAsync(ct);
             app.UseDashboard();
             app.MapCallCenterRoutes();
             await app.StartAsync(ct);
