@@ -96,6 +96,20 @@ public sealed class DashboardTabsBrowserTests(ITestOutputHelper output)
             Assert.Equal(newestFirst, seen.GetProperty("calls").EnumerateArray().Select(c => c.GetString()));
             Assert.Equal(calls.Where(c => c.Direction == CallDirection.Outbound).OrderByDescending(c => c.CreatedAt).Select(c => c.CallSid), seen.GetProperty("outbound").EnumerateArray().Select(c => c.GetString()));
             Assert.Contains("Answered by", seen.GetProperty("outcome").GetString(), StringComparison.Ordinal);
+            if (seen.GetProperty("detailSampled").GetBoolean())
+            {
+                // The contract's sample of a transferred call with a keypad turn (see dashboard-tabs.mjs).
+                var detail = seen.GetProperty("detail");
+                Assert.Contains("transferred", seen.GetProperty("outcome").GetString(), StringComparison.Ordinal);
+                Assert.Contains("human", seen.GetProperty("outcome").GetString(), StringComparison.Ordinal);
+                Assert.Contains("+15550009999", detail.GetProperty("transfer").GetString(), StringComparison.Ordinal);
+                Assert.Contains("answered", detail.GetProperty("transfer").GetString(), StringComparison.Ordinal);
+                Assert.Equal("greeting 820 ms · p50 640 ms · p95 910 ms · max 1200 ms", detail.GetProperty("latencyStats").GetString());
+                Assert.Equal(["820", "640", "1200"], detail.GetProperty("latencyRows").EnumerateArray().Select(r => r[2].GetString()));
+                Assert.Equal(["0.12", "0.0634", "0.1834"], detail.GetProperty("costRows").EnumerateArray().Select(r => r[4].GetString()));
+                Assert.Equal("Total", detail.GetProperty("costRows")[2][0].GetString());
+                Assert.Equal(["⌨ keypad: pressed 3"], detail.GetProperty("dtmf").EnumerateArray().Select(d => d.GetString()));
+            }
             Assert.Empty(seen.GetProperty("errors").EnumerateArray());
             foreach (var shot in new[] { "analytics", "calls", "call-detail", "callbacks", "webhooks" })
             {
