@@ -14,6 +14,7 @@ public sealed record CallSummaryView(
     bool HasRecording,
     string TranscriptSource,
     DateTimeOffset CreatedAt,
+    // Contract field of the call list; null until the call's recorded outcome (the metrics step) is wired here.
     string? Outcome = null)
 {
     public static CallSummaryView Of(CallLog c) => new(
