@@ -464,7 +464,14 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         if (last?.Type == "function_call_output")
         {
             var call = _items.Find(i => i.Type == "function_call" && i.CallId == last.CallId);
-            return call?.Name == "end_call" ? new Plan("Goodbye.", _script.GoodbyeMs, null, null) : new Plan("Done.", _script.ReplyMs, null, null);
+            return call?.Name switch
+            {
+                "end_call" => new Plan("Goodbye.", _script.GoodbyeMs, null, null),
+                // The line an accepted transfer asks for; a refused one is answered like any tool.
+                "transfer_to_human" when last.Output?.Contains("\"ok\":true", StringComparison.Ordinal) == true =>
+                    new Plan("One moment, I am connecting you to a colleague.", _script.GoodbyeMs, null, null),
+                _ => new Plan("Done.", _script.ReplyMs, null, null),
+            };
         }
 
         return _items.Exists(i => i.Role == "assistant")
