@@ -1,8 +1,13 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Xml.Linq;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
+using CallCenter.Core.Workflow;
 using CallCenter.Fakes;
+using CallCenter.Testing;
+using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Calls.Tests;
 
@@ -59,6 +64,30 @@ public sealed class TransferWebhookTests(CallCenterFixture fixture) : IAsyncLife
         Assert.Single(XDocument.Parse(replayedWhisper).Root!.Elements("Hangup"));
         var replayedDial = await Flow.RequestAsync(transferUrl, "POST", TwilioCall.Voice(callSid, Number), default);
         Assert.Empty(XDocument.Parse(replayedDial).Root!.Elements("Dial"));
+    }
+
+    [Fact]
+    public async Task After_an_answered_transfer_the_call_workflow_runs_when_the_call_ends_and_the_api_shows_the_transfer()
+    {
+        var (callSid, transferUrl) = await TransferredCallAsync();
+        await Flow.FollowRedirectAsync(TwilioCall.Voice(callSid, Number), transferUrl, "POST", HumanLeg.Answers, default);
+        await _host.Get<CallLogStore>().MarkStreamEndedAsync(_tenant.Id, callSid, DateTimeOffset.UtcNow);
+
+        var recordingSid = TwilioCall.NewRecordingSid();
+        await _host.PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, Number, "completed", 5));
+        await _host.PostTwilioAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid)));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var done = await _host.Durable.WaitForInstanceCompletionAsync(CallWorkflowNames.InstanceId(callSid), timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tenants/{_tenant.Id}/calls/{callSid}");
+        request.Headers.Add("X-Api-Key", TestKeys.AdminKey);
+        var view = await (await _host.Http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+        var transfer = view.GetProperty("transfer");
+        Assert.Equal((HumanNumber, "wants a person", Summary, TransferOutcomes.Answered),
+            (transfer.GetProperty("target").GetString(), transfer.GetProperty("reason").GetString(), transfer.GetProperty("summary").GetString(), transfer.GetProperty("outcome").GetString()));
+        Assert.Equal(JsonValueKind.String, transfer.GetProperty("requestedAt").ValueKind);
+        Assert.Equal(JsonValueKind.String, transfer.GetProperty("endedAt").ValueKind);
     }
 
     [Theory]
