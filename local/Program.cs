@@ -58,9 +58,10 @@ async Task<int> RunAsync()
     }
 
     Console.WriteLine("Starting Azurite, the local host, the media bridge and the stand-ins for Twilio, OpenAI and Web PubSub...");
-    await using var stack = await LocalStack.StartAsync(port, configuration["Storage:ConnectionString"], stop.Token, localSettings);
+    await using var stack = await LocalStack.StartAsync(port, configuration["Storage:ConnectionString"], stop.Token, localSettings, LocalScenarios.Script(line.Scenario));
     var services = stack.Host.Services;
     await DemoTenant.SeedAsync(services, stop.Token);
+    await LocalScenarios.PrepareAsync(line.Scenario, services, stop.Token);
     Console.WriteLine($"Functions routes: {stack.Host.BaseUrl}api/ (OpenAPI: {stack.Host.BaseUrl}api/openapi.json)");
     Console.WriteLine($"Media bridge:     {stack.StreamUrl}");
     Console.WriteLine($"Traces:           {TelemetryRegistration.Destination(stack.Host.App.Configuration)}");
@@ -78,7 +79,7 @@ async Task<int> RunAsync()
     var network = stack.CanSimulateCalls ? new PhoneNetwork(stack) : null;
     for (var i = 0; i < calls && !stop.IsCancellationRequested; i++)
     {
-        var result = outbound ? await PlaceOutboundAsync() : await network!.CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, Progress, stop.Token);
+        var result = outbound ? await PlaceOutboundAsync() : await network!.CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, Progress, stop.Token, LocalScenarios.Human(line.Scenario));
         await ReportAsync(result);
     }
 
@@ -151,6 +152,11 @@ async Task<int> RunAsync()
         }
 
         Console.WriteLine($"  summary: {call?.Summary ?? "(none)"}");
+        if (call?.Transfer is { } transfer)
+        {
+            Console.WriteLine($"  transfer to {transfer.Target}: {transfer.Outcome} ({transfer.Reason})");
+        }
+
         if (call?.RecordingBlobPath is { } blob
             && await services.GetRequiredService<RecordingStore>().GetReadLinkAsync(DemoTenant.Id, blob, RecordingStore.MaxLinkLifetime, DateTimeOffset.UtcNow, stop.Token) is { } link)
         {

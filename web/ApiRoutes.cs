@@ -92,6 +92,12 @@ public static class ApiRoutes
             (HttpRequest r, string tenantId, WhatsAppStore store, ContinuationTokens tokens) => TenantScope.RunAsync(r, tenantId, t => ConversationEndpoints.ListAsync(t, store, tokens))),
         new("GET", "/api/tenants/{tenantId}/whatsapp/conversations/{conversationId}", "GetConversation", "A WhatsApp conversation with its messages", Tenant,
             (HttpRequest r, string tenantId, string conversationId, WhatsAppStore store) => TenantScope.RunAsync(r, tenantId, t => ConversationEndpoints.GetAsync(t, conversationId, store))),
+        new("POST", "/api/twilio/transfer", "TwilioTransfer", "Twilio fetches a transferred call's TwiML: the Dial of the tenant's transfer numbers", Twilio,
+            (HttpRequest r, WebhookRequests w, TransferWebhookHandler h) => TwilioEndpoints.TransferAsync(r, w, h)),
+        new("POST", "/api/twilio/transfer/whisper", "TwilioTransferWhisper", "Twilio fetches what the called person hears before being connected: the call's summary", Twilio,
+            (HttpRequest r, WebhookRequests w, TransferWebhookHandler h) => TwilioEndpoints.TransferWhisperAsync(r, w, h)),
+        new("POST", "/api/twilio/transfer/result", "TwilioTransferResult", "Twilio's Dial action after a transfer: records the outcome once; unanswered, the caller returns to the agent", Twilio,
+            (HttpRequest r, WebhookRequests w, TransferWebhookHandler h) => TwilioEndpoints.TransferResultAsync(r, w, h)),
     ];
 
     /// <summary>The OpenAPI document of <see cref="All"/>, derived from the handlers' types.</summary>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace CallCenter.Web;
 
-/// <summary>Twilio's voice, status and recording webhooks: read, hand to the core handler, answer.</summary>
+/// <summary>Twilio's voice, status, recording and transfer webhooks: read, hand to the core handler, answer.</summary>
 public static class TwilioEndpoints
 {
     public static Task<IResult> VoiceAsync(HttpRequest request, WebhookRequests reader, VoiceWebhookHandler handler, ICallWorkflowSignals workflow) =>
@@ -15,6 +15,15 @@ public static class TwilioEndpoints
 
     public static Task<IResult> RecordingAsync(HttpRequest request, WebhookRequests reader, RecordingCallbackHandler handler, ICallWorkflowSignals workflow) =>
         HandleAsync(request, reader, (w, ct) => handler.HandleAsync(w, workflow, ct));
+
+    public static Task<IResult> TransferAsync(HttpRequest request, WebhookRequests reader, TransferWebhookHandler handler) =>
+        HandleAsync(request, reader, handler.DialAsync);
+
+    public static Task<IResult> TransferWhisperAsync(HttpRequest request, WebhookRequests reader, TransferWebhookHandler handler) =>
+        HandleAsync(request, reader, handler.WhisperAsync);
+
+    public static Task<IResult> TransferResultAsync(HttpRequest request, WebhookRequests reader, TransferWebhookHandler handler) =>
+        HandleAsync(request, reader, handler.ResultAsync);
 
     private static async Task<IResult> HandleAsync(HttpRequest request, WebhookRequests reader, Func<TwilioWebhook, CancellationToken, Task<WebhookAnswer>> handle)
     {

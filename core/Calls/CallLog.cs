@@ -37,4 +37,7 @@ public sealed class CallLog
     public bool IsFinished => (Status is { } status && status.IsTerminal()) || StreamEndedAt is not null;
 
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The call's transfer to a human, if the agent asked for one; see <see cref="CallTransfer"/>.</summary>
+    public CallTransfer? Transfer { get; set; }
 }

@@ -242,6 +242,12 @@ public sealed class CallLogStore(CallCenterTables tables)
             ["WorkflowFinishedAt"] = c.WorkflowFinishedAt,
             ["StreamEndedAt"] = c.StreamEndedAt,
             ["CreatedAt"] = c.CreatedAt,
+            ["TransferTarget"] = c.Transfer?.Target,
+            ["TransferReason"] = c.Transfer?.Reason,
+            ["TransferSummary"] = c.Transfer?.Summary,
+            ["TransferRequestedAt"] = c.Transfer?.RequestedAt,
+            ["TransferOutcome"] = c.Transfer?.Outcome,
+            ["TransferEndedAt"] = c.Transfer?.EndedAt,
         };
         foreach (var (status, at) in c.StatusTimes)
         {
@@ -274,6 +280,10 @@ public sealed class CallLogStore(CallCenterTables tables)
             WorkflowFinishedAt = e.GetDateTimeOffset("WorkflowFinishedAt"),
             StreamEndedAt = e.GetDateTimeOffset("StreamEndedAt"),
             CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+            Transfer = e.GetString("TransferOutcome") is { } outcome
+                ? new CallTransfer(e.GetString("TransferTarget") ?? "", e.GetString("TransferReason") ?? "", e.GetString("TransferSummary") ?? "",
+                    e.GetDateTimeOffset("TransferRequestedAt") ?? default, outcome, e.GetDateTimeOffset("TransferEndedAt"))
+                : null,
         };
         foreach (var status in CallStatusNames.All)
         {
@@ -285,6 +295,38 @@ public sealed class CallLogStore(CallCenterTables tables)
 
         return call;
     }
+
+    /// <summary>
+    /// Records the call's transfer, pending, unless it has one already (a call is transferred at most once).
+    /// The stored call, or null when the tenant has no such call; its <see cref="CallLog.Transfer"/> is the first one.
+    /// </summary>
+    public Task<CallLog?> RecordTransferAsync(string tenantId, string callSid, CallTransfer transfer, CancellationToken ct = default) =>
+        UpdateAsync(tenantId, callSid, c =>
+        {
+            if (c.Transfer is not null)
+            {
+                return false;
+            }
+
+            c.Transfer = transfer;
+            return true;
+        }, ct);
+
+    /// <summary>
+    /// Records a pending transfer's outcome once: a later report (Twilio retrying its Dial action) changes
+    /// nothing. The stored call; null when the tenant has no such call.
+    /// </summary>
+    public Task<CallLog?> RecordTransferOutcomeAsync(string tenantId, string callSid, string outcome, DateTimeOffset at, CancellationToken ct = default) =>
+        UpdateAsync(tenantId, callSid, c =>
+        {
+            if (c.Transfer is not { IsPending: true } pending)
+            {
+                return false;
+            }
+
+            c.Transfer = pending with { Outcome = outcome, EndedAt = at };
+            return true;
+        }, ct);
 
     // Property names must be identifiers, so the enum name, not the wire name ("in-progress").
     private static string StatusTimeColumn(CallStatus status) => "At" + status;

@@ -28,6 +28,7 @@ public static class CallsServiceCollectionExtensions
         services.TryAddSingleton<VoiceWebhookHandler>();
         services.TryAddSingleton<CallStatusHandler>();
         services.TryAddSingleton<RecordingCallbackHandler>();
+        services.TryAddSingleton<TransferWebhookHandler>();
         return services;
     }
 

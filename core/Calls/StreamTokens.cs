@@ -7,17 +7,22 @@ namespace CallCenter.Core.Calls;
 
 /// <summary>
 /// The short-lived token the voice webhook puts in the stream's <c>&lt;Parameter&gt;</c>:
-/// <c>base64url(tenant|CallSid|direction|expiry-unix) "." base64url(HMAC-SHA256)</c>, well under Twilio's
-/// 500-character limit. The bridge trusts nothing else about a call.
+/// <c>base64url(tenant|CallSid|direction|expiry-unix[|after-transfer|twilio-base]) "." base64url(HMAC-SHA256)</c>,
+/// well under Twilio's 500-character limit. The bridge trusts nothing else about a call.
 /// </summary>
 public sealed class StreamTokens(IOptions<BridgeOptions> options, TimeProvider time)
 {
     public const string ParameterName = "token";
 
-    public string Issue(string tenantId, string callSid, CallDirection direction)
+    public string Issue(string tenantId, string callSid, CallDirection direction) => Issue(tenantId, callSid, direction, null, null);
+
+    /// <summary>A token that also names the call's Twilio webhook folder and, after an unanswered transfer, its outcome.</summary>
+    public string Issue(string tenantId, string callSid, CallDirection direction, Uri? twilioBase, string? afterTransfer)
     {
         var expires = time.GetUtcNow().Add(options.Value.TokenLifetime).ToUnixTimeSeconds();
-        var payload = Encoding.UTF8.GetBytes($"{tenantId}|{callSid}|{(int)direction}|{expires}");
+        // The URL goes last and is split off whole, so a '|' in it cannot shift the other fields.
+        var extra = twilioBase is null && afterTransfer is null ? "" : $"|{afterTransfer}|{twilioBase?.AbsoluteUri}";
+        var payload = Encoding.UTF8.GetBytes($"{tenantId}|{callSid}|{(int)direction}|{expires}{extra}");
         return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(Sign(payload))}";
     }
 
@@ -47,9 +52,16 @@ public sealed class StreamTokens(IOptions<BridgeOptions> options, TimeProvider t
             return StreamTokenError.BadSignature;
         }
 
-        if (Encoding.UTF8.GetString(payload).Split('|') is not [var tenant, var callSid, var dir, var exp]
+        var fields = Encoding.UTF8.GetString(payload).Split('|', 6);
+        if (fields is not [var tenant, var callSid, var dir, var exp, ..] || fields.Length is not (4 or 6)
             || !int.TryParse(dir, out var direction) || !Enum.IsDefined((CallDirection)direction)
             || !long.TryParse(exp, out var expiresUnix))
+        {
+            return StreamTokenError.Malformed;
+        }
+
+        Uri? twilioBase = null;
+        if (fields.Length == 6 && fields[5].Length > 0 && !Uri.TryCreate(fields[5], UriKind.Absolute, out twilioBase))
         {
             return StreamTokenError.Malformed;
         }
@@ -60,7 +72,11 @@ public sealed class StreamTokens(IOptions<BridgeOptions> options, TimeProvider t
             return StreamTokenError.Expired;
         }
 
-        claims = new StreamClaims(tenant, callSid, (CallDirection)direction, expiresAt);
+        claims = new StreamClaims(tenant, callSid, (CallDirection)direction, expiresAt)
+        {
+            TwilioBase = twilioBase,
+            AfterTransfer = fields.Length == 6 && fields[4].Length > 0 ? fields[4] : null,
+        };
         return StreamTokenError.None;
     }
 

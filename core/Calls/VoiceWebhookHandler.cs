@@ -72,7 +72,8 @@ public sealed class VoiceWebhookHandler(
         var recordingCallback = tenant.Records(call.Direction == CallDirection.Inbound ? call.To : call.From)
             ? new Uri(new Uri(webhook.Url), RecordingCallbackPath)
             : null;
-        var token = tokens.Issue(tenant.Id, call.CallSid, call.Direction);
+        // The webhook's folder (…/api/twilio/, query dropped) tells the bridge where a transfer's routes are.
+        var token = tokens.Issue(tenant.Id, call.CallSid, call.Direction, new Uri(new Uri(webhook.Url), "./"), null);
         return WebhookAnswer.Twiml(ConnectToBridge(bridge.Value.StreamUrl, token, recordingCallback));
     }
 

@@ -10,6 +10,7 @@ public static class AgentTools
     public const string LookupLead = "lookup_lead";
     public const string UpdateLead = "update_lead";
     public const string ScheduleCallback = "schedule_callback";
+    public const string TransferToHuman = "transfer_to_human";
 
     public static AgentTool EndCallTool { get; } = new(
         EndCall,
@@ -31,13 +32,18 @@ public static class AgentTools
         "Schedule a call back to the caller at the time they asked for (ISO 8601 with offset), with a reason.",
         """{"type":"object","properties":{"at":{"type":"string","description":"ISO 8601 date and time with offset"},"reason":{"type":"string"}},"required":["at"],"additionalProperties":false}""");
 
+    public static AgentTool TransferToHumanTool { get; } = new(
+        TransferToHuman,
+        "Transfer the call to a person at the business when the caller asks for one or you cannot help. Give the reason and a one-paragraph summary of the call for the person who answers; the caller never hears the summary. The answer says whether a transfer is possible now; if it is, say one short sentence that you are connecting them, and nothing else.",
+        """{"type":"object","properties":{"reason":{"type":"string","description":"Why the caller needs a person, for the call log."},"summary":{"type":"string","description":"One paragraph for the person taking the call: who is calling, what they want, what was said."}},"required":["reason","summary"],"additionalProperties":false}""");
+
     /// <summary>The built-in voice tools, in the order the model sees them.</summary>
-    public static IReadOnlyList<AgentTool> Voice { get; } = [EndCallTool, LookupLeadTool, UpdateLeadTool, ScheduleCallbackTool];
+    public static IReadOnlyList<AgentTool> Voice { get; } = [EndCallTool, LookupLeadTool, UpdateLeadTool, ScheduleCallbackTool, TransferToHumanTool];
 
     /// <summary>WhatsApp replies are text only: no tool runs in the message workflow, so none is offered.</summary>
     public static IReadOnlyList<AgentTool> WhatsApp { get; } = [];
 
     public static IReadOnlyList<AgentTool> For(PromptChannel channel) => channel == PromptChannel.WhatsApp ? WhatsApp : Voice;
 
-    public static bool IsBuiltIn(string name) => name is EndCall or LookupLead or UpdateLead or ScheduleCallback;
+    public static bool IsBuiltIn(string name) => name is EndCall or LookupLead or UpdateLead or ScheduleCallback or TransferToHuman;
 }

@@ -14,7 +14,8 @@ public sealed class TwilioFunctions(
     VoiceWebhookHandler voice,
     CallStatusHandler status,
     RecordingCallbackHandler recording,
-    CallWorkflowSignals signals)
+    CallWorkflowSignals signals,
+    TransferWebhookHandler transfer)
 {
     [Function("TwilioVoice")]
     public Task<IActionResult> Voice(
@@ -33,4 +34,19 @@ public sealed class TwilioFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/recording")] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
         TwilioEndpoints.RecordingAsync(request, reader, recording, signals.For(client)).AsAction();
+
+    [Function("TwilioTransfer")]
+    public Task<IActionResult> Transfer(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/transfer")] HttpRequest request) =>
+        TwilioEndpoints.TransferAsync(request, reader, transfer).AsAction();
+
+    [Function("TwilioTransferWhisper")]
+    public Task<IActionResult> TransferWhisper(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/transfer/whisper")] HttpRequest request) =>
+        TwilioEndpoints.TransferWhisperAsync(request, reader, transfer).AsAction();
+
+    [Function("TwilioTransferResult")]
+    public Task<IActionResult> TransferResult(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/transfer/result")] HttpRequest request) =>
+        TwilioEndpoints.TransferResultAsync(request, reader, transfer).AsAction();
 }

@@ -8,8 +8,8 @@ namespace CallCenter.Fakes;
 
 /// <summary>
 /// Twilio's REST API as far as the product uses it: recording media (Basic auth, <c>.wav</c>), recording
-/// deletion, call creation, the Calls list (Twilio's filters and paging) and call updates (hangup). Counts
-/// every request it serves.
+/// deletion, call creation, the Calls list (Twilio's filters and paging) and call updates (hangup, and a
+/// redirect to new TwiML, which <see cref="FakeTwilioCallFlow"/> then plays as Twilio would). Counts every request it serves.
 /// </summary>
 public sealed class FakeTwilioApi : LoopbackServer
 {
@@ -56,6 +56,23 @@ public sealed class FakeTwilioApi : LoopbackServer
 
     /// <summary>Raised when a call is updated to completed (a hangup), with its CallSid.</summary>
     public event Func<string, Task>? CallCompleted;
+
+    /// <summary>Calls updated with a new TwiML <c>Url</c>, in order: CallSid, URL and method.</summary>
+    public ConcurrentQueue<(string CallSid, Uri Url, string Method)> Redirects { get; } = new();
+
+    /// <summary>
+    /// Raised after a redirect is accepted, as Twilio then acts: it ends the call's stream (<c>stop</c>) and
+    /// fetches the new TwiML. The handler plays that side (see <see cref="FakeTwilioCallFlow"/>).
+    /// </summary>
+    public event Func<string, Uri, string, Task>? CallRedirected;
+
+    private readonly ConcurrentDictionary<string, bool> _liveCalls = new(StringComparer.Ordinal);
+
+    /// <summary>A call Twilio has up (an inbound call the phone network placed): only such a call can be redirected.</summary>
+    public void CallUp(string callSid) => _liveCalls[callSid] = true;
+
+    /// <summary>The call ended: a redirect of it is a 404 from now on, as Twilio answers for a call it no longer has in progress.</summary>
+    public void CallDown(string callSid) => _liveCalls.TryRemove(callSid, out _);
 
     /// <summary>Serves these bytes for the recording instead of the generated tone.</summary>
     public void SetRecording(string recordingSid, byte[] wav) => _recordings[recordingSid] = wav;
@@ -180,6 +197,11 @@ public sealed class FakeTwilioApi : LoopbackServer
             var sid = file.Replace(".json", "", StringComparison.Ordinal);
             CallUpdates.AddOrUpdate(sid, 1, (_, n) => n + 1);
             var form = await http.Request.ReadFormAsync();
+            if (form.ContainsKey("Url"))
+            {
+                return Redirect(sid, form["Url"].ToString(), form["Method"].ToString());
+            }
+
             if (form["Status"] == "completed")
             {
                 Hangups.AddOrUpdate(sid, 1, (_, n) => n + 1);
@@ -192,6 +214,38 @@ public sealed class FakeTwilioApi : LoopbackServer
 
             return Results.Json(new Dictionary<string, object?> { ["sid"] = sid, ["account_sid"] = _accountSid, ["status"] = "completed" });
         });
+    }
+
+    /// <summary>
+    /// A Calls update with <c>Url</c>, checked as Twilio checks it: an absolute http(s) URL, a method of GET or
+    /// POST (POST when absent), and a call in progress (Twilio answers 404 for one it has not or no longer).
+    /// </summary>
+    private IResult Redirect(string sid, string url, string method)
+    {
+        method = method.Length == 0 ? "POST" : method;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
+        {
+            return Results.Json(new { code = 21205, message = "Url is not a valid URL: " + url, more_info = "https://www.twilio.com/docs/errors/21205", status = 400 }, statusCode: 400);
+        }
+
+        if (method is not ("GET" or "POST"))
+        {
+            return Results.Json(new { code = 21207, message = "Method is not valid: " + method, more_info = "https://www.twilio.com/docs/errors/21207", status = 400 }, statusCode: 400);
+        }
+
+        if (!_liveCalls.ContainsKey(sid))
+        {
+            return Results.Json(new { code = 20404, message = $"The requested resource /2010-04-01/Accounts/{_accountSid}/Calls/{sid}.json was not found", more_info = "https://www.twilio.com/docs/errors/20404", status = 404 }, statusCode: 404);
+        }
+
+        Redirects.Enqueue((sid, target, method));
+        if (CallRedirected is { } redirected)
+        {
+            // Twilio moves the call to the new TwiML after answering the request.
+            _ = Task.Run(() => redirected(sid, target, method));
+        }
+
+        return Results.Json(new Dictionary<string, object?> { ["sid"] = sid, ["account_sid"] = _accountSid, ["status"] = "in-progress" });
     }
 
     /// <summary>

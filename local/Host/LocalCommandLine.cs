@@ -17,6 +17,9 @@ public sealed record LocalCommandLine
             --outbound      the agent calls the lead instead of the lead calling in
             --console-traces
                             print every span to the console as well (off by default)
+            --scenario NAME what the simulated call shows: transfer (the agent hands the caller to a person,
+                            who hears a whispered summary and answers), transfer-unanswered (nobody answers:
+                            the caller is back with the agent, who offers a callback)
           dotnet run --project local -- export
                             export every tenant's rows changed up to today 00:00 UTC (what the daily timer does)
           dotnet run --project local -- restore --tenant ID --from EXPORT
@@ -29,7 +32,7 @@ public sealed record LocalCommandLine
     private static readonly HashSet<string> Switches = ["--no-call", "--outbound", "--console-traces", "--help"];
     private static readonly Dictionary<string, HashSet<string>> ValueOptions = new(StringComparer.Ordinal)
     {
-        ["run"] = ["--port", "--calls"],
+        ["run"] = ["--port", "--calls", "--scenario"],
         ["export"] = [],
         ["restore"] = ["--tenant", "--from"],
     };
@@ -45,6 +48,9 @@ public sealed record LocalCommandLine
     public bool Help { get; init; }
     public string? Tenant { get; init; }
     public string? From { get; init; }
+
+    /// <summary>A named demonstration for the simulated calls (<c>--scenario NAME</c>); null plays the plain call.</summary>
+    public string? Scenario { get; init; }
 
     /// <summary>The parsed arguments, or the reason they make no command.</summary>
     public static (LocalCommandLine? Line, string? Error) Parse(IReadOnlyList<string> args)
@@ -121,6 +127,12 @@ public sealed record LocalCommandLine
             calls = parsed;
         }
 
-        return (line with { Port = port, Calls = calls }, null);
+        var scenario = values.GetValueOrDefault("--scenario");
+        if (scenario is not null && !LocalScenarios.IsKnown(scenario))
+        {
+            return (null, $"--scenario must be one of {string.Join(", ", LocalScenarios.Names)}, not '{scenario}'");
+        }
+
+        return (line with { Port = port, Calls = calls, Scenario = scenario }, null);
     }
 }

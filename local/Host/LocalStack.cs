@@ -49,7 +49,8 @@ public sealed class LocalStack : IAsyncDisposable
     /// port and to the bridge on <c>Local__BridgePort</c>, 7072 by default) unless <c>Twilio__ApiBaseUrl</c> names
     /// another Twilio-compatible API (a test's, which calls loopback URLs).
     /// </summary>
-    public static async Task<LocalStack> StartAsync(int port, string? storageConnectionString = null, CancellationToken ct = default, LocalHostSettings? hostSettings = null)
+    public static async Task<LocalStack> StartAsync(
+        int port, string? storageConnectionString = null, CancellationToken ct = default, LocalHostSettings? hostSettings = null, FakeRealtimeScript? realtimeScript = null)
     {
         var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var realTwilio = !string.IsNullOrEmpty(environment["Twilio:AccountSid"]) && !string.IsNullOrEmpty(environment["Twilio:AuthToken"]);
@@ -66,7 +67,7 @@ public sealed class LocalStack : IAsyncDisposable
         var started = new Stack<IAsyncDisposable>();
         try
         {
-            return await StartAllAsync(port, storageConnectionString, hostSettings ?? new LocalHostSettings(), environment, realTwilio, realOpenAi, started, ct);
+            return await StartAllAsync(port, storageConnectionString, hostSettings ?? new LocalHostSettings(), environment, realTwilio, realOpenAi, started, ct, realtimeScript);
         }
         catch
         {
@@ -80,12 +81,13 @@ public sealed class LocalStack : IAsyncDisposable
     }
 
     private static async Task<LocalStack> StartAllAsync(
-        int port, string? storageConnectionString, LocalHostSettings hostSettings, IConfiguration environment, bool realTwilio, bool realOpenAi, Stack<IAsyncDisposable> started, CancellationToken ct)
+        int port, string? storageConnectionString, LocalHostSettings hostSettings, IConfiguration environment, bool realTwilio, bool realOpenAi, Stack<IAsyncDisposable> started, CancellationToken ct,
+        FakeRealtimeScript? realtimeScript)
     {
         var twilio = realTwilio ? null : Started(started, await FakeTwilioApi.StartAsync(AccountSid, AuthToken));
         var openAi = realOpenAi ? null : Started(started, await FakeOpenAiApi.StartAsync());
         // The agent ends the call after the caller's second turn, as a short real conversation would.
-        var realtime = realOpenAi ? null : Started(started, await FakeRealtimeServer.StartAsync(new FakeRealtimeScript { EndCallAfterCallerTurns = 2, PaceAudio = true }));
+        var realtime = realOpenAi ? null : Started(started, await FakeRealtimeServer.StartAsync(realtimeScript ?? new FakeRealtimeScript { EndCallAfterCallerTurns = 2, PaceAudio = true }));
         var publicStream = environment["Bridge:StreamUrl"] is { Length: > 0 } named ? new Uri(named) : null;
         var bridgePort = publicStream is null ? AzuriteServer.FreePort() : environment.GetValue("Local:BridgePort", 7072);
         var streamUrl = publicStream ?? new Uri($"ws://127.0.0.1:{bridgePort}/media");

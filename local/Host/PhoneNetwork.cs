@@ -8,7 +8,9 @@ namespace CallCenter.Local.Host;
 /// <summary>
 /// Twilio's side of a call, simulated: it signs and sends the webhooks Twilio would send (status, answer,
 /// recording), opens the Media Streams socket the TwiML names, plays a caller, and on the agent's hangup
-/// ends the call and delivers the recording.
+/// ends the call and delivers the recording. When the agent transfers the call (a redirect), it ends the
+/// stream as Twilio does, plays the Dial with <see cref="FakeTwilioCallFlow"/> (the human does what
+/// <c>human</c> says) and, when the Dial action connects the caller back, opens that stream too.
 /// </summary>
 public sealed class PhoneNetwork(LocalStack stack)
 {
@@ -17,7 +19,7 @@ public sealed class PhoneNetwork(LocalStack stack)
         ?? throw new InvalidOperationException("Simulated calls need the Twilio stand-in; with real Twilio, call the number from a phone.");
 
     /// <summary>A caller dials a tenant number and says two things; the agent greets, answers and hangs up.</summary>
-    public async Task<SimulatedCallResult> CallInAsync(string from, string to, Action<string> progress, CancellationToken ct)
+    public async Task<SimulatedCallResult> CallInAsync(string from, string to, Action<string> progress, CancellationToken ct, HumanLeg human = HumanLeg.Answers)
     {
         var callSid = "CA" + Guid.NewGuid().ToString("N");
         var url = new Uri(stack.Host.BaseUrl, "/api/twilio/voice");
@@ -26,7 +28,7 @@ public sealed class PhoneNetwork(LocalStack stack)
         progress($"call {callSid} from {from} to {to}: ringing");
         await PostAsync(statusUrl, Fields(callSid, from, to, "inbound", "ringing", 1), ct);
         var twiml = await PostAsync(url, Fields(callSid, from, to, "inbound", "ringing", null), ct);
-        return await ConnectAsync(callSid, from, to, "inbound", twiml, statusUrl, progress, ct);
+        return await ConnectAsync(callSid, from, to, "inbound", twiml, statusUrl, progress, ct, human);
     }
 
     /// <summary>Answers a call the product dialled through the (fake) Twilio REST API, as the called person.</summary>
@@ -38,11 +40,11 @@ public sealed class PhoneNetwork(LocalStack stack)
         progress($"call {callSid} from {from} to {to}: ringing");
         await PostAsync(statusUrl, Fields(callSid, from, to, "outbound-api", "ringing", 1), ct);
         var twiml = await PostAsync(new Uri(dialled["Url"]), Fields(callSid, from, to, "outbound-api", "in-progress", null), ct);
-        return await ConnectAsync(callSid, from, to, "outbound-api", twiml, statusUrl, progress, ct);
+        return await ConnectAsync(callSid, from, to, "outbound-api", twiml, statusUrl, progress, ct, HumanLeg.Answers);
     }
 
     private async Task<SimulatedCallResult> ConnectAsync(
-        string callSid, string from, string to, string direction, string twiml, Uri statusUrl, Action<string> progress, CancellationToken ct)
+        string callSid, string from, string to, string direction, string twiml, Uri statusUrl, Action<string> progress, CancellationToken ct, HumanLeg human)
     {
         var document = XDocument.Parse(twiml).Root!;
         var stream = document.Descendants("Stream").Single();
@@ -61,7 +63,20 @@ public sealed class PhoneNetwork(LocalStack stack)
             return Task.CompletedTask;
         }
 
+        var redirected = new TaskCompletionSource<(Uri Url, string Method)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task OnRedirect(string sid, Uri url, string method)
+        {
+            if (sid == callSid)
+            {
+                redirected.TrySetResult((url, method));
+            }
+
+            return Task.CompletedTask;
+        }
+
         _twilio.CallCompleted += OnHangup;
+        _twilio.CallRedirected += OnRedirect;
+        _twilio.CallUp(callSid);
         var started = DateTimeOffset.UtcNow;
         var speech = new[] { CallerAudio.Speech(1600, seed: 1), CallerAudio.Speech(1400, seed: 2) };
         try
@@ -87,8 +102,19 @@ public sealed class PhoneNetwork(LocalStack stack)
                 ],
             }, ct);
             progress("connected to the agent; the caller speaks twice");
-            var agentHungUp = await Task.WhenAny(hungUp.Task, call.Completion, Task.Delay(TimeSpan.FromSeconds(60), ct)) == hungUp.Task;
-            progress(agentHungUp ? "the agent said goodbye and hung up" : "the call ended without the agent's hangup");
+            var ended = await Task.WhenAny(hungUp.Task, redirected.Task, call.Completion, Task.Delay(TimeSpan.FromSeconds(60), ct));
+            var agentHungUp = ended == hungUp.Task;
+            if (ended == redirected.Task)
+            {
+                // Twilio ends the stream with stop when it moves the call to the new TwiML.
+                await call.HangUpAsync();
+                agentHungUp = await TransferAsync(callSid, from, to, direction, redirected.Task.Result, human, hungUp.Task, progress, ct);
+            }
+            else
+            {
+                progress(agentHungUp ? "the agent said goodbye and hung up" : "the call ended without the agent's hangup");
+            }
+
             await call.HangUpAsync();
             var heard = call.Heard();
             var duration = (int)Math.Ceiling((DateTimeOffset.UtcNow - started).TotalSeconds);
@@ -120,7 +146,61 @@ public sealed class PhoneNetwork(LocalStack stack)
         finally
         {
             _twilio.CallCompleted -= OnHangup;
+            _twilio.CallRedirected -= OnRedirect;
+            _twilio.CallDown(callSid);
         }
+    }
+
+    /// <summary>
+    /// The transfer, as Twilio runs it after the redirect: the Dial, the whisper to the human, the Dial action;
+    /// when that connects the caller back to the agent, the caller says one thing and the agent ends the call.
+    /// True when the call ended by the agent's hangup.
+    /// </summary>
+    private async Task<bool> TransferAsync(
+        string callSid, string from, string to, string direction, (Uri Url, string Method) redirect, HumanLeg human, Task hungUp, Action<string> progress, CancellationToken ct)
+    {
+        progress($"the agent transfers the call: Twilio ends the stream and fetches {redirect.Url}");
+        var flow = new FakeTwilioCallFlow(LocalStack.AccountSid, LocalStack.AuthToken, _http);
+        var fields = Fields(callSid, from, to, direction, "in-progress", null);
+        var run = await flow.FollowRedirectAsync(fields, redirect.Url, redirect.Method, human, ct);
+        progress($"Twilio dials {string.Join(", ", run.Dialled)}; the caller hears ringing, never the summary");
+        if (run.WhisperSaid.Count > 0)
+        {
+            progress($"the human picks up and hears, alone: \"{string.Join(" ", run.WhisperSaid)}\"");
+        }
+
+        progress($"the human's leg ends {run.DialCallStatus}; Twilio posts the Dial action");
+        var back = XDocument.Parse(run.ActionTwiml).Root!.Descendants("Stream").SingleOrDefault();
+        if (back is null)
+        {
+            progress(run.DialCallStatus == "completed" ? "the human and the caller talked, then hung up" : "the call ends");
+            return false;
+        }
+
+        progress("nobody took the call: the caller is connected back to the agent, who offers a callback");
+        await using var again = await SimulatedCall.StartAsync(new SimulatedCallOptions
+        {
+            StreamUrl = new Uri(back.Attribute("url")!.Value),
+            AuthToken = LocalStack.AuthToken,
+            AccountSid = LocalStack.AccountSid,
+            CallSid = callSid,
+            Parameters = back.Elements("Parameter").ToDictionary(p => p.Attribute("name")!.Value, p => p.Attribute("value")!.Value),
+            Pacing = Pacing.RealTime,
+            RealTimePlayback = true,
+            Script =
+            [
+                new CallerStep.WaitUntilHeard(600),
+                new CallerStep.Send(CallerAudio.Speech(1400, seed: 3)),
+                new CallerStep.Send(CallerAudio.Silence(1200)),
+                new CallerStep.WaitUntilHeard(1000),
+                new CallerStep.Send(CallerAudio.Speech(1200, seed: 4)),
+                new CallerStep.Send(CallerAudio.Silence(1200)),
+            ],
+        }, ct);
+        var agentHungUp = await Task.WhenAny(hungUp, again.Completion, Task.Delay(TimeSpan.FromSeconds(60), ct)) == hungUp;
+        progress(agentHungUp ? "the agent said goodbye and hung up" : "the call ended without the agent's hangup");
+        await again.HangUpAsync();
+        return agentHungUp;
     }
 
     private async Task<string> PostAsync(Uri url, Dictionary<string, string> form, CancellationToken ct)

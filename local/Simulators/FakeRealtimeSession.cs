@@ -442,6 +442,12 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
                 _endCallSent = true;
                 plan = new Plan(null, 0, "end_call", """{"reason":"caller is done"}""");
             }
+            else if (_callerTurns == 1 && BackFromTransfer)
+            {
+                // Told by the bridge that nobody took the transfer: the caller's answer books the callback offered.
+                var at = DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-dd'T'10:00:00+00:00", System.Globalization.CultureInfo.InvariantCulture);
+                plan = new Plan(null, 0, "schedule_callback", $$"""{"at":"{{at}}","reason":"nobody could take the transfer"}""");
+            }
             else if (_callerTurns == 1 && _script.ToolAfterFirstTurn is { } tool)
             {
                 plan = new Plan(null, 0, tool.Name, tool.Arguments);
@@ -464,13 +470,23 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         if (last?.Type == "function_call_output")
         {
             var call = _items.Find(i => i.Type == "function_call" && i.CallId == last.CallId);
-            return call?.Name == "end_call" ? new Plan("Goodbye.", _script.GoodbyeMs, null, null) : new Plan("Done.", _script.ReplyMs, null, null);
+            return call?.Name switch
+            {
+                "end_call" => new Plan("Goodbye.", _script.GoodbyeMs, null, null),
+                // The line an accepted transfer asks for; a refused one is answered like any tool.
+                "transfer_to_human" when last.Output?.Contains("\"ok\":true", StringComparison.Ordinal) == true =>
+                    new Plan("One moment, I am connecting you to a colleague.", _script.GoodbyeMs, null, null),
+                _ => new Plan("Done.", _script.ReplyMs, null, null),
+            };
         }
 
-        return _items.Exists(i => i.Role == "assistant")
-            ? new Plan("How can I help?", _script.ReplyMs, null, null)
+        return _items.Exists(i => i.Role == "assistant") ? new Plan("How can I help?", _script.ReplyMs, null, null)
+            : BackFromTransfer ? new Plan("I'm sorry, nobody could take your call just now. Shall we call you back tomorrow morning?", _script.GreetingMs, null, null)
             : new Plan(_script.GreetingText, _script.GreetingMs, null, null);
     }
+
+    /// <summary>The client said, in a system message, that a transfer to a person went unanswered.</summary>
+    private bool BackFromTransfer => _items.Exists(i => i.Role == "system" && i.Transcript?.Contains("transfer", StringComparison.Ordinal) == true);
 
     private void StartResponse(Plan plan, JsonNode? metadata, CancellationToken ct)
     {

@@ -15,12 +15,18 @@ public sealed class StreamBindings(CallCenterTables tables)
 {
     public const string Row = "stream";
 
+    /// <summary>
+    /// The stream that takes the caller back to the agent after a transfer nobody answered: a call's second and
+    /// last stream, bound the same way (a replayed Dial action's stream finds it taken).
+    /// </summary>
+    public const string AfterTransferRow = "stream-after-transfer";
+
     /// <summary>True when this stream took the call; false when another stream had it first.</summary>
-    public async Task<bool> TryBindAsync(string callSid, string streamSid, DateTimeOffset now, CancellationToken ct)
+    public async Task<bool> TryBindAsync(string callSid, string streamSid, DateTimeOffset now, CancellationToken ct, string row = Row)
     {
         try
         {
-            await tables.CallIndex.AddEntityAsync(new TableEntity(callSid, Row) { ["StreamSid"] = streamSid, ["BoundAt"] = now }, ct)
+            await tables.CallIndex.AddEntityAsync(new TableEntity(callSid, row) { ["StreamSid"] = streamSid, ["BoundAt"] = now }, ct)
                 .ConfigureAwait(false);
             return true;
         }

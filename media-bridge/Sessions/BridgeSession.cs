@@ -35,6 +35,7 @@ public sealed class BridgeSession
     private readonly CallTasks _tasks;
     private readonly CallCounters _counters = new();
     private readonly RealtimeConnection _realtime;
+    private readonly HumanTransfer _transfer;
 
     internal BridgeSession(MediaStreamSocket media, CallContext context, string streamSid, IRealtimeLink link, SessionServices services, CancellationToken aborted)
     {
@@ -46,12 +47,19 @@ public sealed class BridgeSession
         _outbox = new TwilioMessageWriter(streamSid);
         _tasks = new CallTasks(context.Claims.CallSid, services.Metrics, services.Logger);
         var hangUp = new CallHangup(services.CallControl, services.Metrics, services.Logger, context.Claims.CallSid);
-        _hangup = new HangupPolicy(services.Options.GoodbyeTimeout, services.Time, _playback, () => _ = _tasks.Run(hangUp.HangUpAsync));
-        _transcript = new CallTranscript(context.Tenant.Id, context.Claims.CallSid, services.Transcripts, services.Time);
+        _transfer = new HumanTransfer(context, services.Calls, services.CallControl, services.Time, services.Logger);
+
+        // An accepted transfer ends the stream by a redirect where the goodbye would hang up.
+        _hangup = new HangupPolicy(services.Options.GoodbyeTimeout, services.Time, _playback,
+            () => _ = _tasks.Run(_transfer.Armed ? () => _transfer.RedirectAsync(hangUp.HangUpAsync) : hangUp.HangUpAsync));
+        _transcript = new CallTranscript(context.Tenant.Id, context.Claims.CallSid, services.Transcripts, services.Time,
+            HumanTransfer.FirstSequence(context.Claims));
         var tools = new ToolRunner(context, services.Leads, services.Time);
         _responses = new ResponseFlow(_realtime, _hangup,
-            (call, ct) => tools.AnswerAsync(call, e => BridgeTrace.ToolFailed(services.Logger, context.Claims.CallSid, call.Name, e), ct),
-            _transcript, _tasks, _counters, context.Claims.CallSid, services.Logger);
+            (call, ct) => call.Name == Core.Prompts.AgentTools.TransferToHuman
+                ? Task.FromResult(_transfer.Request(call.Arguments))
+                : tools.AnswerAsync(call, e => BridgeTrace.ToolFailed(services.Logger, context.Claims.CallSid, call.Name, e), ct),
+            _transcript, _tasks, _counters, context.Claims.CallSid, services.Logger, () => _transfer.Armed);
     }
 
     private string CallSid => _context.Claims.CallSid;
@@ -67,6 +75,11 @@ public sealed class BridgeSession
         try
         {
             await _realtime.SendAsync(_services.SessionUpdate(_context), ct).ConfigureAwait(false);
+            if (HumanTransfer.BackFromTransfer(_context) is { } back)
+            {
+                _transcript.Remember(back);
+                await _realtime.SendAsync(back, ct).ConfigureAwait(false);
+            }
 
             // The one greeting of the call: the prompt tells the model how to open an inbound or outbound call,
             // and nothing else in the product asks for one.

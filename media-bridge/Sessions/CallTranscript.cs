@@ -11,12 +11,12 @@ namespace CallCenter.MediaBridge.Sessions;
 /// <c>conversation.item.create</c> events with true roles and kinds, replayed into a new OpenAI session.
 /// Never on the audio path.
 /// </summary>
-internal sealed class CallTranscript(string tenantId, string callSid, TranscriptQueue queue, TimeProvider time)
+internal sealed class CallTranscript(string tenantId, string callSid, TranscriptQueue queue, TimeProvider time, int firstSequence = 0)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<byte[]> _conversation = [];
     private readonly List<string> _heard = [];
-    private int _sequence;
+    private int _sequence = firstSequence;
     private int _dropped;
 
     public TimeSpan Elapsed => _clock.Elapsed;

@@ -79,10 +79,12 @@ internal sealed class MediaStreamHandler(
         {
             context = await loader.LoadAsync(claims, aborted).ConfigureAwait(false);
             var refused = context is null ? "unknown tenant"
-                : context.Call is { IsFinished: true } ? $"call {claims.CallSid} is finished"
+                : claims.AfterTransfer is not null && !HumanTransfer.MayComeBack(claims, context.Call) ? $"call {claims.CallSid} has no unanswered transfer to come back from"
+                : claims.AfterTransfer is null && context.Call is { IsFinished: true } ? $"call {claims.CallSid} is finished"
                 : live.Draining ? "shutting down"
                 : null;
-            if (refused is null && !await bindings.TryBindAsync(claims.CallSid, start.StreamSid, services.Time.GetUtcNow(), aborted).ConfigureAwait(false))
+            var row = claims.AfterTransfer is null ? StreamBindings.Row : StreamBindings.AfterTransferRow;
+            if (refused is null && !await bindings.TryBindAsync(claims.CallSid, start.StreamSid, services.Time.GetUtcNow(), aborted, row).ConfigureAwait(false))
             {
                 refused = $"call {claims.CallSid} already has a stream";
             }

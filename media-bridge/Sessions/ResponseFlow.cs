@@ -19,7 +19,8 @@ internal sealed class ResponseFlow(
     CallTasks tasks,
     CallCounters counters,
     string callSid,
-    ILogger logger)
+    ILogger logger,
+    Func<bool>? transferArmed = null)
 {
     private const int ErrorsLogged = 3;
 
@@ -100,18 +101,22 @@ internal sealed class ResponseFlow(
     private async Task RunCallsAsync(List<FunctionCall> calls, CancellationToken ct)
     {
         var endCall = false;
+        var transfer = false;
         foreach (var call in calls)
         {
             counters.ToolCalls++;
             transcript.Tool(call);
             endCall |= call.Name == AgentTools.EndCall;
+            transfer |= call.Name == AgentTools.TransferToHuman;
             var output = await answer(call, ct).ConfigureAwait(false);
             var item = RealtimeEvents.FunctionOutput(call.CallId, output);
             transcript.Remember(item);
             await realtime.SendAsync(item, ct).ConfigureAwait(false);
         }
 
-        // After an end_call the model says goodbye; the hangup follows once that response has played.
+        // After an end_call the model says goodbye; the hangup follows once that response has played. An accepted
+        // transfer ends the same way, its short line in place of the goodbye and a redirect in place of the hangup.
+        endCall |= transfer && transferArmed?.Invoke() == true;
         if (endCall)
         {
             hangup.EndCallCompleted();

@@ -26,6 +26,21 @@ public sealed class StreamTokenTests
     }
 
     [Fact]
+    public void A_token_naming_the_twilio_folder_and_an_unanswered_transfer_carries_both_whole_within_twilios_limit()
+    {
+        var tenant = new string('t', 64);
+        var folder = new Uri("https://callcenter-prod-functions.example.com/some/prefix|with-a-bar/api/twilio/");
+
+        var token = Tokens().Issue(tenant, "CA" + new string('0', 32), CallDirection.Inbound, folder, "no-answer");
+
+        Assert.Equal(StreamTokenError.None, Tokens().Verify(token, out var claims));
+        Assert.Equal((tenant, folder, "no-answer"), (claims!.TenantId, claims.TwilioBase, claims.AfterTransfer));
+        Assert.True(token.Length < 500, $"{token.Length} characters");
+        Tokens().Verify(Tokens().Issue("acme", "CA123", CallDirection.Inbound), out var plain);
+        Assert.Equal((null, null), (plain!.TwilioBase, plain.AfterTransfer));
+    }
+
+    [Fact]
     public void A_token_signed_with_another_key_or_altered_is_refused()
     {
         var token = Tokens().Issue("acme", "CA123", CallDirection.Inbound);

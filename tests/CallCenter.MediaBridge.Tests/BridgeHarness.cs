@@ -57,6 +57,15 @@ public sealed class BridgeHarness : IAsyncDisposable
                 await call.HangUpAsync();
             }
         };
+
+        // A redirect moves the call to new TwiML: Twilio ends its stream with stop.
+        Twilio.CallRedirected += async (sid, _, _) =>
+        {
+            if (_calls.TryGetValue(sid, out var call))
+            {
+                await call.HangUpAsync();
+            }
+        };
     }
 
     public FakeRealtimeServer OpenAi { get; }
@@ -161,6 +170,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     {
         var call = await SimulatedCall.StartAsync(options);
         _calls[options.CallSid] = call;
+        Twilio.CallUp(options.CallSid);
         return call;
     }
 
