@@ -37,4 +37,10 @@ public sealed class CallLog
     public bool IsFinished => (Status is { } status && status.IsTerminal()) || StreamEndedAt is not null;
 
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// Twilio's answering-machine verdict for an outbound call (<c>human</c>, <c>machine_end_beep</c>, …), as
+    /// the voice webhook received it; null for inbound calls and calls placed without detection.
+    /// </summary>
+    public string? AnsweredBy { get; set; }
 }

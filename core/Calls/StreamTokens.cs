@@ -7,17 +7,19 @@ namespace CallCenter.Core.Calls;
 
 /// <summary>
 /// The short-lived token the voice webhook puts in the stream's <c>&lt;Parameter&gt;</c>:
-/// <c>base64url(tenant|CallSid|direction|expiry-unix) "." base64url(HMAC-SHA256)</c>, well under Twilio's
-/// 500-character limit. The bridge trusts nothing else about a call.
+/// <c>base64url(tenant|CallSid|direction|expiry-unix[|AnsweredBy]) "." base64url(HMAC-SHA256)</c>, well under
+/// Twilio's 500-character limit. The bridge trusts nothing else about a call; who answered an outbound call
+/// travels here, signed, so a forged stream cannot make the agent leave a voicemail or skip its greeting.
 /// </summary>
 public sealed class StreamTokens(IOptions<BridgeOptions> options, TimeProvider time)
 {
     public const string ParameterName = "token";
 
-    public string Issue(string tenantId, string callSid, CallDirection direction)
+    public string Issue(string tenantId, string callSid, CallDirection direction, string? answeredBy = null)
     {
         var expires = time.GetUtcNow().Add(options.Value.TokenLifetime).ToUnixTimeSeconds();
-        var payload = Encoding.UTF8.GetBytes($"{tenantId}|{callSid}|{(int)direction}|{expires}");
+        var tail = answeredBy is not null && AnsweredByValues.All.Contains(answeredBy) ? "|" + answeredBy : "";
+        var payload = Encoding.UTF8.GetBytes($"{tenantId}|{callSid}|{(int)direction}|{expires}{tail}");
         return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(Sign(payload))}";
     }
 
@@ -47,7 +49,9 @@ public sealed class StreamTokens(IOptions<BridgeOptions> options, TimeProvider t
             return StreamTokenError.BadSignature;
         }
 
-        if (Encoding.UTF8.GetString(payload).Split('|') is not [var tenant, var callSid, var dir, var exp]
+        var fields = Encoding.UTF8.GetString(payload).Split('|');
+        if (fields.Length is not (4 or 5) || (fields.Length == 5 && !AnsweredByValues.All.Contains(fields[4]))
+            || fields is not [var tenant, var callSid, var dir, var exp, ..]
             || !int.TryParse(dir, out var direction) || !Enum.IsDefined((CallDirection)direction)
             || !long.TryParse(exp, out var expiresUnix))
         {
@@ -60,7 +64,7 @@ public sealed class StreamTokens(IOptions<BridgeOptions> options, TimeProvider t
             return StreamTokenError.Expired;
         }
 
-        claims = new StreamClaims(tenant, callSid, (CallDirection)direction, expiresAt);
+        claims = new StreamClaims(tenant, callSid, (CallDirection)direction, expiresAt, fields.Length == 5 ? fields[4] : null);
         return StreamTokenError.None;
     }
 

@@ -72,7 +72,24 @@ public sealed class VoiceWebhookHandler(
         var recordingCallback = tenant.Records(call.Direction == CallDirection.Inbound ? call.To : call.From)
             ? new Uri(new Uri(webhook.Url), RecordingCallbackPath)
             : null;
-        var token = tokens.Issue(tenant.Id, call.CallSid, call.Direction);
+        // Synchronous answering-machine detection: Twilio asks for this document only once it knows who
+        // answered. Stored for the call's record; signed into the token for the bridge.
+        var answeredBy = call.Direction == CallDirection.Outbound && webhook["AnsweredBy"] is { } a && AnsweredByValues.All.Contains(a) ? a : null;
+        if (answeredBy is not null && call.AnsweredBy != answeredBy)
+        {
+            await calls.UpdateAsync(tenant.Id, call.CallSid, c =>
+            {
+                if (c.AnsweredBy == answeredBy)
+                {
+                    return false;
+                }
+
+                c.AnsweredBy = answeredBy;
+                return true;
+            }, ct);
+        }
+
+        var token = tokens.Issue(tenant.Id, call.CallSid, call.Direction, answeredBy);
         return WebhookAnswer.Twiml(ConnectToBridge(bridge.Value.StreamUrl, token, recordingCallback));
     }
 

@@ -13,7 +13,8 @@ public sealed record CallView(
     string? FollowUp,
     IReadOnlyDictionary<string, DateTimeOffset> StatusTimes,
     IReadOnlyList<TurnView> Turns,
-    CallLinksView Links)
+    CallLinksView Links,
+    string? AnsweredBy)
 {
     public static CallView Of(CallLog call, IEnumerable<ConversationTurn> turns, string basePath) => new(
         CallSummaryView.Of(call),
@@ -25,5 +26,6 @@ public sealed record CallView(
         call.FollowUp,
         call.StatusTimes.ToDictionary(p => p.Key.ToWire(), p => p.Value),
         [.. turns.Select(TurnView.Of)],
-        new CallLinksView(basePath + "/recording", basePath + "/workflow"));
+        new CallLinksView(basePath + "/recording", basePath + "/workflow"),
+        call.AnsweredBy);
 }
