@@ -79,36 +79,7 @@ internal sealed class SilenceWatch : IDisposable
     /// <summary>One check: the re-prompt or the goodbye when their time has come. The timer calls it; tests may too.</summary>
     public async Task CheckAsync()
     {
-        bool reprompt;
-        lock (_lock)
-        {
-            if (_done || _callerSpeaking || _agentAudible())
-            {
-                if (!_done && !_callerSpeaking)
-                {
-                    _lastActivity = _time.GetTimestamp();
-                }
-
-                return;
-            }
-
-            var quiet = _time.GetElapsedTime(_lastActivity);
-            if (!_reprompted && quiet >= _reprompt)
-            {
-                reprompt = true;
-            }
-            else if (_reprompted && quiet >= _goodbye)
-            {
-                reprompt = false;
-                _done = true;
-            }
-            else
-            {
-                return;
-            }
-        }
-
-        // One action at a time: a slow send must not let the next tick ask again.
+        // One check at a time: a slow send must not let the next tick decide again.
         if (Interlocked.Exchange(ref _acting, 1) != 0)
         {
             return;
@@ -116,21 +87,52 @@ internal sealed class SilenceWatch : IDisposable
 
         try
         {
+            bool reprompt;
+            lock (_lock)
+            {
+                if (_done || _callerSpeaking || _agentAudible())
+                {
+                    if (!_done && !_callerSpeaking)
+                    {
+                        _lastActivity = _time.GetTimestamp();
+                    }
+
+                    return;
+                }
+
+                var quiet = _time.GetElapsedTime(_lastActivity);
+                if (!_reprompted && quiet >= _reprompt)
+                {
+                    // Decided under the lock: the spell's one re-prompt, whatever the send does.
+                    reprompt = _reprompted = true;
+                    _lastActivity = _time.GetTimestamp();
+                }
+                else if (_reprompted && quiet >= _goodbye)
+                {
+                    reprompt = false;
+                    _done = true;
+                }
+                else
+                {
+                    return;
+                }
+            }
+
             if (!reprompt)
             {
                 _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 await _sayGoodbye().ConfigureAwait(false);
             }
-            else if (await _askReprompt().ConfigureAwait(false))
+            else if (!await _askReprompt().ConfigureAwait(false))
             {
+                // A response was under way after all: the call was not quiet; the re-prompt waits for a further quiet spell.
                 lock (_lock)
                 {
-                    _reprompted = true;
-                    _lastActivity = _time.GetTimestamp();
+                    _reprompted = false;
                 }
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or System.Net.WebSockets.WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
         {
             // The call is ending.
         }
