@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Telemetry;
+using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using CallCenter.Local.Host;
 using Microsoft.DurableTask.Client;
@@ -49,7 +50,8 @@ async Task<int> RunAsync()
 {
     var port = line.Port ?? configuration.GetValue("Local:Port", 7071);
     var calls = line.NoCall ? 0 : line.Calls ?? configuration.GetValue("Local:Calls", 1);
-    var outbound = line.Outbound;
+    var scenario = line.Scenario;
+    var outbound = line.Outbound || scenario == "voicemail";
 
     if (line.ConsoleTraces)
     {
@@ -61,6 +63,16 @@ async Task<int> RunAsync()
     await using var stack = await LocalStack.StartAsync(port, configuration["Storage:ConnectionString"], stop.Token, localSettings);
     var services = stack.Host.Services;
     await DemoTenant.SeedAsync(services, stop.Token);
+    if (scenario == "voicemail" && await services.GetRequiredService<TenantStore>().GetAsync(DemoTenant.Id, stop.Token) is { VoicemailMessage: null } tenant)
+    {
+        // A demo tenant from before voicemail messages existed gets the demo's message.
+        await services.GetRequiredService<TenantStore>().SaveAsync(tenant with { VoicemailMessage = DemoTenant.VoicemailMessage }, stop.Token);
+    }
+
+    if (scenario is not null)
+    {
+        Console.WriteLine($"Scenario '{scenario}'");
+    }
     Console.WriteLine($"Functions routes: {stack.Host.BaseUrl}api/ (OpenAPI: {stack.Host.BaseUrl}api/openapi.json)");
     Console.WriteLine($"Media bridge:     {stack.StreamUrl}");
     Console.WriteLine($"Traces:           {TelemetryRegistration.Destination(stack.Host.App.Configuration)}");
@@ -78,7 +90,7 @@ async Task<int> RunAsync()
     var network = stack.CanSimulateCalls ? new PhoneNetwork(stack) : null;
     for (var i = 0; i < calls && !stop.IsCancellationRequested; i++)
     {
-        var result = outbound ? await PlaceOutboundAsync() : await network!.CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, Progress, stop.Token);
+        var result = outbound ? await PlaceOutboundAsync() : await network!.CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, Progress, stop.Token, scenario);
         await ReportAsync(result);
     }
 
@@ -104,7 +116,7 @@ async Task<int> RunAsync()
         {
             try
             {
-                answered.TrySetResult(await network!.AnswerAsync(dialled, Progress, stop.Token));
+                answered.TrySetResult(await network!.AnswerAsync(dialled, Progress, stop.Token, scenario));
             }
             catch (Exception e)
             {
@@ -139,6 +151,16 @@ async Task<int> RunAsync()
         var call = await services.GetRequiredService<CallLogStore>().GetAsync(DemoTenant.Id, result.CallSid, stop.Token);
         var turns = await services.GetRequiredService<TurnStore>().ListAsync(DemoTenant.Id, result.CallSid, stop.Token);
         Console.WriteLine($"  workflow {done.RuntimeStatus}; status {call?.Status?.ToWire()}, {call?.DurationSeconds} s, {turns.Count} turns stored");
+        if (call?.AnsweredBy is { } answeredBy)
+        {
+            Console.WriteLine($"  answered by: {answeredBy}");
+        }
+
+        foreach (var turn in turns)
+        {
+            Console.WriteLine($"    turn {turn.Sequence} {turn.Role.ToString().ToLowerInvariant()}: {turn.Text}");
+        }
+
         if (call?.RecordingBlobPath is { } path)
         {
             Console.WriteLine($"  recording stored: {path}");

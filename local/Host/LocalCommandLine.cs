@@ -17,6 +17,9 @@ public sealed record LocalCommandLine
             --outbound      the agent calls the lead instead of the lead calling in
             --console-traces
                             print every span to the console as well (off by default)
+            --scenario NAME play one call-control scenario instead of the usual call:
+                            voicemail (an outbound call a machine answers: the message, then one hangup),
+                            dtmf (the caller presses keys), silence (the caller says nothing)
           dotnet run --project local -- export
                             export every tenant's rows changed up to today 00:00 UTC (what the daily timer does)
           dotnet run --project local -- restore --tenant ID --from EXPORT
@@ -29,7 +32,7 @@ public sealed record LocalCommandLine
     private static readonly HashSet<string> Switches = ["--no-call", "--outbound", "--console-traces", "--help"];
     private static readonly Dictionary<string, HashSet<string>> ValueOptions = new(StringComparer.Ordinal)
     {
-        ["run"] = ["--port", "--calls"],
+        ["run"] = ["--port", "--calls", "--scenario"],
         ["export"] = [],
         ["restore"] = ["--tenant", "--from"],
     };
@@ -45,6 +48,17 @@ public sealed record LocalCommandLine
     public bool Help { get; init; }
     public string? Tenant { get; init; }
     public string? From { get; init; }
+
+    /// <summary>A scenario to play (<see cref="Scenarios"/>), or null for the usual call.</summary>
+    public string? Scenario { get; init; }
+
+    /// <summary>The scenarios <c>--scenario</c> plays; each is a simple string the local host switches on.</summary>
+    public static readonly IReadOnlySet<string> Scenarios = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "voicemail",
+        "dtmf",
+        "silence",
+    };
 
     /// <summary>The parsed arguments, or the reason they make no command.</summary>
     public static (LocalCommandLine? Line, string? Error) Parse(IReadOnlyList<string> args)
@@ -121,6 +135,17 @@ public sealed record LocalCommandLine
             calls = parsed;
         }
 
-        return (line with { Port = port, Calls = calls }, null);
+        string? scenario = null;
+        if (values.TryGetValue("--scenario", out var s))
+        {
+            if (!Scenarios.Contains(s))
+            {
+                return (null, $"--scenario must be one of {string.Join(", ", Scenarios)}, not '{s}'");
+            }
+
+            scenario = s;
+        }
+
+        return (line with { Port = port, Calls = calls, Scenario = scenario }, null);
     }
 }
