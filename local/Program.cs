@@ -156,11 +156,6 @@ async Task<int> RunAsync()
             Console.WriteLine($"  answered by: {answeredBy}");
         }
 
-        foreach (var turn in turns)
-        {
-            Console.WriteLine($"    turn {turn.Sequence} {turn.Role.ToString().ToLowerInvariant()}: {turn.Text}");
-        }
-
         if (call?.RecordingBlobPath is { } path)
         {
             Console.WriteLine($"  recording stored: {path}");

@@ -219,7 +219,9 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         lock (_state)
         {
             active = _active?.Id;
-            plan = Quoted(instructions) is { } line ? new Plan(line, Math.Max(_script.ReplyMs, line.Length * 20), null, null) : PlanForClient();
+            plan = Quoted(instructions) is { } line ? new Plan(line, Math.Max(_script.ReplyMs, line.Length * 20), null, null)
+                : instructions is not null && (string?)metadata?["purpose"] == "goodbye" ? new Plan("Thank you for calling. Goodbye.", _script.ReplyMs, null, null)
+                : PlanForClient();
         }
 
         if (active is not null)
@@ -475,6 +477,13 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         {
             var call = _items.Find(i => i.Type == "function_call" && i.CallId == last.CallId);
             return call?.Name == "end_call" ? new Plan("Goodbye.", _script.GoodbyeMs, null, null) : new Plan("Done.", _script.ReplyMs, null, null);
+        }
+
+        // A key press handed over as text: the model answers it.
+        if (last is { Type: "message", Role: "user", Transcript: { } text } && text.IndexOf("pressed ", StringComparison.Ordinal) is var at and >= 0
+            && at + 8 < text.Length)
+        {
+            return new Plan($"You pressed {text[at + 8]}.", _script.ReplyMs, null, null);
         }
 
         return _items.Exists(i => i.Role == "assistant")
