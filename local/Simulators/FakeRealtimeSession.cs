@@ -245,7 +245,8 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
 
         if (type == "message" && InvalidMessage(node) is { } refusal)
         {
-            await ErrorAsync("invalid_value", refusal.Message, refusal.Param, eventId, ct).ConfigureAwait(false);
+            await ErrorAsync(refusal.Message.StartsWith("Missing", StringComparison.Ordinal) ? "missing_required_parameter" : "invalid_value", refusal.Message, refusal.Param, eventId, ct)
+                .ConfigureAwait(false);
             return;
         }
 
