@@ -49,7 +49,8 @@ async Task<int> RunAsync()
 {
     var port = line.Port ?? configuration.GetValue("Local:Port", 7071);
     var calls = line.NoCall ? 0 : line.Calls ?? configuration.GetValue("Local:Calls", 1);
-    var outbound = line.Outbound;
+    var scenario = line.Scenario;
+    var outbound = line.Outbound || scenario == "voicemail";
 
     if (line.ConsoleTraces)
     {
@@ -62,6 +63,10 @@ async Task<int> RunAsync()
     var services = stack.Host.Services;
     await DemoTenant.SeedAsync(services, stop.Token);
     await LocalScenarios.PrepareAsync(line.Scenario, services, stop.Token);
+    if (scenario is not null)
+    {
+        Console.WriteLine($"Scenario '{scenario}'");
+    }
     Console.WriteLine($"Functions routes: {stack.Host.BaseUrl}api/ (OpenAPI: {stack.Host.BaseUrl}api/openapi.json)");
     Console.WriteLine($"Media bridge:     {stack.StreamUrl}");
     Console.WriteLine($"Traces:           {TelemetryRegistration.Destination(stack.Host.App.Configuration)}");
@@ -79,7 +84,7 @@ async Task<int> RunAsync()
     var network = stack.CanSimulateCalls ? new PhoneNetwork(stack) : null;
     for (var i = 0; i < calls && !stop.IsCancellationRequested; i++)
     {
-        var result = outbound ? await PlaceOutboundAsync() : await network!.CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, Progress, stop.Token, LocalScenarios.Human(line.Scenario));
+        var result = outbound ? await PlaceOutboundAsync() : await network!.CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, Progress, stop.Token, scenario);
         await ReportAsync(result);
     }
 
@@ -105,7 +110,7 @@ async Task<int> RunAsync()
         {
             try
             {
-                answered.TrySetResult(await network!.AnswerAsync(dialled, Progress, stop.Token));
+                answered.TrySetResult(await network!.AnswerAsync(dialled, Progress, stop.Token, scenario));
             }
             catch (Exception e)
             {
@@ -140,6 +145,11 @@ async Task<int> RunAsync()
         var call = await services.GetRequiredService<CallLogStore>().GetAsync(DemoTenant.Id, result.CallSid, stop.Token);
         var turns = await services.GetRequiredService<TurnStore>().ListAsync(DemoTenant.Id, result.CallSid, stop.Token);
         Console.WriteLine($"  workflow {done.RuntimeStatus}; status {call?.Status?.ToWire()}, {call?.DurationSeconds} s, {turns.Count} turns stored");
+        if (call?.AnsweredBy is { } answeredBy)
+        {
+            Console.WriteLine($"  answered by: {answeredBy}");
+        }
+
         if (call?.RecordingBlobPath is { } path)
         {
             Console.WriteLine($"  recording stored: {path}");

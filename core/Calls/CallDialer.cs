@@ -17,6 +17,12 @@ namespace CallCenter.Core.Calls;
 public sealed class CallDialer(
     ITwilioRestClient twilio, OutboundCallStore requests, CallLogStore calls, PlacedCallFinder placed, IOptions<TwilioOptions> options, TimeProvider time)
 {
+    /// <summary>
+    /// Synchronous detection that waits for a machine's greeting to end: the voice webhook then knows who
+    /// answered before the stream starts, and a voicemail message starts after the beep (docs/ARCHITECTURE.md).
+    /// </summary>
+    public const string MachineDetection = "DetectMessageEnd";
+
     public async Task<string> DialAsync(string callId, CancellationToken ct = default)
     {
         var request = await requests.GetAsync(callId, ct) ?? throw new PermanentFailureException($"Outbound call {callId} is unknown.");
@@ -43,6 +49,7 @@ public sealed class CallDialer(
                     url: options.Value.PublicUrl("api/twilio/voice" + query),
                     statusCallback: options.Value.PublicUrl("api/twilio/status" + query),
                     statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+                    machineDetection: MachineDetection,
                     client: twilio);
 
                 // A status callback carrying this request's marker may have claimed the same CallSid first.

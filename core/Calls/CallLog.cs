@@ -40,4 +40,10 @@ public sealed class CallLog
 
     /// <summary>The call's transfer to a human, if the agent asked for one; see <see cref="CallTransfer"/>.</summary>
     public CallTransfer? Transfer { get; set; }
+
+    /// <summary>
+    /// Twilio's answering-machine verdict for an outbound call (<c>human</c>, <c>machine_end_beep</c>, …), as
+    /// the voice webhook received it; null for inbound calls and calls placed without detection.
+    /// </summary>
+    public string? AnsweredBy { get; set; }
 }

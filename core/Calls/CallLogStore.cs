@@ -248,6 +248,7 @@ public sealed class CallLogStore(CallCenterTables tables)
             ["TransferRequestedAt"] = c.Transfer?.RequestedAt,
             ["TransferOutcome"] = c.Transfer?.Outcome,
             ["TransferEndedAt"] = c.Transfer?.EndedAt,
+            ["AnsweredBy"] = c.AnsweredBy,
         };
         foreach (var (status, at) in c.StatusTimes)
         {
@@ -284,6 +285,7 @@ public sealed class CallLogStore(CallCenterTables tables)
                 ? new CallTransfer(e.GetString("TransferTarget") ?? "", e.GetString("TransferReason") ?? "", e.GetString("TransferSummary") ?? "",
                     e.GetDateTimeOffset("TransferRequestedAt") ?? default, outcome, e.GetDateTimeOffset("TransferEndedAt"))
                 : null,
+            AnsweredBy = e.GetString("AnsweredBy"),
         };
         foreach (var status in CallStatusNames.All)
         {

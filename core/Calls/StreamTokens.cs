@@ -7,21 +7,24 @@ namespace CallCenter.Core.Calls;
 
 /// <summary>
 /// The short-lived token the voice webhook puts in the stream's <c>&lt;Parameter&gt;</c>:
-/// <c>base64url(tenant|CallSid|direction|expiry-unix[|after-transfer|twilio-base]) "." base64url(HMAC-SHA256)</c>,
-/// well under Twilio's 500-character limit. The bridge trusts nothing else about a call.
+/// <c>base64url(tenant|CallSid|direction|expiry-unix[|answered-by|after-transfer|twilio-base]) "." base64url(HMAC-SHA256)</c>,
+/// well under Twilio's 500-character limit. The bridge trusts nothing else about a call; who answered an outbound
+/// call travels here, signed, so a forged stream cannot make the agent leave a voicemail or skip its greeting.
 /// </summary>
 public sealed class StreamTokens(IOptions<BridgeOptions> options, TimeProvider time)
 {
     public const string ParameterName = "token";
 
-    public string Issue(string tenantId, string callSid, CallDirection direction) => Issue(tenantId, callSid, direction, null, null);
-
-    /// <summary>A token that also names the call's Twilio webhook folder and, after an unanswered transfer, its outcome.</summary>
-    public string Issue(string tenantId, string callSid, CallDirection direction, Uri? twilioBase, string? afterTransfer)
+    /// <summary>
+    /// A token for one stream of a call: optionally naming the call's Twilio webhook folder, the outcome of a
+    /// transfer no human answered, and Twilio's answering-machine verdict (an undocumented one is left out).
+    /// </summary>
+    public string Issue(string tenantId, string callSid, CallDirection direction, Uri? twilioBase = null, string? afterTransfer = null, string? answeredBy = null)
     {
         var expires = time.GetUtcNow().Add(options.Value.TokenLifetime).ToUnixTimeSeconds();
+        answeredBy = answeredBy is not null && AnsweredByValues.All.Contains(answeredBy) ? answeredBy : null;
         // The URL goes last and is split off whole, so a '|' in it cannot shift the other fields.
-        var extra = twilioBase is null && afterTransfer is null ? "" : $"|{afterTransfer}|{twilioBase?.AbsoluteUri}";
+        var extra = twilioBase is null && afterTransfer is null && answeredBy is null ? "" : $"|{answeredBy}|{afterTransfer}|{twilioBase?.AbsoluteUri}";
         var payload = Encoding.UTF8.GetBytes($"{tenantId}|{callSid}|{(int)direction}|{expires}{extra}");
         return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(Sign(payload))}";
     }
@@ -52,8 +55,9 @@ public sealed class StreamTokens(IOptions<BridgeOptions> options, TimeProvider t
             return StreamTokenError.BadSignature;
         }
 
-        var fields = Encoding.UTF8.GetString(payload).Split('|', 6);
-        if (fields is not [var tenant, var callSid, var dir, var exp, ..] || fields.Length is not (4 or 6)
+        var fields = Encoding.UTF8.GetString(payload).Split('|', 7);
+        if (fields is not [var tenant, var callSid, var dir, var exp, ..] || fields.Length is not (4 or 7)
+            || (fields.Length == 7 && fields[4].Length > 0 && !AnsweredByValues.All.Contains(fields[4]))
             || !int.TryParse(dir, out var direction) || !Enum.IsDefined((CallDirection)direction)
             || !long.TryParse(exp, out var expiresUnix))
         {
@@ -61,7 +65,7 @@ public sealed class StreamTokens(IOptions<BridgeOptions> options, TimeProvider t
         }
 
         Uri? twilioBase = null;
-        if (fields.Length == 6 && fields[5].Length > 0 && !Uri.TryCreate(fields[5], UriKind.Absolute, out twilioBase))
+        if (fields.Length == 7 && fields[6].Length > 0 && !Uri.TryCreate(fields[6], UriKind.Absolute, out twilioBase))
         {
             return StreamTokenError.Malformed;
         }
@@ -72,10 +76,10 @@ public sealed class StreamTokens(IOptions<BridgeOptions> options, TimeProvider t
             return StreamTokenError.Expired;
         }
 
-        claims = new StreamClaims(tenant, callSid, (CallDirection)direction, expiresAt)
+        claims = new StreamClaims(tenant, callSid, (CallDirection)direction, expiresAt, fields.Length == 7 && fields[4].Length > 0 ? fields[4] : null)
         {
             TwilioBase = twilioBase,
-            AfterTransfer = fields.Length == 6 && fields[4].Length > 0 ? fields[4] : null,
+            AfterTransfer = fields.Length == 7 && fields[5].Length > 0 ? fields[5] : null,
         };
         return StreamTokenError.None;
     }

@@ -72,8 +72,25 @@ public sealed class VoiceWebhookHandler(
         var recordingCallback = tenant.Records(call.Direction == CallDirection.Inbound ? call.To : call.From)
             ? new Uri(new Uri(webhook.Url), RecordingCallbackPath)
             : null;
+        // Synchronous answering-machine detection: Twilio asks for this document only once it knows who
+        // answered. Stored for the call's record; signed into the token for the bridge.
+        var answeredBy = call.Direction == CallDirection.Outbound && webhook["AnsweredBy"] is { } a && AnsweredByValues.All.Contains(a) ? a : null;
+        if (answeredBy is not null && call.AnsweredBy != answeredBy)
+        {
+            await calls.UpdateAsync(tenant.Id, call.CallSid, c =>
+            {
+                if (c.AnsweredBy == answeredBy)
+                {
+                    return false;
+                }
+
+                c.AnsweredBy = answeredBy;
+                return true;
+            }, ct);
+        }
+
         // The webhook's folder (…/api/twilio/, query dropped) tells the bridge where a transfer's routes are.
-        var token = tokens.Issue(tenant.Id, call.CallSid, call.Direction, new Uri(new Uri(webhook.Url), "./"), null);
+        var token = tokens.Issue(tenant.Id, call.CallSid, call.Direction, new Uri(new Uri(webhook.Url), "./"), answeredBy: answeredBy);
         return WebhookAnswer.Twiml(ConnectToBridge(bridge.Value.StreamUrl, token, recordingCallback));
     }
 

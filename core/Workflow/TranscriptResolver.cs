@@ -55,7 +55,7 @@ public sealed class TranscriptResolver(TenantStore tenants, CallLogStore calls, 
     {
         var spoken = turns.Where(t => t.Role != TurnRole.Tool && !string.IsNullOrWhiteSpace(t.Text)).OrderBy(t => t.Sequence).ToList();
         return spoken.Any(t => t.Role == TurnRole.Caller)
-            ? string.Join('\n', spoken.Select(t => $"{(t.Role == TurnRole.Caller ? "Caller" : "Agent")}: {t.Text}"))
+            ? string.Join('\n', spoken.Select(t => $"{(t.Role == TurnRole.Caller ? "Caller" : t.Role == TurnRole.Dtmf ? "Keypad" : "Agent")}: {t.Text}"))
             : null;
     }
 

@@ -159,6 +159,13 @@ public sealed class FakeTwilioApi : LoopbackServer
 
             var form = await http.Request.ReadFormAsync();
             var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString());
+
+            // Answering-machine detection takes these two values only; Twilio refuses the create otherwise.
+            if (fields.TryGetValue("MachineDetection", out var amd) && amd is not ("Enable" or "DetectMessageEnd"))
+            {
+                return Results.Json(new { code = 20001, message = $"Invalid MachineDetection: {amd}", status = 400 }, statusCode: 400);
+            }
+
             var sid = "CA" + Guid.NewGuid().ToString("N");
             fields["Sid"] = sid;
             var call = new PlacedCall(sid, fields.GetValueOrDefault("To") ?? "", fields.GetValueOrDefault("From") ?? "", DateTimeOffset.UtcNow);

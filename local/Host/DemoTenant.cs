@@ -11,13 +11,16 @@ public static class DemoTenant
     public const string Number = "+15550001000";
     public const string LeadPhone = "+15555550100";
 
+    /// <summary>What the agent leaves on an answering machine (the voicemail scenario); <c>{name}</c> is the lead's.</summary>
+    public const string VoicemailMessage = "Hi {name}, this is Demo Plumbing returning your call. Please call us back when it suits you. Goodbye!";
+
     /// <summary>Idempotent: a second run finds everything as the first left it.</summary>
     public static async Task SeedAsync(IServiceProvider services, CancellationToken ct = default)
     {
         var tenants = services.GetRequiredService<TenantStore>();
         if (await tenants.GetAsync(Id, ct) is null)
         {
-            await tenants.SaveAsync(new Tenant { Id = Id, Name = "Demo Plumbing", VoiceNumbers = [Number], Language = "en-US", Voice = "alloy" }, ct);
+            await tenants.SaveAsync(new Tenant { Id = Id, Name = "Demo Plumbing", VoiceNumbers = [Number], Language = "en-US", Voice = "alloy", VoicemailMessage = VoicemailMessage }, ct);
         }
 
         var prompts = services.GetRequiredService<PromptStore>();

@@ -17,9 +17,12 @@ public sealed record LocalCommandLine
             --outbound      the agent calls the lead instead of the lead calling in
             --console-traces
                             print every span to the console as well (off by default)
-            --scenario NAME what the simulated call shows: transfer (the agent hands the caller to a person,
-                            who hears a whispered summary and answers), transfer-unanswered (nobody answers:
-                            the caller is back with the agent, who offers a callback)
+            --scenario NAME play one call-control scenario instead of the usual call:
+                            voicemail (an outbound call a machine answers: the message, then one hangup),
+                            dtmf (the caller presses keys), silence (the caller says nothing),
+                            transfer (the agent hands the caller to a person, who hears a whispered
+                            summary and answers), transfer-unanswered (nobody answers: the caller is back
+                            with the agent, who offers a callback)
           dotnet run --project local -- export
                             export every tenant's rows changed up to today 00:00 UTC (what the daily timer does)
           dotnet run --project local -- restore --tenant ID --from EXPORT

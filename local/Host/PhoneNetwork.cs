@@ -8,9 +8,11 @@ namespace CallCenter.Local.Host;
 /// <summary>
 /// Twilio's side of a call, simulated: it signs and sends the webhooks Twilio would send (status, answer,
 /// recording), opens the Media Streams socket the TwiML names, plays a caller, and on the agent's hangup
-/// ends the call and delivers the recording. When the agent transfers the call (a redirect), it ends the
-/// stream as Twilio does, plays the Dial with <see cref="FakeTwilioCallFlow"/> (the human does what
-/// <c>human</c> says) and, when the Dial action connects the caller back, opens that stream too.
+/// ends the call and delivers the recording. A scenario (<see cref="LocalScenarios"/>) picks who answers and
+/// what they do: a machine (answering-machine detection's <c>AnsweredBy</c>), key presses, silence. When the agent
+/// transfers the call (a redirect), it ends the stream as Twilio does, plays the Dial with
+/// <see cref="FakeTwilioCallFlow"/> (the human does what the scenario says) and, when the Dial action connects the
+/// caller back, opens that stream too.
 /// </summary>
 public sealed class PhoneNetwork(LocalStack stack)
 {
@@ -19,7 +21,7 @@ public sealed class PhoneNetwork(LocalStack stack)
         ?? throw new InvalidOperationException("Simulated calls need the Twilio stand-in; with real Twilio, call the number from a phone.");
 
     /// <summary>A caller dials a tenant number and says two things; the agent greets, answers and hangs up.</summary>
-    public async Task<SimulatedCallResult> CallInAsync(string from, string to, Action<string> progress, CancellationToken ct, HumanLeg human = HumanLeg.Answers)
+    public async Task<SimulatedCallResult> CallInAsync(string from, string to, Action<string> progress, CancellationToken ct, string? scenario = null)
     {
         var callSid = "CA" + Guid.NewGuid().ToString("N");
         var url = new Uri(stack.Host.BaseUrl, "/api/twilio/voice");
@@ -28,23 +30,32 @@ public sealed class PhoneNetwork(LocalStack stack)
         progress($"call {callSid} from {from} to {to}: ringing");
         await PostAsync(statusUrl, Fields(callSid, from, to, "inbound", "ringing", 1), ct);
         var twiml = await PostAsync(url, Fields(callSid, from, to, "inbound", "ringing", null), ct);
-        return await ConnectAsync(callSid, from, to, "inbound", twiml, statusUrl, progress, ct, human);
+        return await ConnectAsync(callSid, from, to, "inbound", twiml, statusUrl, progress, ct, scenario);
     }
 
     /// <summary>Answers a call the product dialled through the (fake) Twilio REST API, as the called person.</summary>
-    public async Task<SimulatedCallResult> AnswerAsync(IReadOnlyDictionary<string, string> dialled, Action<string> progress, CancellationToken ct)
+    public async Task<SimulatedCallResult> AnswerAsync(IReadOnlyDictionary<string, string> dialled, Action<string> progress, CancellationToken ct, string? scenario = null)
     {
         var (callSid, from, to) = (dialled["Sid"], dialled["From"], dialled["To"]);
         var statusUrl = new Uri(dialled["StatusCallback"]);
         await PostAsync(statusUrl, Fields(callSid, from, to, "outbound-api", "initiated", 0), ct);
         progress($"call {callSid} from {from} to {to}: ringing");
         await PostAsync(statusUrl, Fields(callSid, from, to, "outbound-api", "ringing", 1), ct);
-        var twiml = await PostAsync(new Uri(dialled["Url"]), Fields(callSid, from, to, "outbound-api", "in-progress", null), ct);
-        return await ConnectAsync(callSid, from, to, "outbound-api", twiml, statusUrl, progress, ct, HumanLeg.Answers);
+        var answer = Fields(callSid, from, to, "outbound-api", "in-progress", null);
+        if (dialled.ContainsKey("MachineDetection"))
+        {
+            // Synchronous detection: Twilio asks for the answer URL once it knows who answered, and with
+            // DetectMessageEnd a machine is reported after its greeting's beep.
+            answer["AnsweredBy"] = scenario == "voicemail" ? "machine_end_beep" : "human";
+            progress(scenario == "voicemail" ? "an answering machine picked up; after its greeting and beep Twilio asks for the answer URL" : "a person picked up");
+        }
+
+        var twiml = await PostAsync(new Uri(dialled["Url"]), answer, ct);
+        return await ConnectAsync(callSid, from, to, "outbound-api", twiml, statusUrl, progress, ct, scenario);
     }
 
     private async Task<SimulatedCallResult> ConnectAsync(
-        string callSid, string from, string to, string direction, string twiml, Uri statusUrl, Action<string> progress, CancellationToken ct, HumanLeg human)
+        string callSid, string from, string to, string direction, string twiml, Uri statusUrl, Action<string> progress, CancellationToken ct, string? scenario)
     {
         var document = XDocument.Parse(twiml).Root!;
         var stream = document.Descendants("Stream").Single();
@@ -78,7 +89,7 @@ public sealed class PhoneNetwork(LocalStack stack)
         _twilio.CallRedirected += OnRedirect;
         _twilio.CallUp(callSid);
         var started = DateTimeOffset.UtcNow;
-        var speech = new[] { CallerAudio.Speech(1600, seed: 1), CallerAudio.Speech(1400, seed: 2) };
+        var (script, speech, plan) = Caller(scenario);
         try
         {
             await using var call = await SimulatedCall.StartAsync(new SimulatedCallOptions
@@ -90,25 +101,16 @@ public sealed class PhoneNetwork(LocalStack stack)
                 Parameters = parameters,
                 Pacing = Pacing.RealTime,
                 RealTimePlayback = true,
-                Script =
-                [
-                    // The whole greeting first (600 ms), then each of the caller's turns waits for the agent's answer.
-                    new CallerStep.WaitUntilHeard(600),
-                    new CallerStep.Send(speech[0]),
-                    new CallerStep.Send(CallerAudio.Silence(1200)),
-                    new CallerStep.WaitUntilHeard(1000),
-                    new CallerStep.Send(speech[1]),
-                    new CallerStep.Send(CallerAudio.Silence(1200)),
-                ],
+                Script = script,
             }, ct);
-            progress("connected to the agent; the caller speaks twice");
+            progress($"connected to the agent; {plan}");
             var ended = await Task.WhenAny(hungUp.Task, redirected.Task, call.Completion, Task.Delay(TimeSpan.FromSeconds(60), ct));
             var agentHungUp = ended == hungUp.Task;
             if (ended == redirected.Task)
             {
                 // Twilio ends the stream with stop when it moves the call to the new TwiML.
                 await call.HangUpAsync();
-                agentHungUp = await TransferAsync(callSid, from, to, direction, redirected.Task.Result, human, hungUp.Task, progress, ct);
+                agentHungUp = await TransferAsync(callSid, from, to, direction, redirected.Task.Result, LocalScenarios.Human(scenario), hungUp.Task, progress, ct);
             }
             else
             {
@@ -127,7 +129,7 @@ public sealed class PhoneNetwork(LocalStack stack)
             if (recording?.Attribute("recordingStatusCallback")?.Value is { } callback)
             {
                 recordingSid = "RE" + Guid.NewGuid().ToString("N");
-                _twilio.SetRecording(recordingSid, DualChannelWav([.. speech[0], .. speech[1]], heard));
+                _twilio.SetRecording(recordingSid, DualChannelWav([.. speech.SelectMany(s => s)], heard));
                 await PostAsync(new Uri(callback), new Dictionary<string, string>
                 {
                     ["AccountSid"] = LocalStack.AccountSid,
@@ -141,7 +143,7 @@ public sealed class PhoneNetwork(LocalStack stack)
                 }, ct);
             }
 
-            return new SimulatedCallResult(callSid, heard.Length / 8, (speech[0].Length + speech[1].Length) / 8, agentHungUp, recordingSid);
+            return new SimulatedCallResult(callSid, heard.Length / 8, speech.Sum(s => s.Length) / 8, agentHungUp, recordingSid);
         }
         finally
         {
@@ -201,6 +203,44 @@ public sealed class PhoneNetwork(LocalStack stack)
         progress(agentHungUp ? "the agent said goodbye and hung up" : "the call ended without the agent's hangup");
         await again.HangUpAsync();
         return agentHungUp;
+    }
+
+    /// <summary>What the one who answers does, by scenario: the steps, the speech in them (for the recording), and a line saying so.</summary>
+    private static (IReadOnlyList<CallerStep> Script, byte[][] Speech, string Plan) Caller(string? scenario)
+    {
+        var speech = new[] { CallerAudio.Speech(1600, seed: 1), CallerAudio.Speech(1400, seed: 2) };
+        return scenario switch
+        {
+            // A machine records in silence until the agent hangs up; so does a caller who never speaks.
+            "voicemail" => ([new CallerStep.Send(CallerAudio.Silence(60_000))], [], "the machine records the agent's message"),
+            "silence" => ([new CallerStep.Send(CallerAudio.Silence(60_000))], [], "the caller says nothing (the agent re-prompts, then says goodbye)"),
+
+            // Heard counts up: the greeting (600 ms), then an answer (400 ms) to each key and each turn.
+            "dtmf" => (
+            [
+                new CallerStep.WaitUntilHeard(600),
+                new CallerStep.Dtmf("2"),
+                new CallerStep.WaitUntilHeard(1000),
+                new CallerStep.Dtmf("#"),
+                new CallerStep.WaitUntilHeard(1400),
+                new CallerStep.Send(speech[0]),
+                new CallerStep.Send(CallerAudio.Silence(1200)),
+                new CallerStep.WaitUntilHeard(1800),
+                new CallerStep.Send(speech[1]),
+                new CallerStep.Send(CallerAudio.Silence(1200)),
+            ], speech, "the caller presses 2, then #, then speaks twice"),
+
+            // The whole greeting first (600 ms), then each of the caller's turns waits for the agent's answer.
+            _ => (
+            [
+                new CallerStep.WaitUntilHeard(600),
+                new CallerStep.Send(speech[0]),
+                new CallerStep.Send(CallerAudio.Silence(1200)),
+                new CallerStep.WaitUntilHeard(1000),
+                new CallerStep.Send(speech[1]),
+                new CallerStep.Send(CallerAudio.Silence(1200)),
+            ], speech, "the caller speaks twice"),
+        };
     }
 
     private async Task<string> PostAsync(Uri url, Dictionary<string, string> form, CancellationToken ct)

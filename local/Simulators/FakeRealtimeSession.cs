@@ -122,7 +122,7 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
                 break;
             case "response.create":
                 server.CountResponseCreate();
-                await CreateResponseAsync(root["response"]?["metadata"], eventId, ct).ConfigureAwait(false);
+                await CreateResponseAsync(root["response"]?["metadata"], (string?)root["response"]?["instructions"], eventId, ct).ConfigureAwait(false);
                 break;
             case "response.cancel":
                 bool cancelled;
@@ -212,14 +212,16 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         await SendAsync(new { type = "session.updated", event_id = Id("event"), session = _session }, ct).ConfigureAwait(false);
     }
 
-    private async Task CreateResponseAsync(JsonNode? metadata, string? eventId, CancellationToken ct)
+    private async Task CreateResponseAsync(JsonNode? metadata, string? instructions, string? eventId, CancellationToken ct)
     {
         string? active;
         Plan plan;
         lock (_state)
         {
             active = _active?.Id;
-            plan = PlanForClient();
+            plan = Quoted(instructions) is { } line ? new Plan(line, Math.Max(_script.ReplyMs, line.Length * 20), null, null)
+                : instructions is not null && (string?)metadata?["purpose"] == "goodbye" ? new Plan("Thank you for calling. Goodbye.", _script.ReplyMs, null, null)
+                : PlanForClient();
         }
 
         if (active is not null)
@@ -238,6 +240,13 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         if (root["item"] is not JsonObject node || (string?)node["type"] is not { } type)
         {
             await ErrorAsync("missing_required_parameter", "Missing required parameter: 'item'.", "item", eventId, ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (type == "message" && InvalidMessage(node) is { } refusal)
+        {
+            await ErrorAsync(refusal.Message.StartsWith("Missing", StringComparison.Ordinal) ? "missing_required_parameter" : "invalid_value", refusal.Message, refusal.Param, eventId, ct)
+                .ConfigureAwait(false);
             return;
         }
 
@@ -369,7 +378,10 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
             // interrupt_response: the caller's speech cancels the response in progress.
             lock (_state)
             {
-                _active?.Cancel("turn_detected");
+                if (TurnDetection("interrupt_response"))
+                {
+                    _active?.Cancel("turn_detected");
+                }
             }
 
             return;
@@ -432,7 +444,8 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         Plan plan;
         lock (_state)
         {
-            if (_active is not null)
+            // create_response off: the turn is committed, and the client decides whether to answer it.
+            if (_active is not null || !TurnDetection("create_response"))
             {
                 return;
             }
@@ -480,7 +493,15 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
             };
         }
 
-        return _items.Exists(i => i.Role == "assistant") ? new Plan("How can I help?", _script.ReplyMs, null, null)
+        // A key press handed over as text: the model answers it.
+        if (last is { Type: "message", Role: "user", Transcript: { } text } && text.IndexOf("pressed ", StringComparison.Ordinal) is var at and >= 0
+            && at + 8 < text.Length)
+        {
+            return new Plan($"You pressed {text[at + 8]}.", _script.ReplyMs, null, null);
+        }
+
+        return _items.Exists(i => i.Role == "assistant")
+            ? new Plan("How can I help?", _script.ReplyMs, null, null)
             : BackFromTransfer ? new Plan("I'm sorry, nobody could take your call just now. Shall we call you back tomorrow morning?", _script.GreetingMs, null, null)
             : new Plan(_script.GreetingText, _script.GreetingMs, null, null);
     }
@@ -711,6 +732,60 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
             "audio/pcma" => Enumerable.Repeat((byte)0xD5, _script.ChunkMs * 8).ToArray(),
             _ => CallerAudio.Speech(_script.ChunkMs * 6),
         };
+    }
+
+    /// <summary>A server VAD flag of the session (<c>create_response</c>, <c>interrupt_response</c>); true when unset, as the server defaults.</summary>
+    private bool TurnDetection(string flag) =>
+        _session["audio"]?["input"]?["turn_detection"]?[flag] is not { } value || value.GetValueKind() != JsonValueKind.False;
+
+    /// <summary>A model follows a response's instructions to say a line in quotes: the fake says that line.</summary>
+    private static string? Quoted(string? instructions)
+    {
+        var start = instructions?.IndexOf('"', StringComparison.Ordinal) ?? -1;
+        var end = instructions?.LastIndexOf('"') ?? -1;
+        return start >= 0 && end > start + 1 ? instructions![(start + 1)..end] : null;
+    }
+
+    /// <summary>
+    /// Why the server refuses a message item, as it does: a role it does not know, content that is not a
+    /// non-empty list, or a part whose type does not belong to the role (a user types <c>input_text</c>, an
+    /// assistant's text is <c>output_text</c>).
+    /// </summary>
+    private static (string Message, string Param)? InvalidMessage(JsonObject item)
+    {
+        var role = (string?)item["role"];
+        string[]? allowed = role switch
+        {
+            "user" => ["input_text", "input_audio", "input_image"],
+            "system" => ["input_text"],
+            "assistant" => ["output_text", "output_audio"],
+            _ => null,
+        };
+        if (allowed is null)
+        {
+            return ($"Invalid value: '{role}'. Supported values are: 'user', 'assistant', and 'system'.", "item.role");
+        }
+
+        if (item["content"] is not JsonArray { Count: > 0 } content)
+        {
+            return ("Missing required parameter: 'item.content'.", "item.content");
+        }
+
+        for (var i = 0; i < content.Count; i++)
+        {
+            var type = (string?)content[i]?["type"];
+            if (type is null || !allowed.Contains(type))
+            {
+                return ($"Invalid value: '{type}'. Supported values are: {string.Join(", ", allowed.Select(a => $"'{a}'"))}.", $"item.content[{i}].type");
+            }
+
+            if (type is "input_text" or "output_text" && (content[i]?["text"] is not { } text || text.GetValueKind() != JsonValueKind.String))
+            {
+                return ($"Missing required parameter: 'item.content[{i}].text'.", $"item.content[{i}].text");
+            }
+        }
+
+        return null;
     }
 
     private bool InputIsPcmu()

@@ -36,6 +36,9 @@ public sealed class BridgeSession
     private readonly CallCounters _counters = new();
     private readonly RealtimeConnection _realtime;
     private readonly HumanTransfer _transfer;
+    private readonly CallOpening _opening;
+    private readonly Keypad _keypad;
+    private readonly SilenceWatch? _silence;
 
     internal BridgeSession(MediaStreamSocket media, CallContext context, string streamSid, IRealtimeLink link, SessionServices services, CancellationToken aborted)
     {
@@ -60,6 +63,15 @@ public sealed class BridgeSession
                 ? Task.FromResult(_transfer.Request(call.Arguments))
                 : tools.AnswerAsync(call, e => BridgeTrace.ToolFailed(services.Logger, context.Claims.CallSid, call.Name, e), ct),
             _transcript, _tasks, _counters, context.Claims.CallSid, services.Logger, () => _transfer.Armed);
+
+        // Call control (issue 18): who answered decides the opening; key presses and quiet spells reach the model.
+        _opening = new CallOpening(context, _playback, _hangup, _responses, _realtime, services.Options.GoodbyeTimeout);
+        _keypad = new Keypad(_realtime, _responses, _transcript);
+        _silence = _opening.IsVoicemail ? null : new SilenceWatch(services.Time,
+            TimeSpan.FromSeconds(context.Tenant.SilenceRepromptSeconds), TimeSpan.FromSeconds(context.Tenant.SilenceGoodbyeSeconds),
+            () => _playback.HasUnplayedAudio() || _hangup.GoodbyePending || _hangup.HungUp,
+            () => _responses.TryAskNowAsync(CallControlEvents.RepromptCreate, goodbye: false, _cts.Token).AsTask(),
+            SayClosingLineAsync);
     }
 
     private string CallSid => _context.Claims.CallSid;
@@ -74,16 +86,15 @@ public sealed class BridgeSession
         _transcript.CallStarted();
         try
         {
-            await _realtime.SendAsync(_services.SessionUpdate(_context), ct).ConfigureAwait(false);
+            await _realtime.SendAsync(_services.SessionUpdate(_context, _opening.RespondsToTurns), ct).ConfigureAwait(false);
             if (HumanTransfer.BackFromTransfer(_context) is { } back)
             {
                 _transcript.Remember(back);
                 await _realtime.SendAsync(back, ct).ConfigureAwait(false);
             }
 
-            // The one greeting of the call: the prompt tells the model how to open an inbound or outbound call,
-            // and nothing else in the product asks for one.
-            await _responses.AskAsync(goodbye: false, ct).ConfigureAwait(false);
+            // The one opening of the call (a greeting, or the voicemail message): see CallOpening.
+            await _opening.StartAsync(ct).ConfigureAwait(false);
             _ = _tasks.Run(RunOpenAiAsync);
             await RunTwilioAsync(ct).ConfigureAwait(false);
         }
@@ -168,6 +179,13 @@ public sealed class BridgeSession
                     }
 
                     _hangup.AudioPlayed();
+                    _silence?.AgentActive();
+                    await _opening.AudioPlayedAsync(ct).ConfigureAwait(false);
+                    break;
+                case TwilioEvent.Dtmf when !_opening.IsVoicemail:
+                    _silence?.CallerStarted();
+                    _silence?.CallerFinished();
+                    await _keypad.PressedAsync(_twilioEvents.Digit, ct).ConfigureAwait(false);
                     break;
                 case TwilioEvent.Stop:
                     return;
@@ -250,9 +268,11 @@ public sealed class BridgeSession
         switch (e.Kind)
         {
             case RealtimeControlKind.SpeechStarted:
+                _silence?.CallerStarted();
                 await OnCallerSpeechAsync(ct).ConfigureAwait(false);
                 break;
             case RealtimeControlKind.CallerTranscript:
+                _silence?.CallerFinished();
                 _transcript.Caller(e.Transcript);
                 break;
             case RealtimeControlKind.AgentTranscript:
@@ -264,6 +284,8 @@ public sealed class BridgeSession
 
                 break;
             case RealtimeControlKind.ResponseCreated:
+                _silence?.CallerFinished();
+                _opening.Created(e);
                 _responses.Created(e);
                 break;
             case RealtimeControlKind.FunctionCall:
@@ -271,6 +293,8 @@ public sealed class BridgeSession
                 break;
             case RealtimeControlKind.ResponseDone:
                 await _responses.DoneAsync(e, ct).ConfigureAwait(false);
+                _silence?.AgentActive();
+                await _opening.DoneAsync(e, ct).ConfigureAwait(false);
                 break;
             case RealtimeControlKind.Error:
                 _responses.Error(e);
@@ -281,6 +305,12 @@ public sealed class BridgeSession
     /// <summary>Barge-in: the caller speaks while agent audio is still queued at Twilio.</summary>
     private async ValueTask OnCallerSpeechAsync(CancellationToken ct)
     {
+        // An outbound opening or a voicemail message plays whole (see CallOpening).
+        if (_opening.Guarded)
+        {
+            return;
+        }
+
         var cuts = _playback.BargeIn();
         if (cuts.Count == 0)
         {
@@ -306,7 +336,7 @@ public sealed class BridgeSession
         try
         {
             next = await _services.ConnectAsync(ct).ConfigureAwait(false);
-            await next.SendAsync(_services.SessionUpdate(_context), ct).ConfigureAwait(false);
+            await next.SendAsync(_services.SessionUpdate(_context, _opening.RespondsToTurns), ct).ConfigureAwait(false);
 
             // The old session's items are over: what played of them is what the caller heard. The conversation
             // so far is replayed with true roles and kinds, so the model picks up where the caller is.
@@ -358,6 +388,8 @@ public sealed class BridgeSession
     {
         // The OpenAI session ends with a close handshake, read by the still running OpenAI loop.
         _reconnect.CallEnding();
+        _silence?.Stop();
+        _silence?.Dispose();
         _hangup.Dispose();
         await _realtime.CloseAsync().ConfigureAwait(false);
         await _cts.CancelAsync().ConfigureAwait(false);

@@ -57,6 +57,13 @@ internal sealed class CallTranscript(string tenantId, string callSid, Transcript
         Remember(RealtimeEvents.ReplayFunctionCall(call.CallId, call.Name, call.Arguments));
     }
 
+    /// <summary>A key the caller pressed: a <c>dtmf</c> turn, and the message item the model got, for the replay.</summary>
+    public void KeyPressed(string text, byte[] item)
+    {
+        AddTurn(TurnRole.Dtmf, text);
+        Remember(item);
+    }
+
     /// <summary>Keeps an item for the replay only (a function's output).</summary>
     public void Remember(byte[] item)
     {

@@ -135,7 +135,17 @@ public sealed class HangupPolicy(TimeSpan backstop, TimeProvider time, PlaybackT
         }
     }
 
-    private void Arm(bool allAudio, bool done)
+    /// <summary>
+    /// A voicemail message is asked for as the goodbye (the bridge ends the call): the hangup follows once it
+    /// has played, or at <paramref name="messageBackstop"/>, long enough for a message longer than a goodbye.
+    /// </summary>
+    public void LeaveMessage(TimeSpan messageBackstop)
+    {
+        Interlocked.Exchange(ref _closing, 1);
+        Arm(allAudio: false, done: false, messageBackstop);
+    }
+
+    private void Arm(bool allAudio, bool done, TimeSpan? after = null)
     {
         lock (_lock)
         {
@@ -147,7 +157,7 @@ public sealed class HangupPolicy(TimeSpan backstop, TimeProvider time, PlaybackT
             }
 
             _armed = true;
-            _backstop = time.CreateTimer(_ => HangUpOnce(), null, backstop, Timeout.InfiniteTimeSpan);
+            _backstop = time.CreateTimer(_ => HangUpOnce(), null, after ?? backstop, Timeout.InfiniteTimeSpan);
         }
 
         AudioPlayed();

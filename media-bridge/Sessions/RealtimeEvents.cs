@@ -7,7 +7,9 @@ namespace CallCenter.MediaBridge.Sessions;
 /// <summary>The GA client events the bridge sends, written once per call or per control event (never per frame).</summary>
 internal static class RealtimeEvents
 {
-    public static byte[] SessionUpdate(CallContext context, string model, string transcriptionModel)
+    // respondToTurns: server VAD answers and interrupts by itself (create_response, interrupt_response); off
+    // while an outbound opening or a voicemail message must play whole (CallOpening).
+    public static byte[] SessionUpdate(CallContext context, string model, string transcriptionModel, bool respondToTurns = true)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -28,8 +30,8 @@ internal static class RealtimeEvents
             w.WriteEndObject();
             w.WriteStartObject("turn_detection");
             w.WriteString("type", "server_vad");
-            w.WriteBoolean("create_response", true);
-            w.WriteBoolean("interrupt_response", true);
+            w.WriteBoolean("create_response", respondToTurns);
+            w.WriteBoolean("interrupt_response", respondToTurns);
             w.WriteEndObject();
             w.WriteStartObject("transcription");
             w.WriteString("model", transcriptionModel);

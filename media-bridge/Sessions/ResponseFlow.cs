@@ -40,6 +40,21 @@ internal sealed class ResponseFlow(
         await realtime.SendAsync(create, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends a response.create of the caller's making (a re-prompt, a voicemail message) only if no response is
+    /// active or owed: true when sent. Nothing is owed when it is not: the call is not silent then.
+    /// </summary>
+    public async ValueTask<bool> TryAskNowAsync(byte[] create, bool goodbye, CancellationToken ct)
+    {
+        if (!_gate.TryAskNow(goodbye))
+        {
+            return false;
+        }
+
+        await realtime.SendAsync(create, ct).ConfigureAwait(false);
+        return true;
+    }
+
     public void Created(RealtimeControlEvent created)
     {
         _gate.Created(created.ResponseId ?? "");

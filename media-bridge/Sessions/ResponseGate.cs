@@ -32,6 +32,21 @@ internal sealed class ResponseGate
         }
     }
 
+    /// <summary>A response is wanted only if none is active now: true when it may be asked for; nothing is owed otherwise.</summary>
+    public bool TryAskNow(bool goodbye)
+    {
+        lock (_lock)
+        {
+            if (_active is not null || _owed)
+            {
+                return false;
+            }
+
+            _lastAskedGoodbye = goodbye;
+            return true;
+        }
+    }
+
     /// <summary>The server refused the last ask (another response won the race): it is owed again, goodbye and all.</summary>
     public void Refused()
     {

@@ -31,6 +31,9 @@ internal sealed class SessionServices(
     public byte[] SessionUpdate(CallContext context) =>
         RealtimeEvents.SessionUpdate(context, options.Value.RealtimeModel, options.Value.TranscriptionModel);
 
+    public byte[] SessionUpdate(CallContext context, bool respondToTurns) =>
+        RealtimeEvents.SessionUpdate(context, options.Value.RealtimeModel, options.Value.TranscriptionModel, respondToTurns);
+
     /// <summary>Connects and counts the socket; the returned link uncounts it when disposed.</summary>
     public async Task<IRealtimeLink> ConnectAsync(CancellationToken ct)
     {

@@ -7,4 +7,7 @@ internal enum TwilioEvent
     Media,
     Mark,
     Stop,
+
+    /// <summary>The caller pressed a key (bidirectional streams only); the parser's <c>Digit</c> says which.</summary>
+    Dtmf,
 }

@@ -60,4 +60,30 @@ public sealed class StreamTokenTests
     [InlineData("!!!.???")]
     public void Malformed_tokens_are_refused(string? token) =>
         Assert.Equal(StreamTokenError.Malformed, Tokens().Verify(token, out _));
+
+    [Fact]
+    public void Who_answered_an_outbound_call_is_signed_into_its_token()
+    {
+        var token = Tokens().Issue("acme", "CA123", CallDirection.Outbound, answeredBy: "machine_end_beep");
+
+        Assert.Equal(StreamTokenError.None, Tokens().Verify(token, out var claims));
+        Assert.Equal("machine_end_beep", claims!.AnsweredBy);
+        Assert.True(claims.AnsweredByMachine);
+
+        // Claiming a person answered, on a token signed for a machine, breaks the signature.
+        var payload = System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[0]);
+        var human = System.Text.Encoding.UTF8.GetString(payload).Replace("machine_end_beep", "human", StringComparison.Ordinal);
+        var altered = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(human)) + "." + token.Split('.')[1];
+        Assert.Equal(StreamTokenError.BadSignature, Tokens().Verify(altered, out _));
+    }
+
+    [Fact]
+    public void An_answered_by_value_twilio_does_not_document_is_left_out_of_the_token()
+    {
+        var token = Tokens().Issue("acme", "CA123", CallDirection.Outbound, answeredBy: "robot|extra");
+
+        Assert.Equal(StreamTokenError.None, Tokens().Verify(token, out var claims));
+        Assert.Null(claims!.AnsweredBy);
+        Assert.False(claims.AnsweredByMachine);
+    }
 }

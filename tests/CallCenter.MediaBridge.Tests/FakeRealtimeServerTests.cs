@@ -102,6 +102,40 @@ public sealed class FakeRealtimeServerTests : IAsyncLifetime
         Assert.Equal(1000, truncated.GetProperty("audio_end_ms").GetInt32());
     }
 
+    [Theory]
+    [InlineData("""{"type":"message","role":"user","content":[{"type":"output_text","text":"pressed 3"}]}""", "invalid_value", "item.content[0].type")]
+    [InlineData("""{"type":"message","role":"caller","content":[{"type":"input_text","text":"pressed 3"}]}""", "invalid_value", "item.role")]
+    [InlineData("""{"type":"message","role":"user","content":[]}""", "missing_required_parameter", "item.content")]
+    [InlineData("""{"type":"message","role":"user","content":[{"type":"input_text"}]}""", "missing_required_parameter", "item.content[0].text")]
+    public async Task A_malformed_message_item_is_refused_with_an_error_and_not_added(string item, string code, string param)
+    {
+        await SendAsync($$"""{"type":"conversation.item.create","event_id":"evt_item","item":{{item}}}""");
+
+        var error = await ReceiveUntilAsync("error");
+        Assert.Equal((code, param), (error.GetProperty("error").GetProperty("code").GetString(), error.GetProperty("error").GetProperty("param").GetString()));
+        Assert.Empty(_server.MessageItems);
+
+        // Sent on purpose: the schema check would refuse them as well.
+        _violations.Clear();
+    }
+
+    [Fact]
+    public async Task With_create_response_off_a_caller_turn_is_committed_but_not_answered()
+    {
+        await SendAsync("""{"type":"session.update","session":{"type":"realtime","audio":{"input":{"format":{"type":"audio/pcmu"},"turn_detection":{"type":"server_vad","create_response":false,"interrupt_response":false}}}}}""");
+        await ReceiveUntilAsync("session.updated");
+        foreach (var frame in CallerAudio.Speech(400).Chunk(160).Concat(CallerAudio.Silence(400).Chunk(160)))
+        {
+            await SendAsync($$"""{"type":"input_audio_buffer.append","audio":"{{Convert.ToBase64String(frame)}}"}""");
+        }
+
+        await ReceiveUntilAsync("input_audio_buffer.committed");
+        await Task.Delay(300);
+
+        Assert.Empty(_server.Responses);
+        Assert.Empty(_server.Errors);
+    }
+
     /// <summary>A μ-law session, then the greeting is asked for.</summary>
     private async Task StartGreetingAsync()
     {

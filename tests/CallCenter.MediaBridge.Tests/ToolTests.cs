@@ -8,7 +8,7 @@ namespace CallCenter.MediaBridge.Tests;
 [Collection(AzuriteCollection.Name)]
 public sealed class ToolTests(AzuriteFixture azurite)
 {
-    // A key press on the way, as Twilio sends it: the bridge ignores it and the call goes on.
+    // A key press on the way, as Twilio sends it: the model hears of it and the call goes on.
     private static IReadOnlyList<CallerStep> OneTurn =>
     [
         new CallerStep.Dtmf("1"),

@@ -73,7 +73,9 @@ public sealed class TwilioEventParserTests
     [Theory]
     [InlineData("""{"event":"stop","stop":{"callSid":"CA1"}}""", "Stop")]
     [InlineData("""{"event":"connected","protocol":"Call"}""", "Other")]
-    [InlineData("""{"event":"dtmf","dtmf":{"digit":"1"}}""", "Other")]
+    [InlineData("""{"event":"dtmf","dtmf":{"digit":"1"}}""", "Dtmf")]
+    [InlineData("""{"event":"dtmf","dtmf":{"digit":"x"}}""", "Other")]
+    [InlineData("""{"event":"dtmf","dtmf":{"digit":"12"}}""", "Other")]
     [InlineData("""{"media":{"event":"stop","payload":"AAAA"}}""", "Other")]
     public void Only_the_top_level_event_names_the_message(string message, string expected)
     {
@@ -108,5 +110,25 @@ public sealed class TwilioEventParserTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("9")]
+    [InlineData("*")]
+    [InlineData("#")]
+    public void A_dtmf_event_names_its_key_without_allocating(string digit)
+    {
+        using var parser = new TwilioEventParser();
+        var message = Encoding.UTF8.GetBytes("""{"event":"dtmf","streamSid":"MZ1","sequenceNumber":"5","dtmf":{"track":"inbound_track","digit":"D"}}""".Replace("\"D\"", $"\"{digit}\"", StringComparison.Ordinal));
+        parser.Parse(message, out _);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var kind = parser.Parse(message, out _);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal((TwilioEvent.Dtmf, digit[0]), (kind, parser.Digit));
+        Assert.Equal(0, allocated);
+        Assert.Equal('\0', (parser.Parse(Encoding.UTF8.GetBytes("""{"event":"mark","mark":{"name":"m1"}}"""), out _), parser.Digit).Item2);
     }
 }

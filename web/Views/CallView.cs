@@ -14,7 +14,8 @@ public sealed record CallView(
     IReadOnlyDictionary<string, DateTimeOffset> StatusTimes,
     IReadOnlyList<TurnView> Turns,
     CallLinksView Links,
-    TransferView? Transfer)
+    TransferView? Transfer,
+    string? AnsweredBy)
 {
     public static CallView Of(CallLog call, IEnumerable<ConversationTurn> turns, string basePath) => new(
         CallSummaryView.Of(call),
@@ -27,5 +28,6 @@ public sealed record CallView(
         call.StatusTimes.ToDictionary(p => p.Key.ToWire(), p => p.Value),
         [.. turns.Select(TurnView.Of)],
         new CallLinksView(basePath + "/recording", basePath + "/workflow"),
-        TransferView.Of(call.Transfer));
+        TransferView.Of(call.Transfer),
+        call.AnsweredBy);
 }
