@@ -37,4 +37,10 @@ public sealed class CallLog
     public bool IsFinished => (Status is { } status && status.IsTerminal()) || StreamEndedAt is not null;
 
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When retention deleted the recording (<see cref="RecordingBlobPath"/> stays, naming what was deleted).</summary>
+    public DateTimeOffset? RecordingDeletedAt { get; set; }
+
+    /// <summary>When retention deleted the transcript and turns, for a tenant that asks for it.</summary>
+    public DateTimeOffset? TranscriptDeletedAt { get; set; }
 }
