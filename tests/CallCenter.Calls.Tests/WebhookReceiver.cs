@@ -30,7 +30,10 @@ public sealed class WebhookReceiver : LoopbackServer
         return receiver;
     }
 
-    protected override void Map(IEndpointRouteBuilder routes) =>
+    protected override void Map(IEndpointRouteBuilder routes)
+    {
+        // Sends a client on to /hook: a sender that followed it would be sent anywhere.
+        routes.MapPost("/redirect", () => Results.Redirect("/hook", permanent: false, preserveMethod: true));
         routes.MapPost("/hook", async (HttpContext http) =>
         {
             using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
@@ -39,4 +42,5 @@ public sealed class WebhookReceiver : LoopbackServer
             Received.Enqueue(new ReceivedWebhook(DateTimeOffset.UtcNow, http.Request.Headers["CallCenter-Signature"].ToString(), body, fail ? 500 : 200));
             return Results.StatusCode(fail ? 500 : 200);
         });
+    }
 }
