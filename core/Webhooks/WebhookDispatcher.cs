@@ -71,9 +71,12 @@ public sealed partial class WebhookDispatcher(
 
         var now = time.GetUtcNow();
         var signing = await store.GetSigningAsync(tenantId, delivery.EndpointId, ct).ConfigureAwait(false);
-        var result = signing is { } s
-            ? await sender.SendAsync(s.Endpoint.Url, delivery.Payload, WebhookSignature.Sign(s.Secrets, now, delivery.Payload), delivery.EventId, ct).ConfigureAwait(false)
-            : new WebhookSendResult(null, "the endpoint was deleted");
+        var result = signing switch
+        {
+            null => new WebhookSendResult(null, "the endpoint was deleted"),
+            { Secrets.Count: 0 } => new WebhookSendResult(null, "the endpoint's secret cannot be opened (the admin key changed): rotate it"),
+            { } s => await sender.SendAsync(s.Endpoint.Url, delivery.Payload, WebhookSignature.Sign(s.Secrets, now, delivery.Payload), delivery.EventId, ct).ConfigureAwait(false),
+        };
         var status = result.Succeeded ? WebhookDeliveryStatus.Delivered
             : last || signing is null ? WebhookDeliveryStatus.Failed
             : WebhookDeliveryStatus.Pending;

@@ -80,10 +80,16 @@ public sealed class WebhookStore(CallCenterTables tables, WebhookSecrets secrets
             return null;
         }
 
-        var live = new List<string> { secrets.Open(tenantId, endpointId, e.GetString("Secret")!) };
-        if (e.GetString("PreviousSecret") is { } previous && e.GetDateTimeOffset("PreviousSecretUntil") > time.GetUtcNow())
+        // A secret sealed under an admin key since rotated does not open: it signs nothing (empty when none opens).
+        var live = new List<string>();
+        if (TryOpen(tenantId, endpointId, e.GetString("Secret")) is { } current)
         {
-            live.Add(secrets.Open(tenantId, endpointId, previous));
+            live.Add(current);
+        }
+
+        if (e.GetDateTimeOffset("PreviousSecretUntil") > time.GetUtcNow() && TryOpen(tenantId, endpointId, e.GetString("PreviousSecret")) is { } previous)
+        {
+            live.Add(previous);
         }
 
         return (ToEndpoint(e), live);
@@ -132,6 +138,18 @@ public sealed class WebhookStore(CallCenterTables tables, WebhookSecrets secrets
                 DeliveredAt = status == WebhookDeliveryStatus.Delivered ? attempt.At : d.DeliveredAt,
             },
             ToEntity, ct);
+
+    private string? TryOpen(string tenantId, string endpointId, string? sealedSecret)
+    {
+        try
+        {
+            return sealedSecret is null ? null : secrets.Open(tenantId, endpointId, sealedSecret);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
 
     private async Task<TableEntity?> ReadAsync(string tenantId, string rowKey, CancellationToken ct)
     {
