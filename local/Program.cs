@@ -37,7 +37,12 @@ using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop
 
 return await ShutdownGuard.RunAsync(
     stop,
-    line.Command == "run" ? RunAsync : () => BackupCommand.RunAsync(line, configuration, localSettings, stop.Token));
+    line.Command switch
+    {
+        "run" => RunAsync,
+        "retention" => () => RetentionCommand.RunAsync(configuration, localSettings, stop.Token),
+        _ => () => BackupCommand.RunAsync(line, configuration, localSettings, stop.Token),
+    });
 
 void OnStopSignal(PosixSignalContext signal)
 {

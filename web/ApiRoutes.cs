@@ -5,10 +5,12 @@ using CallCenter.Core.Crm;
 using CallCenter.Core.Events;
 using CallCenter.Core.Prompts;
 using CallCenter.Core.Tenants;
+using CallCenter.Core.Webhooks;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace CallCenter.Web;
 
@@ -98,6 +100,21 @@ public static class ApiRoutes
             (HttpRequest r, WebhookRequests w, TransferWebhookHandler h) => TwilioEndpoints.TransferWhisperAsync(r, w, h)),
         new("POST", "/api/twilio/transfer/result", "TwilioTransferResult", "Twilio's Dial action after a transfer: records the outcome once; unanswered, the caller returns to the agent", Twilio,
             (HttpRequest r, WebhookRequests w, TransferWebhookHandler h) => TwilioEndpoints.TransferResultAsync(r, w, h)),
+        new("POST", "/api/tenants/{tenantId}/webhooks", "CreateWebhook", "Register an endpoint for call events (its signing secret is shown once)", Tenant,
+            (HttpRequest r, string tenantId, CrmBody<WebhookEndpoints.WebhookBody> body, WebhookUrlPolicy policy, WebhookStore store) =>
+                TenantScope.RunAsync(r, tenantId, t => WebhookEndpoints.CreateAsync(t, body, policy, store))),
+        new("GET", "/api/tenants/{tenantId}/webhooks", "ListWebhooks", "The tenant's webhook endpoints", Tenant,
+            (HttpRequest r, string tenantId, WebhookStore store) => TenantScope.RunAsync(r, tenantId, t => WebhookEndpoints.ListAsync(t, store))),
+        new("DELETE", "/api/tenants/{tenantId}/webhooks/{webhookId}", "DeleteWebhook", "Remove a webhook endpoint", Tenant,
+            (HttpRequest r, string tenantId, string webhookId, WebhookStore store) => TenantScope.RunAsync(r, tenantId, t => WebhookEndpoints.DeleteAsync(t, webhookId, store))),
+        new("POST", "/api/tenants/{tenantId}/webhooks/{webhookId}/rotate", "RotateWebhookSecret", "A new signing secret (the previous one signs too for a grace period)", Tenant,
+            (HttpRequest r, string tenantId, string webhookId, WebhookStore store, IOptions<WebhookOptions> options) =>
+                TenantScope.RunAsync(r, tenantId, t => WebhookEndpoints.RotateAsync(t, webhookId, store, options))),
+        new("GET", "/api/tenants/{tenantId}/webhooks/deliveries", "ListWebhookDeliveries", "Webhook deliveries with their attempts, newest first, paged", Tenant,
+            (HttpRequest r, string tenantId, WebhookStore store, ContinuationTokens tokens) => TenantScope.RunAsync(r, tenantId, t => WebhookEndpoints.ListDeliveriesAsync(t, store, tokens))),
+        new("POST", "/api/tenants/{tenantId}/webhooks/deliveries/{deliveryId}/redeliver", "RedeliverWebhook", "Send a delivery's event again (a new delivery of the same event id)", Tenant,
+            (HttpRequest r, string tenantId, string deliveryId, WebhookDispatcher dispatcher, IOptions<WebhookOptions> options, DurableTaskClient d) =>
+                TenantScope.RunAsync(r, tenantId, t => WebhookEndpoints.RedeliverAsync(t, deliveryId, dispatcher, options, d))),
     ];
 
     /// <summary>The OpenAPI document of <see cref="All"/>, derived from the handlers' types.</summary>

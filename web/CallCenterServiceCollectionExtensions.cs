@@ -3,6 +3,7 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Events;
 using CallCenter.Core.Hosting;
 using CallCenter.Core.Prompts;
+using CallCenter.Core.Webhooks;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using Microsoft.Extensions.Configuration;
@@ -25,5 +26,6 @@ public static class CallCenterServiceCollectionExtensions
             .AddCallCenterCalls(configuration)
             .AddCallCenterWorkflow(configuration)
             .AddCallCenterWhatsApp(configuration)
-            .AddCallCenterEndpoints();
+            .AddCallCenterEndpoints()
+            .AddCallCenterWebhooks(configuration);
 }

@@ -141,7 +141,7 @@ public static class CallEndpoints
     }
 
     /// <summary>A read-only link to the call's recording, valid 15 minutes at most.</summary>
-    public static async Task<Results<CrmOk<RecordingLinkView>, BadRequestProblem, NotFoundProblem>> RecordingLinkAsync(
+    public static async Task<Results<CrmOk<RecordingLinkView>, BadRequestProblem, NotFoundProblem, GoneProblem>> RecordingLinkAsync(
         TenantScope scope, string callId, CallLogStore calls, RecordingStore recordings, TimeProvider time)
     {
         if (CrmAccess.BadIds(("callId", callId)) is { } bad)
@@ -150,6 +150,12 @@ public static class CallEndpoints
         }
 
         var call = await calls.GetAsync(scope.Tenant.Id, callId, scope.Aborted);
+        if (call?.RecordingDeletedAt is { } deletedAt)
+        {
+            return new GoneProblem(
+                $"The recording was deleted on {deletedAt:yyyy-MM-dd} under the tenant's retention of {scope.Tenant.RecordingRetentionDays} days.");
+        }
+
         var now = time.GetUtcNow();
         var link = call?.RecordingBlobPath is { } path
             ? await recordings.GetReadLinkAsync(scope.Tenant.Id, path, RecordingStore.MaxLinkLifetime, now, scope.Aborted)

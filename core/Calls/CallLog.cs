@@ -46,4 +46,10 @@ public sealed class CallLog
     /// the voice webhook received it; null for inbound calls and calls placed without detection.
     /// </summary>
     public string? AnsweredBy { get; set; }
+
+    /// <summary>When retention deleted the recording (<see cref="RecordingBlobPath"/> stays, naming what was deleted).</summary>
+    public DateTimeOffset? RecordingDeletedAt { get; set; }
+
+    /// <summary>When retention deleted the transcript and turns, for a tenant that asks for it.</summary>
+    public DateTimeOffset? TranscriptDeletedAt { get; set; }
 }

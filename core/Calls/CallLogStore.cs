@@ -190,6 +190,16 @@ public sealed class CallLogStore(CallCenterTables tables)
         return Pages.ReadAsync(tables.Calls, filter, continuation, limit, ToCall, ct);
     }
 
+    /// <summary>The tenant's calls that started before <paramref name="before"/> (filtered on the service, inside the tenant's partition).</summary>
+    public async IAsyncEnumerable<CallLog> ListStartedBeforeAsync(string tenantId, DateTimeOffset before, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and CreatedAt lt {before}");
+        await foreach (var e in tables.Calls.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            yield return ToCall(e);
+        }
+    }
+
     private Task<CallLog?> UpdateRowAsync(string tenantId, string callSid, Func<CallLog, bool> change, bool fromLastKnown, CancellationToken ct) =>
         OptimisticUpdate.RunAsync(tables.Calls, tenantId, callSid, ToCall, c => change(c) ? c : null, ToEntity, ct, _rows, startFromRemembered: fromLastKnown);
 
@@ -249,6 +259,8 @@ public sealed class CallLogStore(CallCenterTables tables)
             ["TransferOutcome"] = c.Transfer?.Outcome,
             ["TransferEndedAt"] = c.Transfer?.EndedAt,
             ["AnsweredBy"] = c.AnsweredBy,
+            ["RecordingDeletedAt"] = c.RecordingDeletedAt,
+            ["TranscriptDeletedAt"] = c.TranscriptDeletedAt,
         };
         foreach (var (status, at) in c.StatusTimes)
         {
@@ -286,6 +298,8 @@ public sealed class CallLogStore(CallCenterTables tables)
                     e.GetDateTimeOffset("TransferRequestedAt") ?? default, outcome, e.GetDateTimeOffset("TransferEndedAt"))
                 : null,
             AnsweredBy = e.GetString("AnsweredBy"),
+            RecordingDeletedAt = e.GetDateTimeOffset("RecordingDeletedAt"),
+            TranscriptDeletedAt = e.GetDateTimeOffset("TranscriptDeletedAt"),
         };
         foreach (var status in CallStatusNames.All)
         {

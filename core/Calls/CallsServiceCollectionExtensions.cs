@@ -38,6 +38,8 @@ public static class CallsServiceCollectionExtensions
         services.TryAddSingleton<CallLogStore>();
         services.TryAddSingleton<TurnStore>();
         services.TryAddSingleton<RecordingStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RecordingRetention>();
         return services;
     }
 

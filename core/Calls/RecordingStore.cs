@@ -56,6 +56,10 @@ public sealed class RecordingStore(CallCenterTables tables)
         }
     }
 
+    /// <summary>Deletes the recording (retention); false when it was not there (already deleted, or not the tenant's).</summary>
+    public async Task<bool> DeleteIfExistsAsync(string tenantId, string path, CancellationToken ct = default) =>
+        Blob(tenantId, path) is { } blob && (await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct).ConfigureAwait(false)).Value;
+
     /// <summary>Longest life of a recording link.</summary>
     public static readonly TimeSpan MaxLinkLifetime = TimeSpan.FromMinutes(15);
 

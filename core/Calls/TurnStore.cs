@@ -46,6 +46,19 @@ public sealed class TurnStore(CallCenterTables tables)
         return result;
     }
 
+    /// <summary>Deletes every turn of the call (retention); returns how many there were. Repeating it deletes nothing.</summary>
+    public async Task<int> DeleteAsync(string tenantId, string callSid, CancellationToken ct = default)
+    {
+        var stored = await ListAsync(tenantId, callSid, ct).ConfigureAwait(false);
+        foreach (var chunk in stored.Chunk(MaxBatch))
+        {
+            await tables.Turns.SubmitTransactionAsync(
+                chunk.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, ToEntity(tenantId, t), Azure.ETag.All)), ct).ConfigureAwait(false);
+        }
+
+        return stored.Count;
+    }
+
     /// <summary>
     /// One transaction of adds. A transaction fails whole on its first existing row, so on a conflict the rows
     /// already stored are read (one query per call in the batch) and the rest is sent again.

@@ -23,6 +23,7 @@ public sealed class CallCenterTables
         Prompts = tables.GetTableClient(prefix + "Prompts");
         WhatsApp = tables.GetTableClient(prefix + "WhatsApp");
         Recordings = blobs.GetBlobContainerClient(options.Value.RecordingsContainer);
+        Webhooks = tables.GetTableClient(prefix + "Webhooks");
     }
 
     public TableClient Tenants { get; }
@@ -35,11 +36,12 @@ public sealed class CallCenterTables
     public TableClient Prompts { get; }
     public TableClient WhatsApp { get; }
     public BlobContainerClient Recordings { get; }
+    public TableClient Webhooks { get; }
 
     /// <summary>Creates what is missing; cheap to repeat, so each host calls it once at start-up.</summary>
     public async Task CreateIfNotExistsAsync(CancellationToken ct = default)
     {
-        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys, Prompts, WhatsApp];
+        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys, Prompts, WhatsApp, Webhooks];
         await Task.WhenAll(all.Select(t => t.CreateIfNotExistsAsync(ct))).ConfigureAwait(false);
         await Recordings.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }

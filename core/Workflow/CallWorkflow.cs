@@ -16,7 +16,7 @@ public static class CallWorkflow
     public static DurableWorkflow Durable { get; } = DurableWorkflow.Of<CallWorkflowInput, CallWorkflowResult>(
         CallWorkflowNames.Orchestration,
         RunAsync,
-        typeof(PlanCall), typeof(DownloadRecording), typeof(ResolveTranscript), typeof(RecordTranscriptFailure), typeof(SummarizeCall), typeof(FinishCall), typeof(PublishCallFinished));
+        typeof(PlanCall), typeof(DownloadRecording), typeof(ResolveTranscript), typeof(RecordTranscriptFailure), typeof(SummarizeCall), typeof(FinishCall), typeof(PublishCallFinished), typeof(DeliverCallWebhooks));
 
     public static async Task<CallWorkflowResult> RunAsync(TaskOrchestrationContext context, CallWorkflowInput input)
     {
@@ -83,6 +83,16 @@ public static class CallWorkflow
         }
 
         await context.CallActivityAsync(nameof(FinishCall), call, retry);
+        try
+        {
+            // Only starts the deliveries; each runs as its own workflow, so no endpoint holds up the call.
+            await context.CallActivityAsync<int>(nameof(DeliverCallWebhooks), call, retry);
+        }
+        catch (TaskFailedException e)
+        {
+            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(DeliverCallWebhooks), e.FailureDetails.ErrorMessage);
+        }
+
         try
         {
             await context.CallActivityAsync(nameof(PublishCallFinished), call, retry);

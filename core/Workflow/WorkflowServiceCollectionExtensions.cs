@@ -30,6 +30,7 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<CallSummarizer>();
         CallWorkflow.Durable.AddActivities(services);
         OutboundCallWorkflow.Durable.AddActivities(services);
+        WebhookDeliveryWorkflow.Durable.AddActivities(services);
         return services;
     }
 }

@@ -11,7 +11,7 @@ namespace CallCenter.Functions.Workflows;
 /// </summary>
 internal static class ActivityFunctions
 {
-    public static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(this FunctionContext function, TInput input, string instanceId)
+    public static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(this FunctionContext function, TInput input, string instanceId, Action<TActivity>? bind = null)
         where TActivity : TaskActivity<TInput, TOutput>
     {
         // Wrappers of one signature could swap their classes unseen by the compiler; the run of each wrapper catches it.
@@ -21,6 +21,9 @@ internal static class ActivityFunctions
             throw new InvalidOperationException($"Function {function.FunctionDefinition.Name} runs the activity {name}; a wrapper runs the activity it is named after.");
         }
 
-        return ActivatorUtilities.GetServiceOrCreateInstance<TActivity>(function.InstanceServices).RunAsync(new FunctionActivityContext(name, instanceId), input);
+        var activity = ActivatorUtilities.GetServiceOrCreateInstance<TActivity>(function.InstanceServices);
+        // What only a binding hands the function (a Durable client), for an activity that needs it.
+        bind?.Invoke(activity);
+        return activity.RunAsync(new FunctionActivityContext(name, instanceId), input);
     }
 }

@@ -2,6 +2,7 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Workflow;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Functions.Workflows;
 
@@ -51,4 +52,8 @@ public static class CallWorkflowFunctions
     [Function(nameof(PublishCallFinished))]
     public static Task<bool> PublishFinished([ActivityTrigger] CallRef input, string instanceId, FunctionContext function) =>
         function.RunAsync<PublishCallFinished, CallRef, bool>(input, instanceId);
+
+    [Function(nameof(DeliverCallWebhooks))]
+    public static Task<int> DeliverWebhooks([ActivityTrigger] CallRef input, [DurableClient] DurableTaskClient client, string instanceId, FunctionContext function) =>
+        function.RunAsync<DeliverCallWebhooks, CallRef, int>(input, instanceId, a => a.Client = client);
 }

@@ -25,6 +25,9 @@ public sealed class FakeTwilioApi : LoopbackServer
 
     public ConcurrentDictionary<string, int> RecordingFetches { get; } = new();
     public ConcurrentDictionary<string, int> RecordingDeletes { get; } = new();
+
+    /// <summary>Called with the RecordingSid as a delete arrives, before it is answered: lets a test see what was stored by then.</summary>
+    public Func<string, Task>? OnRecordingDelete { get; set; }
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> CreatedCalls { get; } = new();
     public ConcurrentDictionary<string, int> CallUpdates { get; } = new();
 
@@ -140,14 +143,20 @@ public sealed class FakeTwilioApi : LoopbackServer
             await Task.Delay(FetchDelay, http.RequestAborted);
             return Results.Bytes(_recordings.TryGetValue(sid, out var stored) ? stored : RecordingBytes(sid), "audio/x-wav");
         });
-        app.MapDelete(account + "/Recordings/{file}", (string file, HttpContext http) =>
+        app.MapDelete(account + "/Recordings/{file}", async (string file, HttpContext http) =>
         {
             if (!Authorized(http.Request))
             {
                 return Results.Unauthorized();
             }
 
-            RecordingDeletes.AddOrUpdate(file.Replace(".json", "", StringComparison.Ordinal), 1, (_, n) => n + 1);
+            var sid = file.Replace(".json", "", StringComparison.Ordinal);
+            if (OnRecordingDelete is { } observe)
+            {
+                await observe(sid);
+            }
+
+            RecordingDeletes.AddOrUpdate(sid, 1, (_, n) => n + 1);
             return Results.NoContent();
         });
         app.MapPost(account + "/Calls.json", async (HttpContext http) =>

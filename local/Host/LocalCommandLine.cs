@@ -27,6 +27,9 @@ public sealed record LocalCommandLine
                             export every tenant's rows changed up to today 00:00 UTC (what the daily timer does)
           dotnet run --project local -- restore --tenant ID --from EXPORT
                             put a tenant's rows back as of an export (a name such as 20261202T000000Z, or latest)
+          dotnet run --project local -- retention
+                            delete recordings (and transcripts, where the tenant asks) past each tenant's retention
+                            (what the daily timer does)
           dotnet run --project local -- --help
         Storage is the local Azurite unless Storage__ConnectionString (or Storage__BlobServiceUri and
         Storage__TableServiceUri, with your Azure sign-in) names another account; see docs/runbook.md.
@@ -38,9 +41,10 @@ public sealed record LocalCommandLine
         ["run"] = ["--port", "--calls", "--scenario"],
         ["export"] = [],
         ["restore"] = ["--tenant", "--from"],
+        ["retention"] = [],
     };
 
-    /// <summary><c>run</c>, <c>export</c> or <c>restore</c>.</summary>
+    /// <summary><c>run</c>, <c>export</c>, <c>restore</c> or <c>retention</c>.</summary>
     public string Command { get; init; } = "run";
 
     public int? Port { get; init; }

@@ -52,6 +52,8 @@ public sealed class LocalHost : IAsyncDisposable
             {
                 ["Storage:ConnectionString"] = connection,
                 ["Twilio:PublicBaseUrl"] = baseUrl.AbsoluteUri,
+                // Endpoints on this machine (stand-ins, tests); Azure keeps the default: https to public addresses only.
+                ["Webhooks:AllowLoopback"] = "true",
             });
             builder.Configuration.AddInMemoryCollection(settings.Settings);
             // The environment has the last word, so a run can point the host at other services.

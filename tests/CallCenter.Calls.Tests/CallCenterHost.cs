@@ -79,6 +79,10 @@ public sealed class CallCenterHost : IAsyncDisposable
             ["CallWorkflow:Timings:FirstRetryInterval"] = "00:00:01",
             ["CallWorkflow:Timings:MaxRetryInterval"] = "00:00:02",
             ["CallWorkflow:Timings:MaxAttempts"] = "3",
+            ["Webhooks:Timings:FirstRetryInterval"] = "00:00:01",
+            ["Webhooks:Timings:MaxRetryInterval"] = "00:00:02",
+            ["Webhooks:Timings:GiveUpAfter"] = "00:00:06",
+            ["Webhooks:RequestTimeout"] = "00:00:05",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {

@@ -232,7 +232,9 @@ public sealed class FuzzInputs(Random random, FuzzTargets t)
             .Replace("{conversationId}", Value("conversationId", t.ConversationId), StringComparison.Ordinal)
             .Replace("{keyId}", Value("keyId", t.KeyId), StringComparison.Ordinal)
             .Replace("{channel}", Value("channel", Pick(["whatsapp", "voice-inbound", "voice-outbound"])), StringComparison.Ordinal)
-            .Replace("{version}", Value("version", "1"), StringComparison.Ordinal);
+            .Replace("{version}", Value("version", "1"), StringComparison.Ordinal)
+            .Replace("{webhookId}", Value("webhookId", "we0123456789abcdef"), StringComparison.Ordinal)
+            .Replace("{deliveryId}", Value("deliveryId", "wd00000000000000000010123456789ab"), StringComparison.Ordinal);
     }
 
     private FuzzRequest CrmRequest(ApiRoute route, string path, string? key, byte[]? body) =>

@@ -37,6 +37,12 @@ public sealed class OpenApiTests(AzuriteFixture azurite, CrmHost host) : IClassF
         ["NegotiateLiveEvents"] = (200, "LiveEventsUrlView", null),
         ["ListConversations"] = (200, "CrmPageOfConversationView", null),
         ["GetConversation"] = (200, "ConversationDetailView", null),
+        ["CreateWebhook"] = (201, "WebhookCreatedView", "WebhookBody"),
+        ["ListWebhooks"] = (200, "ItemListOfWebhookView", null),
+        ["DeleteWebhook"] = (204, null, null),
+        ["RotateWebhookSecret"] = (200, "WebhookSecretView", null),
+        ["ListWebhookDeliveries"] = (200, "CrmPageOfWebhookDeliveryView", null),
+        ["RedeliverWebhook"] = (202, "WebhookDeliveryView", null),
     };
 
     [Fact]
@@ -75,6 +81,7 @@ public sealed class OpenApiTests(AzuriteFixture azurite, CrmHost host) : IClassF
         Assert.Contains(409, Statuses(document, "POST", "/api/tenants/{tenantId}/leads"));
         Assert.Contains(422, Statuses(document, "POST", "/api/tenants/{tenantId}/calls"));
         Assert.DoesNotContain(403, Statuses(document, "GET", "/api/tenants/{tenantId}/leads/{leadId}"));
+        Assert.Contains(410, Statuses(document, "GET", "/api/tenants/{tenantId}/calls/{callId}/recording"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -29,7 +30,8 @@ public static class DurableFunctions
 
     public static string NameOf(MethodInfo method) => method.GetCustomAttribute<FunctionAttribute>()!.Name;
 
-    public static DurableTaskRegistry AddFunctionsApp(this DurableTaskRegistry registry, IServiceProvider app)
+    // client: what a [DurableClient] binding hands a function.
+    public static DurableTaskRegistry AddFunctionsApp(this DurableTaskRegistry registry, IServiceProvider app, Func<DurableTaskClient> client)
     {
         foreach (var method in Orchestrators)
         {
@@ -38,7 +40,7 @@ public static class DurableFunctions
 
         foreach (var method in Activities)
         {
-            registry.AddActivity(NameOf(method), _ => new Activity(method, app));
+            registry.AddActivity(NameOf(method), _ => new Activity(method, app, client));
         }
 
         return registry;
@@ -92,7 +94,7 @@ public static class DurableFunctions
         }
     }
 
-    private sealed class Activity(MethodInfo method, IServiceProvider app) : ITaskActivity
+    private sealed class Activity(MethodInfo method, IServiceProvider app, Func<DurableTaskClient> client) : ITaskActivity
     {
         private readonly ParameterInfo[] _parameters = method.GetParameters();
 
@@ -110,6 +112,7 @@ public static class DurableFunctions
                     : p.ParameterType == typeof(CancellationToken) ? CancellationToken.None
                     : p.ParameterType == typeof(FunctionContext) ? FunctionContextFor(scope.ServiceProvider, NameOf(method))
                     : p.ParameterType == typeof(string) && p.Name == "instanceId" ? context.InstanceId
+                    : p.IsDefined(typeof(DurableClientAttribute)) ? client()
                     : throw new InvalidOperationException($"{NameOf(method)}: no binding for {p.Name}."))
                 .ToArray();
             return await HostLog.InvokeAsync(app.GetRequiredService<ILoggerFactory>(), NameOf(method), durable: true, () => AwaitAsync(Invoke(method, target, arguments)));

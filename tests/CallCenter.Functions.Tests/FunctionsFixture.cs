@@ -122,6 +122,10 @@ public sealed class FunctionsFixture : IAsyncLifetime
         ["CallWorkflow:Timings:FirstRetryInterval"] = "00:00:01",
         ["CallWorkflow:Timings:MaxRetryInterval"] = "00:00:02",
         ["CallWorkflow:Timings:MaxAttempts"] = "2",
+        ["Webhooks:AllowLoopback"] = "true",
+        ["Webhooks:Timings:FirstRetryInterval"] = "00:00:01",
+        ["Webhooks:Timings:MaxRetryInterval"] = "00:00:01",
+        ["Webhooks:Timings:GiveUpAfter"] = "00:00:02",
     };
 
     /// <summary>The Durable Task engine on Azurite, its worker running the app's own Durable functions.</summary>
@@ -133,7 +137,7 @@ public sealed class FunctionsFixture : IAsyncLifetime
         builder.Logging.AddProvider(Log);
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var grpcPort = CallCenter.DevServices.AzuriteServer.FreePort();
-        await builder.AddLocalDurableEngineAsync(_azurite.ConnectionString, TaskHub, grpcPort, r => r.AddFunctionsApp(app));
+        await builder.AddLocalDurableEngineAsync(_azurite.ConnectionString, TaskHub, grpcPort, r => r.AddFunctionsApp(app, () => Durable));
         var engine = builder.Build();
         engine.MapLocalDurableEngine(grpcPort);
         await engine.StartAsync();

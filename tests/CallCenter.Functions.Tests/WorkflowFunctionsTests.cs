@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
+using CallCenter.Core.Webhooks;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using CallCenter.Testing;
@@ -18,13 +19,14 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
     private static readonly string[] CallHappyPath =
-        [CallWorkflowNames.Orchestration, nameof(PlanCall), nameof(DownloadRecording), nameof(ResolveTranscript), nameof(SummarizeCall), nameof(FinishCall), nameof(PublishCallFinished)];
+        [CallWorkflowNames.Orchestration, nameof(PlanCall), nameof(DownloadRecording), nameof(ResolveTranscript), nameof(SummarizeCall), nameof(FinishCall), nameof(PublishCallFinished), nameof(DeliverCallWebhooks)];
 
     [Fact]
     public void The_tests_here_run_every_durable_function_of_the_app()
     {
         string[] covered = [.. CallHappyPath, nameof(RecordTranscriptFailure), OutboundCallNames.Orchestration, nameof(DialCall),
-            WhatsAppWorkflowNames.Orchestration, nameof(LoadWhatsAppHistory), nameof(GenerateWhatsAppReply), nameof(SendWhatsAppReply)];
+            WhatsAppWorkflowNames.Orchestration, nameof(LoadWhatsAppHistory), nameof(GenerateWhatsAppReply), nameof(SendWhatsAppReply),
+            WebhookDeliveryNames.Orchestration, nameof(DeliverWebhook)];
         var all = DurableFunctions.Orchestrators.Concat(DurableFunctions.Activities).Select(DurableFunctions.NameOf);
         Assert.Equal(all.Order(), covered.Order());
     }
@@ -143,6 +145,27 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         Assert.Equal(before, fixture.Meta.SendCount);
         Assert.Contains(nameof(GenerateWhatsAppReply), DurableFunctions.RanFor(instanceId));
         Assert.DoesNotContain(nameof(SendWhatsAppReply), DurableFunctions.RanFor(instanceId));
+    }
+
+    [Fact]
+    public async Task A_finished_call_starts_its_webhook_delivery_which_retries_and_ends_failed_at_an_endpoint_that_never_answers()
+    {
+        var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
+        // Port 9 (discard) on loopback: nothing listens, every attempt is refused.
+        await fixture.Get<WebhookStore>().CreateEndpointAsync(tenant.Id, new Uri("http://127.0.0.1:9/hook"), [WebhookEventTypes.CallCompleted]);
+        var call = await SimulatedCall.PlaceAsync(fixture, tenant.Id, tenant.VoiceNumbers[0]);
+
+        AssertCompleted(await call.CompleteAsync(fixture));
+
+        Assert.Contains(nameof(DeliverCallWebhooks), DurableFunctions.RanFor(call.InstanceId));
+        var delivery = Assert.Single((await fixture.Get<WebhookStore>().ListDeliveriesAsync(tenant.Id, null, 10)).Items);
+        var instanceId = WebhookDeliveryNames.InstanceId(delivery.Id);
+        var done = await WaitAsync(instanceId);
+        AssertCompleted(done);
+        Assert.Equal(WebhookDeliveryStatus.Failed, done.ReadOutputAs<WebhookDeliveryStatus>());
+        var stored = (await fixture.Get<WebhookStore>().GetDeliveryAsync(tenant.Id, delivery.Id))!;
+        Assert.True(stored.Attempts.Count >= 2 && stored.Attempts.All(a => a.StatusCode is null && a.Error is not null), string.Join("; ", stored.Attempts));
+        Assert.True(DurableFunctions.RanFor(instanceId).SetEquals([WebhookDeliveryNames.Orchestration, nameof(DeliverWebhook)]));
     }
 
     private void AssertCompleted(OrchestrationMetadata done) =>

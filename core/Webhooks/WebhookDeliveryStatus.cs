@@ -1,0 +1,8 @@
+namespace CallCenter.Core.Webhooks;
+
+public enum WebhookDeliveryStatus
+{
+    Pending,
+    Delivered,
+    Failed,
+}

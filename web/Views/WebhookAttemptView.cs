@@ -1,0 +1,3 @@
+namespace CallCenter.Web;
+
+public sealed record WebhookAttemptView(DateTimeOffset At, int? StatusCode, string? Error);
