@@ -37,6 +37,7 @@ public static class CallsServiceCollectionExtensions
         services.TryAddSingleton<CallLogStore>();
         services.TryAddSingleton<TurnStore>();
         services.TryAddSingleton<RecordingStore>();
+        services.TryAddSingleton<CallStatsStore>();
         return services;
     }
 
@@ -46,6 +47,14 @@ public static class CallsServiceCollectionExtensions
         services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StreamTokens>();
+        return services;
+    }
+
+    /// <summary>The price table calls are costed with, validated at start-up (a bad table stops the host).</summary>
+    public static IServiceCollection AddCallPricing(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PricingOptions>().Bind(configuration.GetSection(PricingOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<PricingOptions>, PricingOptionsValidator>());
         return services;
     }
 }

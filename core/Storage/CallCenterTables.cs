@@ -22,6 +22,7 @@ public sealed class CallCenterTables
         ApiKeys = tables.GetTableClient(prefix + "ApiKeys");
         Prompts = tables.GetTableClient(prefix + "Prompts");
         WhatsApp = tables.GetTableClient(prefix + "WhatsApp");
+        CallStats = tables.GetTableClient(prefix + "CallStats");
         Recordings = blobs.GetBlobContainerClient(options.Value.RecordingsContainer);
     }
 
@@ -35,11 +36,12 @@ public sealed class CallCenterTables
     public TableClient Prompts { get; }
     public TableClient WhatsApp { get; }
     public BlobContainerClient Recordings { get; }
+    public TableClient CallStats { get; }
 
     /// <summary>Creates what is missing; cheap to repeat, so each host calls it once at start-up.</summary>
     public async Task CreateIfNotExistsAsync(CancellationToken ct = default)
     {
-        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys, Prompts, WhatsApp];
+        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys, Prompts, WhatsApp, CallStats];
         await Task.WhenAll(all.Select(t => t.CreateIfNotExistsAsync(ct))).ConfigureAwait(false);
         await Recordings.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }
