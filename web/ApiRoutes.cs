@@ -9,6 +9,7 @@ using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace CallCenter.Web;
 
@@ -92,6 +93,9 @@ public static class ApiRoutes
             (HttpRequest r, string tenantId, WhatsAppStore store, ContinuationTokens tokens) => TenantScope.RunAsync(r, tenantId, t => ConversationEndpoints.ListAsync(t, store, tokens))),
         new("GET", "/api/tenants/{tenantId}/whatsapp/conversations/{conversationId}", "GetConversation", "A WhatsApp conversation with its messages", Tenant,
             (HttpRequest r, string tenantId, string conversationId, WhatsAppStore store) => TenantScope.RunAsync(r, tenantId, t => ConversationEndpoints.GetAsync(t, conversationId, store))),
+        new("GET", "/api/tenants/{tenantId}/analytics", "GetAnalytics", "Calls per day by ?from=&to= (yyyy-MM-dd, the tenant's time zone, at most 366 days): outcomes, minutes, cost, p95 latency", Tenant,
+            (HttpRequest r, string tenantId, CallStatsStore stats, IOptions<PricingOptions> pricing, TimeProvider time) =>
+                TenantScope.RunAsync(r, tenantId, t => AnalyticsEndpoints.GetAsync(t, stats, pricing, time))),
     ];
 
     /// <summary>The OpenAPI document of <see cref="All"/>, derived from the handlers' types.</summary>

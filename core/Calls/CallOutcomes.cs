@@ -28,4 +28,10 @@ public static class CallOutcomes
         CallStatus.Canceled => Canceled,
         _ => Failed,
     };
+
+    /// <summary>
+    /// A stored call's outcome: the one place that reads the call for it (AnsweredBy and a transfer join
+    /// <see cref="Of(CallStatus?, string?, bool)"/> here when the call carries them).
+    /// </summary>
+    public static string Of(CallLog call) => Of(call.Status);
 }

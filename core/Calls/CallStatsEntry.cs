@@ -7,7 +7,7 @@ public sealed record CallStatsEntry(string CallSid, DateOnly Date, string Outcom
     public static CallStatsEntry Of(CallLog call, TimeZoneInfo zone) => new(
         call.CallSid,
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(call.CreatedAt, zone).DateTime),
-        call.Outcome ?? CallOutcomes.Of(call.Status),
+        call.Outcome ?? CallOutcomes.Of(call),
         CallPricing.CallMinutes(call),
         call.Cost?.Total ?? 0m,
         call.Latency?.Turns.Select(t => t.Ms).ToArray() ?? []);

@@ -49,12 +49,4 @@ public static class CallsServiceCollectionExtensions
         services.TryAddSingleton<StreamTokens>();
         return services;
     }
-
-    /// <summary>The price table calls are costed with, validated at start-up (a bad table stops the host).</summary>
-    public static IServiceCollection AddCallPricing(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<PricingOptions>().Bind(configuration.GetSection(PricingOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<PricingOptions>, PricingOptionsValidator>());
-        return services;
-    }
 }

@@ -51,4 +51,8 @@ public static class CallWorkflowFunctions
     [Function(nameof(PublishCallFinished))]
     public static Task<bool> PublishFinished([ActivityTrigger] CallRef input, string instanceId, FunctionContext function) =>
         function.RunAsync<PublishCallFinished, CallRef, bool>(input, instanceId);
+
+    [Function(nameof(RecordCallMetrics))]
+    public static Task<bool> RecordMetrics([ActivityTrigger] CallMetricsInput input, string instanceId, FunctionContext function) =>
+        function.RunAsync<RecordCallMetrics, CallMetricsInput, bool>(input, instanceId);
 }

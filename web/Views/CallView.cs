@@ -13,7 +13,11 @@ public sealed record CallView(
     string? FollowUp,
     IReadOnlyDictionary<string, DateTimeOffset> StatusTimes,
     IReadOnlyList<TurnView> Turns,
-    CallLinksView Links)
+    CallLinksView Links,
+    CallLatencyView? Latency = null,
+    CallUsageView? Usage = null,
+    CallCostView? Cost = null,
+    string? Outcome = null)
 {
     public static CallView Of(CallLog call, IEnumerable<ConversationTurn> turns, string basePath) => new(
         CallSummaryView.Of(call),
@@ -25,5 +29,11 @@ public sealed record CallView(
         call.FollowUp,
         call.StatusTimes.ToDictionary(p => p.Key.ToWire(), p => p.Value),
         [.. turns.Select(TurnView.Of)],
-        new CallLinksView(basePath + "/recording", basePath + "/workflow"));
+        new CallLinksView(basePath + "/recording", basePath + "/workflow"))
+    {
+        Latency = CallLatencyView.Of(call.Latency),
+        Usage = CallUsageView.Of(call),
+        Cost = CallCostView.Of(call.Cost),
+        Outcome = call.Outcome,
+    };
 }

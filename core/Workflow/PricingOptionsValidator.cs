@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
+using CallCenter.Core.Calls;
 using CallCenter.Core.OpenAi;
 using Microsoft.Extensions.Options;
 
-namespace CallCenter.Core.Calls;
+namespace CallCenter.Core.Workflow;
 
 /// <summary>
 /// Refuses a price table that would price calls wrongly, at start-up: no version or currency, a negative or
