@@ -26,7 +26,8 @@ public sealed class CallMetricsRecorder(TenantCache tenants, CallLogStore calls,
             }
 
             c.RecordingSeconds ??= input.RecordingSeconds;
-            c.Outcome = CallOutcomes.Of(c);
+            // An outcome set before (the demo seed's, or one a step learned) is kept.
+            c.Outcome ??= CallOutcomes.Of(c);
             c.Cost = CallPricing.Price(c, table);
             return true;
         }, ct) ?? throw new PermanentFailureException($"Call {input.CallSid} is gone.");
