@@ -392,7 +392,8 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         _callerTurns++;
         var itemId = _speechItem!;
         var transcript = $"caller turn {_callerTurns}";
-        await SendAsync(new { type = "input_audio_buffer.speech_stopped", event_id = Id("event"), audio_end_ms = _audioMs, item_id = itemId }, ct).ConfigureAwait(false);
+        // As OpenAI reports it: where the speech ended, before the silence that let VAD decide it had.
+        await SendAsync(new { type = "input_audio_buffer.speech_stopped", event_id = Id("event"), audio_end_ms = _audioMs - _silentMs, item_id = itemId }, ct).ConfigureAwait(false);
         string? previous;
         bool transcribe;
         lock (_state)
