@@ -5,6 +5,7 @@ using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
+using CallCenter.Local.Host;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -162,6 +163,26 @@ public sealed class CallMetricsTests(CallCenterFixture fixture)
         Assert.Contains("Pricing:Version", message, StringComparison.Ordinal);
         Assert.Contains("Pricing:Models:gpt-realtime:OutputAudio", message, StringComparison.Ordinal);
         Assert.Contains("no price for gpt-5-mini", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_demo_week_is_seeded_through_the_workflows_recorder_once_however_often_the_local_run_starts()
+    {
+        var tenant = await _host.NewTenantAsync();
+        await DemoCalls.SeedAsync(_host.Host.Services, tenant.Id, tenant.VoiceNumbers[0]);
+        var calls = await _host.Get<CallLogStore>().ListAsync(tenant.Id);
+
+        await DemoCalls.SeedAsync(_host.Host.Services, tenant.Id, tenant.VoiceNumbers[0]);
+
+        Assert.Equal(calls.Count, (await _host.Get<CallLogStore>().ListAsync(tenant.Id)).Count);
+        Assert.All(calls, c => Assert.NotNull(c.Cost));
+        Assert.True(calls.Select(c => c.Outcome).Distinct().Count() >= 3, "varied outcomes");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var days = (await _host.Get<CallStatsStore>().ListAsync(tenant.Id, today.AddDays(-7), today.AddDays(-1)));
+        Assert.All(days, d => Assert.InRange(d.Calls, 3, 8));
+        Assert.Equal(calls.Count, days.Sum(d => d.Calls));
+        Assert.Equal(calls.Sum(c => c.Cost!.Total), days.Sum(d => d.Cost));
+        Assert.Contains(days, d => d.P95LatencyMs > 0);
     }
 
     private CallMetricsRecorder Recorder(PricingOptions table) =>

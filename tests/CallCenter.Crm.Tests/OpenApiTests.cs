@@ -37,6 +37,7 @@ public sealed class OpenApiTests(AzuriteFixture azurite, CrmHost host) : IClassF
         ["NegotiateLiveEvents"] = (200, "LiveEventsUrlView", null),
         ["ListConversations"] = (200, "CrmPageOfConversationView", null),
         ["GetConversation"] = (200, "ConversationDetailView", null),
+        ["GetAnalytics"] = (200, "AnalyticsView", null),
     };
 
     [Fact]
