@@ -115,6 +115,10 @@ public static class ApiRoutes
         new("POST", "/api/tenants/{tenantId}/webhooks/deliveries/{deliveryId}/redeliver", "RedeliverWebhook", "Send a delivery's event again (a new delivery of the same event id)", Tenant,
             (HttpRequest r, string tenantId, string deliveryId, WebhookDispatcher dispatcher, IOptions<WebhookOptions> options, DurableTaskClient d) =>
                 TenantScope.RunAsync(r, tenantId, t => WebhookEndpoints.RedeliverAsync(t, deliveryId, dispatcher, options, d))),
+
+        new("GET", "/api/tenants/{tenantId}/analytics", "GetAnalytics", "Calls per day by ?from=&to= (yyyy-MM-dd, the tenant's time zone, at most 366 days): outcomes, minutes, cost, p95 latency", Tenant,
+            (HttpRequest r, string tenantId, CallStatsStore stats, IOptions<PricingOptions> pricing, TimeProvider time) =>
+                TenantScope.RunAsync(r, tenantId, t => AnalyticsEndpoints.GetAsync(t, stats, pricing, time))),
     ];
 
     /// <summary>The OpenAPI document of <see cref="All"/>, derived from the handlers' types.</summary>

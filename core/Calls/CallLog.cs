@@ -52,4 +52,25 @@ public sealed class CallLog
 
     /// <summary>When retention deleted the transcript and turns, for a tenant that asks for it.</summary>
     public DateTimeOffset? TranscriptDeletedAt { get; set; }
+
+    /// <summary>The bridge's voice-to-voice latencies, written once when the stream ends.</summary>
+    public CallLatency? Latency { get; set; }
+
+    /// <summary>The OpenAI Realtime tokens of the call, written by the bridge with <see cref="Latency"/>.</summary>
+    public RealtimeUsage? RealtimeUsage { get; set; }
+
+    /// <summary>The recording's transcription request, when the workflow made one.</summary>
+    public ModelUsage? TranscriptionUsage { get; set; }
+
+    /// <summary>The summary's chat request.</summary>
+    public ModelUsage? SummaryUsage { get; set; }
+
+    /// <summary>Twilio's RecordingDuration of the call's recording.</summary>
+    public int? RecordingSeconds { get; set; }
+
+    /// <summary>Priced once by the workflow's RecordCallMetrics step, with the price table's version.</summary>
+    public CallCost? Cost { get; set; }
+
+    /// <summary>One of <see cref="CallOutcomes.All"/>, set with <see cref="Cost"/>.</summary>
+    public string? Outcome { get; set; }
 }

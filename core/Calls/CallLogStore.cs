@@ -262,6 +262,7 @@ public sealed class CallLogStore(CallCenterTables tables)
             ["RecordingDeletedAt"] = c.RecordingDeletedAt,
             ["TranscriptDeletedAt"] = c.TranscriptDeletedAt,
         };
+        AddMetricColumns(e, c);
         foreach (var (status, at) in c.StatusTimes)
         {
             e[StatusTimeColumn(status)] = at;
@@ -301,6 +302,7 @@ public sealed class CallLogStore(CallCenterTables tables)
             RecordingDeletedAt = e.GetDateTimeOffset("RecordingDeletedAt"),
             TranscriptDeletedAt = e.GetDateTimeOffset("TranscriptDeletedAt"),
         };
+        ReadMetricColumns(e, call);
         foreach (var status in CallStatusNames.All)
         {
             if (e.GetDateTimeOffset(StatusTimeColumn(status)) is { } at)
@@ -456,4 +458,50 @@ public sealed class CallLogStore(CallCenterTables tables)
             ["LeadId"] = c.LeadId,
             ["CreatedAt"] = c.CreatedAt,
         };
+
+    /// <summary>
+    /// Stores the bridge's latencies and Realtime usage of a call once: the first stream to end writes them and
+    /// a later one changes nothing (a call has one stream, <c>StreamBindings</c>; this keeps a second from counting twice).
+    /// False when the figures were already there or the tenant has no such call.
+    /// </summary>
+    public async Task<bool> RecordBridgeMeasurementsAsync(string tenantId, string callSid, CallLatency? latency, RealtimeUsage? usage, CancellationToken ct = default)
+    {
+        var wrote = false;
+        await UpdateAsync(tenantId, callSid, c =>
+        {
+            if (c.Latency is not null || c.RealtimeUsage is not null || (latency is null && usage is null))
+            {
+                return false;
+            }
+
+            c.Latency = latency;
+            c.RealtimeUsage = usage;
+            wrote = true;
+            return true;
+        }, ct).ConfigureAwait(false);
+        return wrote;
+    }
+
+    // The figures are JSON columns: read whole with the call and never queried by field (analytics read the day rows).
+    private static void AddMetricColumns(TableEntity e, CallLog c)
+    {
+        e["LatencyJson"] = MetricJson.Write(c.Latency);
+        e["RealtimeUsageJson"] = MetricJson.Write(c.RealtimeUsage);
+        e["TranscriptionUsageJson"] = MetricJson.Write(c.TranscriptionUsage);
+        e["SummaryUsageJson"] = MetricJson.Write(c.SummaryUsage);
+        e["RecordingSeconds"] = c.RecordingSeconds;
+        e["CostJson"] = MetricJson.Write(c.Cost);
+        e["Outcome"] = c.Outcome;
+    }
+
+    private static void ReadMetricColumns(TableEntity e, CallLog c)
+    {
+        c.Latency = MetricJson.Read<CallLatency>(e.GetString("LatencyJson"));
+        c.RealtimeUsage = MetricJson.Read<RealtimeUsage>(e.GetString("RealtimeUsageJson"));
+        c.TranscriptionUsage = MetricJson.Read<ModelUsage>(e.GetString("TranscriptionUsageJson"));
+        c.SummaryUsage = MetricJson.Read<ModelUsage>(e.GetString("SummaryUsageJson"));
+        c.RecordingSeconds = e.GetInt32("RecordingSeconds");
+        c.Cost = MetricJson.Read<CallCost>(e.GetString("CostJson"));
+        c.Outcome = e.GetString("Outcome");
+    }
 }

@@ -40,6 +40,7 @@ public static class CallsServiceCollectionExtensions
         services.TryAddSingleton<RecordingStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RecordingRetention>();
+        services.TryAddSingleton<CallStatsStore>();
         return services;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CallCenter.Core.Calls;
 
 namespace CallCenter.Core.OpenAi;
 
@@ -8,4 +9,9 @@ public sealed record CallSummary(
     [property: JsonPropertyName("caller_intent")] string CallerIntent,
     [property: JsonPropertyName("lead_name")] string? LeadName,
     [property: JsonPropertyName("lead_status")] string? LeadStatus,
-    [property: JsonPropertyName("follow_up")] string? FollowUp);
+    [property: JsonPropertyName("follow_up")] string? FollowUp)
+{
+    /// <summary>What the chat request used; not part of the model's answer.</summary>
+    [JsonIgnore]
+    public ModelUsage? Usage { get; init; }
+}

@@ -3,5 +3,5 @@ namespace CallCenter.Core.OpenAi;
 /// <summary>Turns a call recording into text.</summary>
 public interface ITranscriber
 {
-    Task<string> TranscribeAsync(Stream audio, string fileName, string language, CancellationToken ct = default);
+    Task<Transcription> TranscribeAsync(Stream audio, string fileName, string language, CancellationToken ct = default);
 }

@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.Text.Json;
+using CallCenter.Core.Calls;
 using CallCenter.Core.Faults;
 using Microsoft.Extensions.Options;
 using OpenAI.Chat;
@@ -43,8 +44,13 @@ public sealed class OpenAiCallSummaryModel(IOptions<OpenAiOptions> options) : IC
         {
             var completion = await _client.CompleteChatAsync(messages, chatOptions, ct);
             var json = completion.Value.Content.Count > 0 ? completion.Value.Content[0].Text : "";
-            return JsonSerializer.Deserialize<CallSummary>(json)
+            var summary = JsonSerializer.Deserialize<CallSummary>(json)
                 ?? throw new PermanentFailureException("The summary model answered null.");
+            var usage = completion.Value.Usage;
+            return summary with
+            {
+                Usage = usage is null ? null : new ModelUsage(options.Value.ChatModel, usage.InputTokenCount, usage.OutputTokenCount),
+            };
         }
         catch (ClientResultException e) when (!OpenAiErrors.IsTransient(e))
         {

@@ -10,7 +10,7 @@ public sealed class OpenAiTranscriber(IOptions<OpenAiOptions> options) : ITransc
 {
     private readonly AudioClient _client = new(options.Value.TranscriptionModel, options.Value.Credential, options.Value.ClientOptions);
 
-    public async Task<string> TranscribeAsync(Stream audio, string fileName, string language, CancellationToken ct = default)
+    public async Task<Transcription> TranscribeAsync(Stream audio, string fileName, string language, CancellationToken ct = default)
     {
         try
         {
@@ -20,7 +20,8 @@ public sealed class OpenAiTranscriber(IOptions<OpenAiOptions> options) : ITransc
                 Language = language.Split('-')[0],
                 ResponseFormat = AudioTranscriptionFormat.Simple,
             });
-            return result.Value.Text;
+            // The SDK's type has no usage: it is read from the answer's JSON (tokens, or seconds for whisper).
+            return new Transcription(result.Value.Text, OpenAiUsage.Read(options.Value.TranscriptionModel, result.GetRawResponse().Content));
         }
         catch (ClientResultException e) when (!OpenAiErrors.IsTransient(e))
         {

@@ -22,6 +22,7 @@ public sealed class CallCenterTables
         ApiKeys = tables.GetTableClient(prefix + "ApiKeys");
         Prompts = tables.GetTableClient(prefix + "Prompts");
         WhatsApp = tables.GetTableClient(prefix + "WhatsApp");
+        CallStats = tables.GetTableClient(prefix + "CallStats");
         Recordings = blobs.GetBlobContainerClient(options.Value.RecordingsContainer);
         Webhooks = tables.GetTableClient(prefix + "Webhooks");
     }
@@ -37,11 +38,12 @@ public sealed class CallCenterTables
     public TableClient WhatsApp { get; }
     public BlobContainerClient Recordings { get; }
     public TableClient Webhooks { get; }
+    public TableClient CallStats { get; }
 
     /// <summary>Creates what is missing; cheap to repeat, so each host calls it once at start-up.</summary>
     public async Task CreateIfNotExistsAsync(CancellationToken ct = default)
     {
-        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys, Prompts, WhatsApp, Webhooks];
+        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys, Prompts, WhatsApp, Webhooks, CallStats];
         await Task.WhenAll(all.Select(t => t.CreateIfNotExistsAsync(ct))).ConfigureAwait(false);
         await Recordings.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CallCenter.Core.Calls;
 
@@ -29,11 +30,20 @@ public static class CallWebhookEvents
     private static IEnumerable<string> Kinds(CallLog call)
     {
         yield return WebhookEventTypes.CallCompleted;
+        if (call.Transfer is not null)
+        {
+            yield return WebhookEventTypes.CallTransferred;
+        }
+
+        if (AnsweredByValues.IsMachine(call.AnsweredBy))
+        {
+            yield return WebhookEventTypes.CallVoicemail;
+        }
     }
 
     /// <summary>
     /// The call as a receiver needs it: summary, intent, follow-up, links to the call (its transcript) and its
-    /// recording, and its latency and cost (null until the call log carries them).
+    /// recording, its outcome, who answered, its transfer, and its latency and cost (null when not measured).
     /// </summary>
     private static JsonObject Data(CallLog call, string? publicRoot)
     {
@@ -59,8 +69,14 @@ public static class CallWebhookEvents
                 ["transcript"] = call.FinalTranscript is null ? null : self,
                 ["recording"] = call.RecordingBlobPath is null ? null : self + "/recording",
             },
-            ["latency"] = null,
-            ["cost"] = null,
+            ["outcome"] = call.Outcome,
+            ["answeredBy"] = call.AnsweredBy,
+            ["transfer"] = Node(call.Transfer),
+            ["latency"] = Node(call.Latency),
+            ["cost"] = Node(call.Cost),
         };
     }
+
+    private static JsonNode? Node<T>(T? value) where T : class =>
+        value is null ? null : JsonSerializer.SerializeToNode(value, JsonSerializerOptions.Web);
 }

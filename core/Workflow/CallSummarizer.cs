@@ -44,6 +44,7 @@ public sealed class CallSummarizer(TenantStore tenants, CallLogStore calls, Lead
             c.Summary = summary.Summary;
             c.CallerIntent = summary.CallerIntent;
             c.FollowUp = summary.FollowUp;
+            c.SummaryUsage = summary.Usage;
             return true;
         }, ct);
         return true;

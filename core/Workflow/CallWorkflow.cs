@@ -16,7 +16,7 @@ public static class CallWorkflow
     public static DurableWorkflow Durable { get; } = DurableWorkflow.Of<CallWorkflowInput, CallWorkflowResult>(
         CallWorkflowNames.Orchestration,
         RunAsync,
-        typeof(PlanCall), typeof(DownloadRecording), typeof(ResolveTranscript), typeof(RecordTranscriptFailure), typeof(SummarizeCall), typeof(FinishCall), typeof(PublishCallFinished), typeof(DeliverCallWebhooks));
+        typeof(PlanCall), typeof(DownloadRecording), typeof(ResolveTranscript), typeof(RecordTranscriptFailure), typeof(SummarizeCall), typeof(FinishCall), typeof(PublishCallFinished), typeof(DeliverCallWebhooks), typeof(RecordCallMetrics));
 
     public static async Task<CallWorkflowResult> RunAsync(TaskOrchestrationContext context, CallWorkflowInput input)
     {
@@ -83,6 +83,16 @@ public static class CallWorkflow
         }
 
         await context.CallActivityAsync(nameof(FinishCall), call, retry);
+        try
+        {
+            await context.CallActivityAsync(nameof(RecordCallMetrics), new CallMetricsInput(call.TenantId, call.CallSid, recording?.DurationSeconds), retry);
+        }
+        catch (TaskFailedException e)
+        {
+            // The call is kept and finished; only its cost and its place in the day's figures are missing.
+            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(RecordCallMetrics), e.FailureDetails.ErrorMessage);
+        }
+
         try
         {
             // Only starts the deliveries; each runs as its own workflow, so no endpoint holds up the call.

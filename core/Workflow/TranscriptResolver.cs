@@ -25,10 +25,11 @@ public sealed class TranscriptResolver(TenantStore tenants, CallLogStore calls, 
             return new TranscriptOutcome(source, decision);
         }
 
+        var transcribed = decision == TranscriptAction.TranscribeRecording ? await TranscribeAsync(tenant, input, ct) : null;
         var text = decision switch
         {
             TranscriptAction.KeepRealtime => realtime,
-            TranscriptAction.TranscribeRecording => await TranscribeAsync(tenant, input, ct),
+            TranscriptAction.TranscribeRecording => transcribed?.Text,
             _ => null,
         };
 
@@ -37,6 +38,7 @@ public sealed class TranscriptResolver(TenantStore tenants, CallLogStore calls, 
             c.FinalTranscript = text;
             c.TranscriptSource = source;
             c.TranscriptFailure = null;
+            c.TranscriptionUsage = transcribed?.Usage ?? c.TranscriptionUsage;
             return true;
         }, ct);
         return new TranscriptOutcome(source, decision);
@@ -59,7 +61,7 @@ public sealed class TranscriptResolver(TenantStore tenants, CallLogStore calls, 
             : null;
     }
 
-    private async Task<string> TranscribeAsync(Tenant tenant, TranscriptInput input, CancellationToken ct)
+    private async Task<Transcription> TranscribeAsync(Tenant tenant, TranscriptInput input, CancellationToken ct)
     {
         await using var audio = await recordings.OpenReadAsync(input.TenantId, input.RecordingBlobPath!, ct)
             ?? throw new PermanentFailureException($"Recording {input.RecordingBlobPath} is missing.");

@@ -1,8 +1,10 @@
+using CallCenter.Core.Calls;
 using CallCenter.Core.OpenAi;
 using CallCenter.Core.Twilio;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CallCenter.Core.Workflow;
 
@@ -17,6 +19,8 @@ public static class WorkflowServiceCollectionExtensions
         services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallWorkflowOptions>().Bind(configuration.GetSection(CallWorkflowOptions.Section));
+        services.AddOptions<PricingOptions>().Bind(configuration.GetSection(PricingOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PricingOptions>, PricingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KnownCallWorkflows>();
         services.TryAddSingleton<CallWorkflowSignals>();
@@ -28,6 +32,7 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddTransient<RecordingDownloader>();
         services.TryAddSingleton<TranscriptResolver>();
         services.TryAddSingleton<CallSummarizer>();
+        services.TryAddSingleton<CallMetricsRecorder>();
         CallWorkflow.Durable.AddActivities(services);
         OutboundCallWorkflow.Durable.AddActivities(services);
         WebhookDeliveryWorkflow.Durable.AddActivities(services);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace CallCenter.Functions.Triggers;
 
@@ -38,4 +39,10 @@ public static class CallFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenantId}/live/negotiate")] HttpRequest request,
         string tenantId) =>
         TenantScope.RunAsync(request, tenantId, t => LiveEndpoints.NegotiateAsync(t, request.Service<ILiveEventsNegotiation>())).AsAction();
+
+    [Function("GetAnalytics")]
+    public static Task<IActionResult> Analytics(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenantId}/analytics")] HttpRequest request,
+        string tenantId) =>
+        TenantScope.RunAsync(request, tenantId, t => AnalyticsEndpoints.GetAsync(t, request.Service<CallStatsStore>(), request.Service<IOptions<PricingOptions>>(), request.Service<TimeProvider>())).AsAction();
 }

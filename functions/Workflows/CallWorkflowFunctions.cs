@@ -56,4 +56,8 @@ public static class CallWorkflowFunctions
     [Function(nameof(DeliverCallWebhooks))]
     public static Task<int> DeliverWebhooks([ActivityTrigger] CallRef input, [DurableClient] DurableTaskClient client, string instanceId, FunctionContext function) =>
         function.RunAsync<DeliverCallWebhooks, CallRef, int>(input, instanceId, a => a.Client = client);
+
+    [Function(nameof(RecordCallMetrics))]
+    public static Task<bool> RecordMetrics([ActivityTrigger] CallMetricsInput input, string instanceId, FunctionContext function) =>
+        function.RunAsync<RecordCallMetrics, CallMetricsInput, bool>(input, instanceId);
 }

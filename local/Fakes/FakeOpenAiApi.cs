@@ -57,7 +57,20 @@ public sealed class FakeOpenAiApi : LoopbackServer
                 return Error(503, "The server is overloaded");
             }
 
-            return Results.Json(new { text = TranscriptText, usage = new { type = "duration", seconds = 1 } });
+            // As OpenAI answers: token usage for the gpt-4o transcribe models, duration for whisper-1.
+            var file = form.Files[0];
+            var audioSeconds = Math.Max(1, file.Length / 16_000.0);
+            object usage = form["model"] == "whisper-1"
+                ? new { type = "duration", seconds = Math.Ceiling(audioSeconds) }
+                : new
+                {
+                    type = "tokens",
+                    input_tokens = (long)(audioSeconds * 10) + 12,
+                    input_token_details = new { text_tokens = 12, audio_tokens = (long)(audioSeconds * 10) },
+                    output_tokens = TranscriptText.Length / 4,
+                    total_tokens = (long)(audioSeconds * 10) + 12 + (TranscriptText.Length / 4),
+                };
+            return Results.Json(new { text = TranscriptText, usage });
         });
         app.MapPost("/v1/chat/completions", async (HttpContext http) =>
         {
@@ -79,9 +92,24 @@ public sealed class FakeOpenAiApi : LoopbackServer
                 created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
                 model,
                 choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" } },
-                usage = new { prompt_tokens = 10, completion_tokens = 10, total_tokens = 20 },
+                usage = ChatUsage(body.RootElement, content),
             });
         });
+    }
+
+    // Real-shaped: ~4 characters a token over the messages asked and the answer given.
+    private static object ChatUsage(JsonElement request, string answer)
+    {
+        var asked = request.TryGetProperty("messages", out var messages) ? messages.GetRawText().Length / 4 : 0;
+        var answered = answer.Length / 4;
+        return new
+        {
+            prompt_tokens = asked,
+            completion_tokens = answered,
+            total_tokens = asked + answered,
+            prompt_tokens_details = new { cached_tokens = 0, audio_tokens = 0 },
+            completion_tokens_details = new { reasoning_tokens = 0, audio_tokens = 0, accepted_prediction_tokens = 0, rejected_prediction_tokens = 0 },
+        };
     }
 
     private static IResult Error(int status, string message) =>

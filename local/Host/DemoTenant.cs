@@ -37,5 +37,6 @@ public static class DemoTenant
 
         var (lead, _) = await services.GetRequiredService<LeadStore>().GetOrCreateByPhoneAsync(Id, LeadPhone, LeadSources.Api, "Dana", ct);
         _ = lead;
+        await DemoCalls.SeedAsync(services, Id, Number, ct);
     }
 }

@@ -22,6 +22,7 @@ public sealed class FakeRealtimeServer : CallCenter.Fakes.LoopbackServer
     private int _active;
     private int _responseCreates;
     private long _appends;
+    private readonly long[] _usage = new long[6];
 
     public FakeRealtimeScript Script { get; set; } = new();
 
@@ -65,6 +66,29 @@ public sealed class FakeRealtimeServer : CallCenter.Fakes.LoopbackServer
     internal void CountResponseCreate() => Interlocked.Increment(ref _responseCreates);
 
     internal void CountAppend() => Interlocked.Increment(ref _appends);
+
+    /// <summary>
+    /// The usage of every <c>response.done</c> sent so far, summed: input text, input audio, cached text, cached
+    /// audio, output text, output audio tokens.
+    /// </summary>
+    public long[] UsageTotals()
+    {
+        lock (_usage)
+        {
+            return [.. _usage];
+        }
+    }
+
+    internal void AddUsage(params long[] tokens)
+    {
+        lock (_usage)
+        {
+            for (var i = 0; i < _usage.Length; i++)
+            {
+                _usage[i] += tokens[i];
+            }
+        }
+    }
 
     internal void CountClientClose() => Interlocked.Increment(ref _closedByClient);
 

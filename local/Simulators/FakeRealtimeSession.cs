@@ -29,6 +29,8 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
     private int _callerTurns;
     private bool _endCallSent;
     private string? _speechItem;
+    private long _lastInputText;
+    private long _lastInputAudio;
 
     public async Task RunAsync(CancellationToken aborted)
     {
@@ -402,7 +404,8 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         _callerTurns++;
         var itemId = _speechItem!;
         var transcript = $"caller turn {_callerTurns}";
-        await SendAsync(new { type = "input_audio_buffer.speech_stopped", event_id = Id("event"), audio_end_ms = _audioMs, item_id = itemId }, ct).ConfigureAwait(false);
+        // As OpenAI reports it: where the speech ended, before the silence that let VAD decide it had.
+        await SendAsync(new { type = "input_audio_buffer.speech_stopped", event_id = Id("event"), audio_end_ms = _audioMs - _silentMs, item_id = itemId }, ct).ConfigureAwait(false);
         string? previous;
         bool transcribe;
         lock (_state)
@@ -533,7 +536,7 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
             object done;
             lock (_state)
             {
-                done = new { type = "response.done", event_id = Id("event"), response = ResponseObject(r, status, r.Reason, [ItemObject(item)]) };
+                done = new { type = "response.done", event_id = Id("event"), response = ResponseObject(r, status, r.Reason, [ItemObject(item)], item) };
 
                 // The response stops being active as response.done leaves: a response.create after it is taken.
                 _active = null;
@@ -796,7 +799,7 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
         }
     }
 
-    private object ResponseObject(Response r, string status, string? reason, object[] output)
+    private object ResponseObject(Response r, string status, string? reason, object[] output, Item? produced = null)
     {
         var audio = _session["audio"]?["output"];
         return new
@@ -810,8 +813,42 @@ internal sealed class FakeRealtimeSession(FakeRealtimeServer server, WebSocket s
             output_modalities = new[] { "audio" },
             max_output_tokens = "inf",
             audio = new { output = new { format = audio?["format"]?.DeepClone(), voice = (string?)audio?["voice"] } },
-            usage = status == "in_progress" ? null : new { total_tokens = 30, input_tokens = 20, output_tokens = 10 },
+            usage = status == "in_progress" ? null : Usage(produced),
             metadata = r.Metadata,
+        };
+    }
+
+    /// <summary>
+    /// A <c>response.done</c> usage shaped as OpenAI's: the whole conversation is the input of each response (text
+    /// ~4 characters a token, caller audio 10 tokens a second), what the previous response already read is cached,
+    /// the output is the item's transcript and audio (20 tokens a second). Called under the state lock.
+    /// </summary>
+    private object Usage(Item? produced)
+    {
+        var inputText = 20 + (((string?)_session["instructions"])?.Length ?? 0) / 4
+            + _items.Sum(i => ((i.Transcript?.Length ?? 0) + (i.Arguments?.Length ?? 0)) / 4);
+        var inputAudio = _audioMs / 100;
+        var cachedText = Math.Min(_lastInputText, inputText);
+        var cachedAudio = Math.Min(_lastInputAudio, inputAudio);
+        _lastInputText = inputText;
+        _lastInputAudio = inputAudio;
+        var outputText = produced is null ? 0 : Math.Max(1, ((produced.GeneratedTranscript?.Length ?? 0) + (produced.Arguments?.Length ?? 0)) / 4);
+        var outputAudio = (produced?.AudioMs ?? 0) / 50;
+        server.AddUsage(inputText, inputAudio, cachedText, cachedAudio, outputText, outputAudio);
+        return new
+        {
+            total_tokens = inputText + inputAudio + outputText + outputAudio,
+            input_tokens = inputText + inputAudio,
+            output_tokens = outputText + outputAudio,
+            input_token_details = new
+            {
+                cached_tokens = cachedText + cachedAudio,
+                text_tokens = inputText,
+                audio_tokens = inputAudio,
+                image_tokens = 0,
+                cached_tokens_details = new { text_tokens = cachedText, audio_tokens = cachedAudio, image_tokens = 0 },
+            },
+            output_token_details = new { text_tokens = outputText, audio_tokens = outputAudio },
         };
     }
 

@@ -54,4 +54,8 @@ internal static partial class BridgeTrace
 
     [LoggerMessage(17, LogLevel.Warning, "Call {CallSid}: could not record that its stream ended")]
     public static partial void StreamEndNotRecorded(ILogger logger, string callSid, Exception error);
+
+    // Numbered apart from the others' so that parts added at the same time do not share an id.
+    [LoggerMessage(40, LogLevel.Warning, "Call {CallSid}: could not store its latencies and Realtime usage")]
+    public static partial void MeasurementsNotRecorded(ILogger logger, string callSid, Exception error);
 }

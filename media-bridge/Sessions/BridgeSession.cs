@@ -39,12 +39,14 @@ public sealed class BridgeSession
     private readonly CallOpening _opening;
     private readonly Keypad _keypad;
     private readonly SilenceWatch? _silence;
+    private readonly CallMeasurements _measurements;
 
     internal BridgeSession(MediaStreamSocket media, CallContext context, string streamSid, IRealtimeLink link, SessionServices services, CancellationToken aborted)
     {
         _media = media;
         _context = context;
         _realtime = new RealtimeConnection(link);
+        _measurements = new CallMeasurements(services.Time, services.Options.RealtimeModel);
         _services = services;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _outbox = new TwilioMessageWriter(streamSid);
@@ -78,6 +80,9 @@ public sealed class BridgeSession
 
     /// <summary>When Twilio last sent anything (a <see cref="Stopwatch"/> timestamp); it sends a frame every 20 ms.</summary>
     internal long LastTwilioMessage => _inbox.LastMessage;
+
+    /// <summary>The call's latencies and Realtime usage; read by the handler once the session has ended.</summary>
+    internal CallMeasurements Measurements => _measurements;
 
     /// <summary>Configures the model, asks for the one greeting, then relays until Twilio closes the stream.</summary>
     public async Task RunAsync()
@@ -164,6 +169,7 @@ public sealed class BridgeSession
                     {
                         await _realtime.SendAsync(_twilioEvents.Append, ct).ConfigureAwait(false);
                         _counters.FramesIn++;
+                        _measurements.AudioSent(_twilioEvents.Append.Span);
                     }
                     catch (Exception) when (!ct.IsCancellationRequested)
                     {
@@ -261,6 +267,7 @@ public sealed class BridgeSession
         var (media, mark) = _outbox.Write(base64.Span, _playback.Sent(bytes));
         await _media.SendTogetherAsync(media, mark).ConfigureAwait(false);
         _counters.FramesOut++;
+        _measurements.AgentFrameSent();
     }
 
     private async ValueTask OnControlEventAsync(RealtimeControlEvent e, CancellationToken ct)
@@ -287,14 +294,19 @@ public sealed class BridgeSession
                 _silence?.CallerFinished();
                 _opening.Created(e);
                 _responses.Created(e);
+                _measurements.ResponseCreated();
                 break;
             case RealtimeControlKind.FunctionCall:
                 _responses.Called(e);
                 break;
             case RealtimeControlKind.ResponseDone:
+                _measurements.Add(e.Usage);
                 await _responses.DoneAsync(e, ct).ConfigureAwait(false);
                 _silence?.AgentActive();
                 await _opening.DoneAsync(e, ct).ConfigureAwait(false);
+                break;
+            case RealtimeControlKind.SpeechStopped:
+                _measurements.SpeechStopped(e.AudioEndMs);
                 break;
             case RealtimeControlKind.Error:
                 _responses.Error(e);
@@ -348,6 +360,7 @@ public sealed class BridgeSession
             }
 
             var resume = _responses.Restart(out var goodbye);
+            _measurements.SessionReplaced();
             _realtime.Replace(next);
             if (resume)
             {

@@ -53,6 +53,7 @@ internal sealed class MediaStreamHandler(
         var twilio = media.Socket;
         var setup = Stopwatch.StartNew();
         var (start, refusal) = await AwaitStartAsync(twilio, aborted).ConfigureAwait(false);
+        var startedAt = Stopwatch.GetTimestamp();
         if (start is null)
         {
             await RejectAsync(twilio, refusal ?? "no start message", refusal == TooManyWaiting ? TryAgainLater : WebSocketCloseStatus.PolicyViolation)
@@ -105,6 +106,7 @@ internal sealed class MediaStreamHandler(
 
         BridgeTrace.CallStarted(logger, claims.CallSid, claims.TenantId, claims.Direction.ToString(), setup.ElapsedMilliseconds);
         var session = new BridgeSession(media, context, start.StreamSid, link, services, aborted);
+        session.Measurements.StreamStarted(startedAt);
         if (!live.TryAdd(session))
         {
             link.Dispose();
@@ -125,6 +127,7 @@ internal sealed class MediaStreamHandler(
         {
             live.Remove(session);
             await MarkStreamEndedAsync(claims.TenantId, claims.CallSid).ConfigureAwait(false);
+            await RecordMeasurementsAsync(claims.TenantId, claims.CallSid, session.Measurements).ConfigureAwait(false);
             await watch.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -175,6 +178,20 @@ internal sealed class MediaStreamHandler(
         catch (Exception e)
         {
             BridgeTrace.StreamEndNotRecorded(logger, callSid, e);
+        }
+    }
+
+    // Once per call, after the audio: the figures go to the call's row (first stream to end wins, see
+    // CallLogStore.RecordBridgeMeasurementsAsync); a failure loses them and nothing else.
+    private async Task RecordMeasurementsAsync(string tenantId, string callSid, CallMeasurements measurements)
+    {
+        try
+        {
+            await calls.RecordBridgeMeasurementsAsync(tenantId, callSid, measurements.Latency(), measurements.Usage(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            BridgeTrace.MeasurementsNotRecorded(logger, callSid, e);
         }
     }
 

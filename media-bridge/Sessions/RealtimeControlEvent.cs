@@ -31,4 +31,10 @@ internal sealed record RealtimeControlEvent(RealtimeControlKind Kind)
     public string? ErrorCode { get; init; }
 
     public string? ErrorMessage { get; init; }
+
+    /// <summary>Of a <see cref="RealtimeControlKind.SpeechStopped"/>: ms of input audio since the session's buffer start.</summary>
+    public long AudioEndMs { get; init; }
+
+    /// <summary>Of a <see cref="RealtimeControlKind.ResponseDone"/>: its usage, null when it carried none.</summary>
+    public RealtimeResponseUsage? Usage { get; init; }
 }

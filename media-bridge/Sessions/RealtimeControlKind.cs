@@ -25,4 +25,7 @@ internal enum RealtimeControlKind
 
     /// <summary><c>error</c>.</summary>
     Error,
+
+    /// <summary><c>input_audio_buffer.speech_stopped</c>: the caller stopped speaking, at <c>audio_end_ms</c>.</summary>
+    SpeechStopped,
 }

@@ -133,6 +133,7 @@ internal static class RealtimeEventParser
                     ResponseId = Str(done, "id"),
                     Completed = Str(done, "status") == "completed",
                     TurnDetected = Obj(done, "status_details") is { } details && Str(details, "reason") == "turn_detected",
+                    Usage = Usage(done),
                 };
             case "error" when Obj(root, "error") is { } error:
                 return new RealtimeControlEvent(RealtimeControlKind.Error)
@@ -140,6 +141,8 @@ internal static class RealtimeEventParser
                     ErrorCode = Str(error, "code"),
                     ErrorMessage = Str(error, "message"),
                 };
+            case "input_audio_buffer.speech_stopped":
+                return new RealtimeControlEvent(RealtimeControlKind.SpeechStopped) { AudioEndMs = Int(root, "audio_end_ms") ?? 0 };
             default:
                 return RealtimeControlEvent.Other;
         }
@@ -155,4 +158,29 @@ internal static class RealtimeEventParser
 
     private static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>A <c>response.done</c>'s usage by token kind; absent fields count 0, an absent usage is null.</summary>
+    private static RealtimeResponseUsage? Usage(JsonElement response)
+    {
+        if (Obj(response, "usage") is not { } usage)
+        {
+            return null;
+        }
+
+        var input = Obj(usage, "input_token_details");
+        var cached = input is { } i ? Obj(i, "cached_tokens_details") : null;
+        var output = Obj(usage, "output_token_details");
+        return new RealtimeResponseUsage(
+            In(input, "text_tokens"),
+            In(input, "audio_tokens"),
+            In(cached, "text_tokens"),
+            In(cached, "audio_tokens"),
+            In(output, "text_tokens"),
+            In(output, "audio_tokens"));
+    }
+
+    private static long In(JsonElement? e, string name) => e is { } o ? Int(o, name) ?? 0 : 0;
+
+    private static long? Int(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
 }

@@ -41,7 +41,7 @@ public sealed class CallWorkflowTests
         _media.Setup(m => m.OpenRecordingAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => new MemoryStream(FakeTwilioApi.RecordingBytes("RE1")));
         _transcriber.Setup(t => t.TranscribeAsync(It.IsAny<Stream>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync("Caller: from the recording");
+            .ReturnsAsync(new Transcription("Caller: from the recording", null));
         _summaries.Setup(s => s.SummarizeAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new CallSummary("summary", "intent", null, null, null));
     }
@@ -148,7 +148,7 @@ public sealed class CallWorkflowTests
     {
         _transcriber.SetupSequence(t => t.TranscribeAsync(It.IsAny<Stream>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new HttpRequestException("429"))
-            .ReturnsAsync("Caller: hello");
+            .ReturnsAsync(new Transcription("Caller: hello", null));
         await using var run = await StartAsync(TranscriptionPolicy.FallbackToRecording, realtimeTurns: false);
         await run.EndCallAsync();
         await run.SendRecordingAsync();

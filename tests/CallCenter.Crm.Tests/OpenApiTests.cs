@@ -43,6 +43,7 @@ public sealed class OpenApiTests(AzuriteFixture azurite, CrmHost host) : IClassF
         ["RotateWebhookSecret"] = (200, "WebhookSecretView", null),
         ["ListWebhookDeliveries"] = (200, "CrmPageOfWebhookDeliveryView", null),
         ["RedeliverWebhook"] = (202, "WebhookDeliveryView", null),
+        ["GetAnalytics"] = (200, "AnalyticsView", null),
     };
 
     [Fact]

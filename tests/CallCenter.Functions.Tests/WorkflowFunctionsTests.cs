@@ -19,7 +19,7 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
     private static readonly string[] CallHappyPath =
-        [CallWorkflowNames.Orchestration, nameof(PlanCall), nameof(DownloadRecording), nameof(ResolveTranscript), nameof(SummarizeCall), nameof(FinishCall), nameof(PublishCallFinished), nameof(DeliverCallWebhooks)];
+        [CallWorkflowNames.Orchestration, nameof(PlanCall), nameof(DownloadRecording), nameof(ResolveTranscript), nameof(SummarizeCall), nameof(FinishCall), nameof(RecordCallMetrics), nameof(DeliverCallWebhooks), nameof(PublishCallFinished)];
 
     [Fact]
     public void The_tests_here_run_every_durable_function_of_the_app()
@@ -47,6 +47,8 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         var row = await fixture.Get<CallLogStore>().GetAsync(call.TenantId, call.CallSid);
         Assert.NotNull(row!.WorkflowFinishedAt);
         Assert.NotNull(row.Summary);
+        Assert.NotNull(row.Cost);
+        Assert.NotNull(row.TranscriptionUsage);
         Assert.True(DurableFunctions.RanFor(call.InstanceId).SetEquals(CallHappyPath));
     }
 

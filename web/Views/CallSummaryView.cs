@@ -2,7 +2,7 @@ using CallCenter.Core.Calls;
 
 namespace CallCenter.Web;
 
-/// <summary>A call as listed, and at the head of its detail.</summary>
+/// <summary>A call as listed, and at the head of its detail; <see cref="Outcome"/> is set once its workflow has priced it.</summary>
 public sealed record CallSummaryView(
     string Id,
     string Direction,
@@ -14,8 +14,7 @@ public sealed record CallSummaryView(
     bool HasRecording,
     string TranscriptSource,
     DateTimeOffset CreatedAt,
-    // Contract field of the call list; null until the call's recorded outcome (the metrics step) is wired here.
-    string? Outcome = null)
+    string? Outcome)
 {
     public static CallSummaryView Of(CallLog c) => new(
         c.CallSid,
@@ -27,5 +26,6 @@ public sealed record CallSummaryView(
         c.DurationSeconds,
         c.RecordingBlobPath is not null,
         c.TranscriptSource.ToString().ToLowerInvariant(),
-        c.CreatedAt);
+        c.CreatedAt,
+        c.Outcome);
 }

@@ -15,7 +15,11 @@ public sealed record CallView(
     IReadOnlyList<TurnView> Turns,
     CallLinksView Links,
     TransferView? Transfer,
-    string? AnsweredBy)
+    string? AnsweredBy,
+    CallLatencyView? Latency,
+    CallUsageView? Usage,
+    CallCostView? Cost,
+    string? Outcome)
 {
     public static CallView Of(CallLog call, IEnumerable<ConversationTurn> turns, string basePath) => new(
         CallSummaryView.Of(call),
@@ -29,5 +33,9 @@ public sealed record CallView(
         [.. turns.Select(TurnView.Of)],
         new CallLinksView(basePath + "/recording", basePath + "/workflow"),
         TransferView.Of(call.Transfer),
-        call.AnsweredBy);
+        call.AnsweredBy,
+        CallLatencyView.Of(call.Latency),
+        CallUsageView.Of(call),
+        CallCostView.Of(call.Cost),
+        call.Outcome);
 }

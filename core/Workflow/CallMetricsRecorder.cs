@@ -1,0 +1,39 @@
+using CallCenter.Core.Calls;
+using CallCenter.Core.Faults;
+using CallCenter.Core.Tenants;
+using Microsoft.Extensions.Options;
+
+namespace CallCenter.Core.Workflow;
+
+/// <summary>
+/// The workflow's numbers of a finished call: its Twilio minutes, its cost by the price table (with the table's
+/// version), its outcome, and its share of the tenant's day. The call is priced once (a replay finds the cost and
+/// keeps it, so a later table never re-prices it) and the day counts it once (<see cref="CallStatsStore.AddOnceAsync"/>).
+/// The local run's demo calls go through here too.
+/// </summary>
+public sealed class CallMetricsRecorder(TenantCache tenants, CallLogStore calls, CallStatsStore stats, IOptions<PricingOptions> pricing)
+{
+    /// <summary>True when this run added the call to its day; false when an earlier run had.</summary>
+    public async Task<bool> RecordAsync(CallMetricsInput input, CancellationToken ct = default)
+    {
+        var tenant = await tenants.GetAsync(input.TenantId, ct) ?? throw new PermanentFailureException($"Tenant {input.TenantId} is gone.");
+        var table = pricing.Value;
+        var call = await calls.UpdateAsync(input.TenantId, input.CallSid, c =>
+        {
+            if (c.Cost is not null)
+            {
+                return false;
+            }
+
+            c.RecordingSeconds ??= input.RecordingSeconds;
+            // An outcome set before (the demo seed's, or one a step learned) is kept.
+            c.Outcome ??= CallOutcomes.Of(c);
+            c.Cost = CallPricing.Price(c, table);
+            return true;
+        }, ct) ?? throw new PermanentFailureException($"Call {input.CallSid} is gone.");
+
+        // From the stored call: a replay after a crash between the two writes adds the same figures.
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
+        return await stats.AddOnceAsync(input.TenantId, CallStatsEntry.Of(call, zone), ct);
+    }
+}
