@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CallCenter.Core.Auth;
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Events;
@@ -92,6 +93,16 @@ public static class ApiRoutes
             (HttpRequest r, string tenantId, WhatsAppStore store, ContinuationTokens tokens) => TenantScope.RunAsync(r, tenantId, t => ConversationEndpoints.ListAsync(t, store, tokens))),
         new("GET", "/api/tenants/{tenantId}/whatsapp/conversations/{conversationId}", "GetConversation", "A WhatsApp conversation with its messages", Tenant,
             (HttpRequest r, string tenantId, string conversationId, WhatsAppStore store) => TenantScope.RunAsync(r, tenantId, t => ConversationEndpoints.GetAsync(t, conversationId, store))),
+        new("POST", "/api/tenants/{tenantId}/callbacks", "CreateCallback", "Schedule a callback to a lead at a time (moved into the tenant's calling hours); the same lead and time is the same callback", Tenant,
+            (HttpRequest r, string tenantId, CrmBody<CallbackEndpoints.CallbackBody> body, CallbackRequests callbacks, DurableTaskClient durable) =>
+                TenantScope.RunAsync(r, tenantId, t => CallbackEndpoints.CreateAsync(t, body, callbacks, durable))),
+        new("GET", "/api/tenants/{tenantId}/callbacks", "ListCallbacks", "Callbacks by ?status= (scheduled, dialed, cancelled, skipped), paged", Tenant,
+            (HttpRequest r, string tenantId, CallbackStore store, ContinuationTokens tokens) => TenantScope.RunAsync(r, tenantId, t => CallbackEndpoints.ListAsync(t, store, tokens))),
+        new("GET", "/api/tenants/{tenantId}/callbacks/{callbackId}", "GetCallback", "Read a callback", Tenant,
+            (HttpRequest r, string tenantId, string callbackId, CallbackStore store) => TenantScope.RunAsync(r, tenantId, t => CallbackEndpoints.GetAsync(t, callbackId, store))),
+        new("DELETE", "/api/tenants/{tenantId}/callbacks/{callbackId}", "CancelCallback", "Cancel a scheduled callback (409 once it was dialed or skipped)", Tenant,
+            (HttpRequest r, string tenantId, string callbackId, CallbackDialer dialer, DurableTaskClient durable) =>
+                TenantScope.RunAsync(r, tenantId, t => CallbackEndpoints.CancelAsync(t, callbackId, dialer, durable))),
     ];
 
     /// <summary>The OpenAPI document of <see cref="All"/>, derived from the handlers' types.</summary>

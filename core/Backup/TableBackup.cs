@@ -43,6 +43,7 @@ public sealed class TableBackup
             new("ApiKeys", tables.ApiKeys, false),
             new("Prompts", tables.Prompts, false),
             new("WhatsApp", tables.WhatsApp, false),
+            new("Callbacks", tables.Callbacks, false),
         ];
         _byName = _tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
         _container = blobs.GetBlobContainerClient(options.Value.Container);

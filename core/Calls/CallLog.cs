@@ -37,4 +37,7 @@ public sealed class CallLog
     public bool IsFinished => (Status is { } status && status.IsTerminal()) || StreamEndedAt is not null;
 
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The orchestration that dialled an outbound call (the API's or a callback's); null for inbound calls.</summary>
+    public string? PlacedBy { get; init; }
 }

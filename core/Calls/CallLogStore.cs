@@ -230,6 +230,7 @@ public sealed class CallLogStore(CallCenterTables tables)
             ["WorkflowFinishedAt"] = c.WorkflowFinishedAt,
             ["StreamEndedAt"] = c.StreamEndedAt,
             ["CreatedAt"] = c.CreatedAt,
+            ["PlacedBy"] = c.PlacedBy,
         };
         foreach (var (status, at) in c.StatusTimes)
         {
@@ -262,6 +263,7 @@ public sealed class CallLogStore(CallCenterTables tables)
             WorkflowFinishedAt = e.GetDateTimeOffset("WorkflowFinishedAt"),
             StreamEndedAt = e.GetDateTimeOffset("StreamEndedAt"),
             CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+            PlacedBy = e.GetString("PlacedBy"),
         };
         foreach (var status in CallStatusNames.All)
         {

@@ -22,6 +22,7 @@ public sealed class CallCenterTables
         ApiKeys = tables.GetTableClient(prefix + "ApiKeys");
         Prompts = tables.GetTableClient(prefix + "Prompts");
         WhatsApp = tables.GetTableClient(prefix + "WhatsApp");
+        Callbacks = tables.GetTableClient(prefix + "Callbacks");
         Recordings = blobs.GetBlobContainerClient(options.Value.RecordingsContainer);
     }
 
@@ -36,10 +37,13 @@ public sealed class CallCenterTables
     public TableClient WhatsApp { get; }
     public BlobContainerClient Recordings { get; }
 
+    /// <summary>Scheduled callbacks, in their tenant's partition.</summary>
+    public TableClient Callbacks { get; }
+
     /// <summary>Creates what is missing; cheap to repeat, so each host calls it once at start-up.</summary>
     public async Task CreateIfNotExistsAsync(CancellationToken ct = default)
     {
-        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys, Prompts, WhatsApp];
+        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys, Prompts, WhatsApp, Callbacks];
         await Task.WhenAll(all.Select(t => t.CreateIfNotExistsAsync(ct))).ConfigureAwait(false);
         await Recordings.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }

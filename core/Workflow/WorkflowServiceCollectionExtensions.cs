@@ -1,3 +1,4 @@
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.OpenAi;
 using CallCenter.Core.Twilio;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +31,8 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<CallSummarizer>();
         CallWorkflow.Durable.AddActivities(services);
         OutboundCallWorkflow.Durable.AddActivities(services);
+        services.TryAddSingleton<CallbackDialer>();
+        CallbackWorkflow.Durable.AddActivities(services);
         return services;
     }
 }
