@@ -48,7 +48,7 @@ public sealed class BridgeSession
         var hangUp = new CallHangup(services.CallControl, services.Metrics, services.Logger, context.Claims.CallSid);
         _hangup = new HangupPolicy(services.Options.GoodbyeTimeout, services.Time, _playback, () => _ = _tasks.Run(hangUp.HangUpAsync));
         _transcript = new CallTranscript(context.Tenant.Id, context.Claims.CallSid, services.Transcripts, services.Time);
-        var tools = new ToolRunner(context, services.Leads, services.Time);
+        var tools = new ToolRunner(context, services.Leads, services.Callbacks, services.Time);
         _responses = new ResponseFlow(_realtime, _hangup,
             (call, ct) => tools.AnswerAsync(call, e => BridgeTrace.ToolFailed(services.Logger, context.Claims.CallSid, call.Name, e), ct),
             _transcript, _tasks, _counters, context.Claims.CallSid, services.Logger);

@@ -1,3 +1,4 @@
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.Crm;
 using CallCenter.MediaBridge.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ internal sealed class SessionServices(
     TimeProvider time,
     IOptions<MediaBridgeOptions> options,
     ApologyAudio apology,
-    ILogger<BridgeSession> logger)
+    ILogger<BridgeSession> logger,
+    CallbackRequests callbacks)
 {
     public ICallControl CallControl => callControl;
     public TranscriptQueue Transcripts => transcripts;
@@ -24,6 +26,7 @@ internal sealed class SessionServices(
     public MediaBridgeOptions Options => options.Value;
     public ReadOnlyMemory<byte> Apology => apology.Base64;
     public ILogger Logger => logger;
+    public CallbackRequests Callbacks => callbacks;
 
     public byte[] SessionUpdate(CallContext context) =>
         RealtimeEvents.SessionUpdate(context, options.Value.RealtimeModel, options.Value.TranscriptionModel);
