@@ -15,6 +15,9 @@ public sealed record LocalCommandLine
             --calls N       simulated calls to place at start (default 1)
             --no-call       place none
             --outbound      the agent calls the lead instead of the lead calling in
+            --scenario callback
+                            schedule two callbacks through the API, 10 s ahead: one the lead answers, one to a
+                            busy line; watch each dial at its time and how it ends (no call at start)
             --console-traces
                             print every span to the console as well (off by default)
           dotnet run --project local -- export
@@ -29,7 +32,7 @@ public sealed record LocalCommandLine
     private static readonly HashSet<string> Switches = ["--no-call", "--outbound", "--console-traces", "--help"];
     private static readonly Dictionary<string, HashSet<string>> ValueOptions = new(StringComparer.Ordinal)
     {
-        ["run"] = ["--port", "--calls"],
+        ["run"] = ["--port", "--calls", "--scenario"],
         ["export"] = [],
         ["restore"] = ["--tenant", "--from"],
     };
@@ -45,6 +48,11 @@ public sealed record LocalCommandLine
     public bool Help { get; init; }
     public string? Tenant { get; init; }
     public string? From { get; init; }
+
+    /// <summary>A scenario to play instead of the start call: <c>callback</c>.</summary>
+    public string? Scenario { get; init; }
+
+    public static IReadOnlyList<string> Scenarios { get; } = ["callback"];
 
     /// <summary>The parsed arguments, or the reason they make no command.</summary>
     public static (LocalCommandLine? Line, string? Error) Parse(IReadOnlyList<string> args)
@@ -121,6 +129,11 @@ public sealed record LocalCommandLine
             calls = parsed;
         }
 
-        return (line with { Port = port, Calls = calls }, null);
+        if (values.TryGetValue("--scenario", out var scenario) && !Scenarios.Contains(scenario))
+        {
+            return (null, $"--scenario must be one of {string.Join(", ", Scenarios)}, not '{scenario}'");
+        }
+
+        return (line with { Port = port, Calls = calls, Scenario = scenario }, null);
     }
 }

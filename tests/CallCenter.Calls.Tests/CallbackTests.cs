@@ -100,6 +100,30 @@ public sealed class CallbackTests(CallCenterFixture fixture)
     }
 
     [Fact]
+    public async Task A_callback_the_agent_asked_for_starts_when_its_call_ends_and_dials_the_lead_once()
+    {
+        var (tenant, key) = await TenantAsync();
+        var lead = await LeadAsync(tenant);
+        var callSid = TwilioCall.NewCallSid();
+        await _host.PostTwilioAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0], from: lead.Phone));
+
+        // What the bridge's schedule_callback stores during the call; nothing starts it yet.
+        var at = DateTimeOffset.UtcNow.AddSeconds(5).ToString("O", CultureInfo.InvariantCulture);
+        var (callback, _, _) = await _host.Get<CallbackRequests>().RequestAsync(tenant, lead.Id, at, "wants a quote", CallbackSources.Call, callSid);
+        Assert.Null(await _host.Durable.GetInstanceAsync(CallbackWorkflowNames.InstanceId(callback!.Id)));
+
+        // The call's end, delivered twice as Twilio may.
+        await _host.PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3, from: lead.Phone));
+        await _host.PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3, from: lead.Phone));
+        await WaitForAllAsync([callback.Id], TimeSpan.FromSeconds(60));
+
+        var stored = await GetAsync(tenant, key, callback.Id);
+        Assert.Equal(("dialed", "call"), (stored.GetProperty("status").GetString(), stored.GetProperty("source").GetString()));
+        var dial = Assert.Single(_host.Twilio.CreatedCalls, c => c["To"] == lead.Phone);
+        Assert.Equal(dial["Sid"], stored.GetProperty("callId").GetString());
+    }
+
+    [Fact]
     public async Task A_cancel_after_the_dial_is_409_and_the_callback_stays_dialed()
     {
         var (tenant, key) = await TenantAsync();
