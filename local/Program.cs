@@ -87,6 +87,12 @@ async Task<int> RunAsync()
     var adminKey = stack.Host.App.Configuration["Auth:AdminKey"]!;
     var live = LiveConsole.RunAsync(stack.Host.BaseUrl, DemoTenant.Id, adminKey, Console.WriteLine, stop.Token);
     var network = stack.CanSimulateCalls ? new PhoneNetwork(stack) : null;
+    if (line.Scenario == LocalScenarios.Callback && network is not null)
+    {
+        calls = 0;
+        await ReportAsync(await CallbackScenario.RunAsync(stack, network, adminKey, Progress, stop.Token));
+    }
+
     for (var i = 0; i < calls && !stop.IsCancellationRequested; i++)
     {
         var result = outbound ? await PlaceOutboundAsync() : await network!.CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, Progress, stop.Token, scenario);

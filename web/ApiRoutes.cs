@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CallCenter.Core.Auth;
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Events;
@@ -119,6 +120,17 @@ public static class ApiRoutes
         new("GET", "/api/tenants/{tenantId}/analytics", "GetAnalytics", "Calls per day by ?from=&to= (yyyy-MM-dd, the tenant's time zone, at most 366 days): outcomes, minutes, cost, p95 latency", Tenant,
             (HttpRequest r, string tenantId, CallStatsStore stats, IOptions<PricingOptions> pricing, TimeProvider time) =>
                 TenantScope.RunAsync(r, tenantId, t => AnalyticsEndpoints.GetAsync(t, stats, pricing, time))),
+
+        new("POST", "/api/tenants/{tenantId}/callbacks", "CreateCallback", "Schedule a callback to a lead at a time (moved into the tenant's calling hours); the same lead and time is the same callback", Tenant,
+            (HttpRequest r, string tenantId, CrmBody<CallbackEndpoints.CallbackBody> body, CallbackRequests callbacks, DurableTaskClient durable) =>
+                TenantScope.RunAsync(r, tenantId, t => CallbackEndpoints.CreateAsync(t, body, callbacks, durable))),
+        new("GET", "/api/tenants/{tenantId}/callbacks", "ListCallbacks", "Callbacks by ?status= (scheduled, dialed, cancelled, skipped), paged", Tenant,
+            (HttpRequest r, string tenantId, CallbackStore store, ContinuationTokens tokens) => TenantScope.RunAsync(r, tenantId, t => CallbackEndpoints.ListAsync(t, store, tokens))),
+        new("GET", "/api/tenants/{tenantId}/callbacks/{callbackId}", "GetCallback", "Read a callback", Tenant,
+            (HttpRequest r, string tenantId, string callbackId, CallbackStore store) => TenantScope.RunAsync(r, tenantId, t => CallbackEndpoints.GetAsync(t, callbackId, store))),
+        new("DELETE", "/api/tenants/{tenantId}/callbacks/{callbackId}", "CancelCallback", "Cancel a scheduled callback (409 once it was dialed or skipped)", Tenant,
+            (HttpRequest r, string tenantId, string callbackId, CallbackDialer dialer, DurableTaskClient durable) =>
+                TenantScope.RunAsync(r, tenantId, t => CallbackEndpoints.CancelAsync(t, callbackId, dialer, durable))),
     ];
 
     /// <summary>The OpenAPI document of <see cref="All"/>, derived from the handlers' types.</summary>

@@ -163,7 +163,10 @@ public static class CallEndpoints
         return link is null ? new NotFoundProblem() : new CrmOk<RecordingLinkView>(new RecordingLinkView(link, now.Add(RecordingStore.MaxLinkLifetime)));
     }
 
-    /// <summary>The call's orchestration as support staff need it: status, times, output or failure.</summary>
+    /// <summary>
+    /// The call's orchestration as support staff need it: status, times, output or failure. Until an outbound call
+    /// has a workflow of its own, the orchestration that placed it (the API's dial or a callback's).
+    /// </summary>
     public static async Task<Results<CrmOk<WorkflowView>, BadRequestProblem, NotFoundProblem>> WorkflowAsync(
         TenantScope scope, string callId, CallLogStore calls, DurableTaskClient durable)
     {
@@ -174,6 +177,13 @@ public static class CallEndpoints
 
         var call = await calls.GetAsync(scope.Tenant.Id, callId, scope.Aborted);
         var instance = call is null ? null : await durable.GetInstanceAsync(CallWorkflowNames.InstanceId(call.CallSid), getInputsAndOutputs: true, scope.Aborted);
+
+        // An outbound call placed and not yet answered or ended has no workflow of its own: show the one that placed it.
+        if (instance is null && call?.PlacedBy is { } placedBy)
+        {
+            instance = await durable.GetInstanceAsync(placedBy, getInputsAndOutputs: true, scope.Aborted);
+        }
+
         return instance is null ? new NotFoundProblem() : new CrmOk<WorkflowView>(WorkflowView.Of(instance));
     }
 

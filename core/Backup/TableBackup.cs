@@ -44,6 +44,7 @@ public sealed class TableBackup
             new("Prompts", tables.Prompts, false),
             new("WhatsApp", tables.WhatsApp, false),
             new("CallStats", tables.CallStats, false),
+            new("Callbacks", tables.Callbacks, false),
         ];
         _byName = _tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
         _container = blobs.GetBlobContainerClient(options.Value.Container);

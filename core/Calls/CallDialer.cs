@@ -23,7 +23,12 @@ public sealed class CallDialer(
     /// </summary>
     public const string MachineDetection = "DetectMessageEnd";
 
-    public async Task<string> DialAsync(string callId, CancellationToken ct = default)
+    /// <summary>
+    /// Dials the request <paramref name="callId"/> once and returns its CallSid. <paramref name="placedBy"/>, the
+    /// orchestration that places it, is kept on the call log: the call's workflow route shows it until the call's
+    /// own workflow exists.
+    /// </summary>
+    public async Task<string> DialAsync(string callId, string? placedBy = null, CancellationToken ct = default)
     {
         var request = await requests.GetAsync(callId, ct) ?? throw new PermanentFailureException($"Outbound call {callId} is unknown.");
         if (request is { CallSid: null, DialIntentAt: { } intent }
@@ -57,12 +62,15 @@ public sealed class CallDialer(
             }
         }
 
-        await calls.CreateIfMissingAsync(ToCallLog(request, time.GetUtcNow()), ct);
+        await calls.CreateIfMissingAsync(ToCallLog(request, time.GetUtcNow(), placedBy), ct);
         return request.CallSid!;
     }
 
-    /// <summary>The call log of a placed call: our number calls the lead.</summary>
-    public static CallLog ToCallLog(OutboundCallRequest request, DateTimeOffset now) => new()
+    /// <summary>
+    /// The call log of a placed call: our number calls the lead. Twilio answered the create with the call
+    /// queued, so it is listed as queued from this moment, before any status callback.
+    /// </summary>
+    public static CallLog ToCallLog(OutboundCallRequest request, DateTimeOffset now, string? placedBy = null) => new()
     {
         TenantId = request.TenantId,
         CallSid = request.CallSid!,
@@ -71,5 +79,8 @@ public sealed class CallDialer(
         To = request.To,
         LeadId = request.LeadId,
         CreatedAt = now,
+        Status = CallStatus.Queued,
+        StatusTimes = { [CallStatus.Queued] = now },
+        PlacedBy = placedBy,
     };
 }

@@ -73,4 +73,7 @@ public sealed class CallLog
 
     /// <summary>One of <see cref="CallOutcomes.All"/>, set with <see cref="Cost"/>.</summary>
     public string? Outcome { get; set; }
+
+    /// <summary>The orchestration that dialled an outbound call (the API's or a callback's); null for inbound calls.</summary>
+    public string? PlacedBy { get; init; }
 }

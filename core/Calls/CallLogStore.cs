@@ -261,6 +261,7 @@ public sealed class CallLogStore(CallCenterTables tables)
             ["AnsweredBy"] = c.AnsweredBy,
             ["RecordingDeletedAt"] = c.RecordingDeletedAt,
             ["TranscriptDeletedAt"] = c.TranscriptDeletedAt,
+            ["PlacedBy"] = c.PlacedBy,
         };
         AddMetricColumns(e, c);
         foreach (var (status, at) in c.StatusTimes)
@@ -301,6 +302,7 @@ public sealed class CallLogStore(CallCenterTables tables)
             AnsweredBy = e.GetString("AnsweredBy"),
             RecordingDeletedAt = e.GetDateTimeOffset("RecordingDeletedAt"),
             TranscriptDeletedAt = e.GetDateTimeOffset("TranscriptDeletedAt"),
+            PlacedBy = e.GetString("PlacedBy"),
         };
         ReadMetricColumns(e, call);
         foreach (var status in CallStatusNames.All)

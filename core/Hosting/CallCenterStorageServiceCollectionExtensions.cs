@@ -1,4 +1,5 @@
 using CallCenter.Core.Auth;
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Storage;
@@ -20,5 +21,6 @@ public static class CallCenterStorageServiceCollectionExtensions
             .AddTenantStores(configuration)
             .AddLeadStore()
             .AddCallStores()
-            .AddApiKeyStore();
+            .AddApiKeyStore()
+            .AddCallbackStores();
 }

@@ -23,6 +23,7 @@ public sealed class CallCenterTables
         Prompts = tables.GetTableClient(prefix + "Prompts");
         WhatsApp = tables.GetTableClient(prefix + "WhatsApp");
         CallStats = tables.GetTableClient(prefix + "CallStats");
+        Callbacks = tables.GetTableClient(prefix + "Callbacks");
         Recordings = blobs.GetBlobContainerClient(options.Value.RecordingsContainer);
         Webhooks = tables.GetTableClient(prefix + "Webhooks");
     }
@@ -40,10 +41,13 @@ public sealed class CallCenterTables
     public TableClient Webhooks { get; }
     public TableClient CallStats { get; }
 
+    /// <summary>Scheduled callbacks, in their tenant's partition.</summary>
+    public TableClient Callbacks { get; }
+
     /// <summary>Creates what is missing; cheap to repeat, so each host calls it once at start-up.</summary>
     public async Task CreateIfNotExistsAsync(CancellationToken ct = default)
     {
-        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys, Prompts, WhatsApp, Webhooks, CallStats];
+        TableClient[] all = [Tenants, PhoneRoutes, Leads, Calls, CallIndex, Turns, ApiKeys, Prompts, WhatsApp, Webhooks, CallStats, Callbacks];
         await Task.WhenAll(all.Select(t => t.CreateIfNotExistsAsync(ct))).ConfigureAwait(false);
         await Recordings.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }

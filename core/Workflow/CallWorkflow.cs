@@ -69,7 +69,7 @@ public static class CallWorkflow
         }
 
         var summarized = false;
-        if (source is TranscriptSource.Realtime or TranscriptSource.Recording)
+        if (source is TranscriptSource.Realtime or TranscriptSource.Recording && !NeverConnected(ended))
         {
             try
             {
@@ -137,6 +137,12 @@ public static class CallWorkflow
     // By type name: IsCausedBy resolves types by scanning loaded assemblies and fails on duplicates.
     private static bool IsPermanent(TaskFailureDetails? failure) =>
         failure is not null && (failure.ErrorType == typeof(PermanentFailureException).FullName || IsPermanent(failure.InnerFailure));
+
+    /// <summary>
+    /// A call that ended busy, unanswered, failed or canceled: nobody spoke, so no summary is asked for. Twilio
+    /// reports these only by the status callback, which starts this workflow with the end already known.
+    /// </summary>
+    private static bool NeverConnected(CallEnded? ended) => ended?.Status is "busy" or "no-answer" or "failed" or "canceled";
 
     /// <summary>The event, or null when the durable timer fires first.</summary>
     private static async Task<T?> WaitForEventAsync<T>(TaskOrchestrationContext context, string name, TimeSpan timeout)

@@ -1,3 +1,4 @@
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.Calls;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ namespace CallCenter.Core.Workflow;
 /// process knows started). Functions hands a Durable client only to a trigger's binding, so both hosts bind
 /// the signals to the client of the request at hand.
 /// </summary>
-public sealed class CallWorkflowSignals(IOptions<CallWorkflowOptions> options, KnownCallWorkflows known)
+public sealed class CallWorkflowSignals(IOptions<CallWorkflowOptions> options, KnownCallWorkflows known, CallbackStore callbacks)
 {
-    public ICallWorkflowSignals For(DurableTaskClient client) => new DurableCallWorkflowSignals(client, options, known);
+    public ICallWorkflowSignals For(DurableTaskClient client) => new DurableCallWorkflowSignals(client, options, known, callbacks);
 }

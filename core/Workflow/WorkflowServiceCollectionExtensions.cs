@@ -1,4 +1,5 @@
 using CallCenter.Core.Calls;
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.OpenAi;
 using CallCenter.Core.Twilio;
 using Microsoft.Extensions.Configuration;
@@ -36,6 +37,8 @@ public static class WorkflowServiceCollectionExtensions
         CallWorkflow.Durable.AddActivities(services);
         OutboundCallWorkflow.Durable.AddActivities(services);
         WebhookDeliveryWorkflow.Durable.AddActivities(services);
+        services.TryAddSingleton<CallbackDialer>();
+        CallbackWorkflow.Durable.AddActivities(services);
         return services;
     }
 }

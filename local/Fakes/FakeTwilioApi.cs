@@ -31,6 +31,9 @@ public sealed class FakeTwilioApi : LoopbackServer
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> CreatedCalls { get; } = new();
     public ConcurrentDictionary<string, int> CallUpdates { get; } = new();
 
+    /// <summary>When each call (by CallSid) was created: the dial's time as Twilio saw it.</summary>
+    public ConcurrentDictionary<string, DateTimeOffset> CallCreatedAt { get; } = new();
+
     /// <summary>Updates to <c>Status=completed</c> per CallSid: the hangups.</summary>
     public ConcurrentDictionary<string, int> Hangups { get; } = new();
 
@@ -76,6 +79,25 @@ public sealed class FakeTwilioApi : LoopbackServer
 
     /// <summary>The call ended: a redirect of it is a 404 from now on, as Twilio answers for a call it no longer has in progress.</summary>
     public void CallDown(string callSid) => _liveCalls.TryRemove(callSid, out _);
+
+    /// <summary>
+    /// How the phone network answers calls to a number: <c>busy</c>, <c>no-answer</c> or <c>failed</c>. Such a call is
+    /// created (201, queued) as Twilio creates it, and then, as Twilio does, only reported: signed status callbacks
+    /// to the call's StatusCallback (ringing first, except for a call that failed to connect), ending with the
+    /// outcome and a duration of 0; its answer URL is never fetched and <see cref="CallCreated"/> is not raised.
+    /// </summary>
+    public void SetOutcome(string number, string outcome)
+    {
+        if (outcome is not ("busy" or "no-answer" or "failed"))
+        {
+            throw new ArgumentException($"'{outcome}' is not an outcome Twilio reports for an unanswered call.", nameof(outcome));
+        }
+
+        _outcomes[number] = outcome;
+    }
+
+    private readonly ConcurrentDictionary<string, string> _outcomes = new();
+    private readonly HttpClient _callbacks = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Serves these bytes for the recording instead of the generated tone.</summary>
     public void SetRecording(string recordingSid, byte[] wav) => _recordings[recordingSid] = wav;
@@ -183,10 +205,15 @@ public sealed class FakeTwilioApi : LoopbackServer
                 _placed.Add(call);
             }
 
+            CallCreatedAt[sid] = call.CreatedAt;
             CreatedCalls.Enqueue(fields);
             CallAccepted?.Invoke(sid);
             await Task.Delay(CreateDelay, http.RequestAborted);
-            if (CallCreated is { } created)
+            if (_outcomes.TryGetValue(call.To, out var outcome))
+            {
+                _ = Task.Run(() => ReportOutcomeAsync(fields, outcome));
+            }
+            else if (CallCreated is { } created)
             {
                 // Twilio dials after answering the request.
                 _ = Task.Run(() => created(fields));
@@ -230,6 +257,43 @@ public sealed class FakeTwilioApi : LoopbackServer
 
             return Results.Json(new Dictionary<string, object?> { ["sid"] = sid, ["account_sid"] = _accountSid, ["status"] = "completed" });
         });
+    }
+
+    /// <summary>The status callbacks of a call the network did not connect, signed as Twilio signs them.</summary>
+    private async Task ReportOutcomeAsync(IReadOnlyDictionary<string, string> call, string outcome)
+    {
+        if (!call.TryGetValue("StatusCallback", out var url))
+        {
+            return;
+        }
+
+        string[] statuses = outcome == "failed" ? ["failed"] : ["initiated", "ringing", outcome];
+        for (var i = 0; i < statuses.Length; i++)
+        {
+            var form = new Dictionary<string, string>
+            {
+                ["AccountSid"] = _accountSid, ["CallSid"] = call["Sid"], ["From"] = call.GetValueOrDefault("From") ?? "",
+                ["To"] = call.GetValueOrDefault("To") ?? "", ["Direction"] = "outbound-api", ["CallStatus"] = statuses[i],
+                ["ApiVersion"] = "2010-04-01", ["SequenceNumber"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Timestamp"] = DateTimeOffset.UtcNow.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
+                ["CallbackSource"] = "call-progress-events",
+            };
+            if (i == statuses.Length - 1)
+            {
+                form["CallDuration"] = "0";
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
+            request.Headers.Add("X-Twilio-Signature", TwilioRequestSigner.Sign(_authToken, url, form));
+            try
+            {
+                using var response = await _callbacks.SendAsync(request);
+            }
+            catch (HttpRequestException)
+            {
+                // Twilio does not retry a status callback by default: a lost one is lost.
+            }
+        }
     }
 
     /// <summary>

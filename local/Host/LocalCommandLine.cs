@@ -22,7 +22,9 @@ public sealed record LocalCommandLine
                             dtmf (the caller presses keys), silence (the caller says nothing),
                             transfer (the agent hands the caller to a person, who hears a whispered
                             summary and answers), transfer-unanswered (nobody answers: the caller is back
-                            with the agent, who offers a callback)
+                            with the agent, who offers a callback), callback (two callbacks scheduled
+                            through the API, 10 s ahead: one the lead answers, one to a busy line; watch
+                            each dial at its time and how it ends; no call at start)
           dotnet run --project local -- export
                             export every tenant's rows changed up to today 00:00 UTC (what the daily timer does)
           dotnet run --project local -- restore --tenant ID --from EXPORT

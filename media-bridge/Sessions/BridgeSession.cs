@@ -59,7 +59,7 @@ public sealed class BridgeSession
             () => _ = _tasks.Run(_transfer.Armed ? () => _transfer.RedirectAsync(hangUp.HangUpAsync) : hangUp.HangUpAsync));
         _transcript = new CallTranscript(context.Tenant.Id, context.Claims.CallSid, services.Transcripts, services.Time,
             HumanTransfer.FirstSequence(context.Claims));
-        var tools = new ToolRunner(context, services.Leads, services.Time);
+        var tools = new ToolRunner(context, services.Leads, services.Callbacks, services.Time);
         _responses = new ResponseFlow(_realtime, _hangup,
             (call, ct) => call.Name == Core.Prompts.AgentTools.TransferToHuman
                 ? Task.FromResult(_transfer.Request(call.Arguments))

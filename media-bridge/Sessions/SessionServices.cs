@@ -1,4 +1,5 @@
 using CallCenter.Core.Calls;
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.Crm;
 using CallCenter.MediaBridge.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,8 @@ internal sealed class SessionServices(
     IOptions<MediaBridgeOptions> options,
     ApologyAudio apology,
     ILogger<BridgeSession> logger,
-    CallLogStore calls)
+    CallLogStore calls,
+    CallbackRequests callbacks)
 {
     public ICallControl CallControl => callControl;
     public TranscriptQueue Transcripts => transcripts;
@@ -27,6 +29,7 @@ internal sealed class SessionServices(
     public ReadOnlyMemory<byte> Apology => apology.Base64;
     public ILogger Logger => logger;
     public CallLogStore Calls => calls;
+    public CallbackRequests Callbacks => callbacks;
 
     public byte[] SessionUpdate(CallContext context) =>
         RealtimeEvents.SessionUpdate(context, options.Value.RealtimeModel, options.Value.TranscriptionModel);

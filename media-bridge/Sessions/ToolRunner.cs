@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Prompts;
 
@@ -8,7 +9,7 @@ namespace CallCenter.MediaBridge.Sessions;
 /// Executes the model's function calls for one call, off the audio path. Answers are JSON strings handed back
 /// to the model as <c>function_call_output</c>. <c>end_call</c> is not run here: the session owns the hangup.
 /// </summary>
-public sealed class ToolRunner(CallContext context, LeadStore leads, TimeProvider time)
+public sealed class ToolRunner(CallContext context, LeadStore leads, CallbackRequests callbacks, TimeProvider time)
 {
     /// <summary>The answer to <c>end_call</c>: the model says goodbye; the hangup follows once that has played.</summary>
     public const string EndCallOutput = """{"ok":true,"note":"say a short goodbye now"}""";
@@ -75,6 +76,11 @@ public sealed class ToolRunner(CallContext context, LeadStore leads, TimeProvide
         }, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stores the callback (once per lead and time, so a repeated tool call is the same callback) for this call's
+    /// lead, and notes it on the lead. Its orchestration is started when this call ends (by the call's status
+    /// webhook, which holds a Durable client; the bridge has none).
+    /// </summary>
     private async Task<string> ScheduleCallbackAsync(string? at, string? reason, CancellationToken ct)
     {
         if (!DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var when)
@@ -83,9 +89,21 @@ public sealed class ToolRunner(CallContext context, LeadStore leads, TimeProvide
             return JsonSerializer.Serialize(new { error = "at must be a future ISO 8601 date and time with offset" });
         }
 
-        // The callback is recorded on the lead, where the outbound dialer and the dashboards read it.
+        if (_lead is null)
+        {
+            return """{"error":"no lead is linked to this call"}""";
+        }
+
+        var (callback, errors, _) = await callbacks.RequestAsync(
+            context.Tenant, _lead.Id, at, reason, CallbackSources.Call, context.Claims.CallSid, ct).ConfigureAwait(false);
+        if (callback is null)
+        {
+            return JsonSerializer.Serialize(new { error = string.Join("; ", errors) });
+        }
+
         var note = $"Callback requested for {when:O}{(reason is null ? "" : ": " + reason)}";
-        return await ChangeLeadAsync(l => l with { Notes = AppendNote(l.Notes, note) }, ct).ConfigureAwait(false);
+        await ChangeLeadAsync(l => l.Notes?.Contains(note, StringComparison.Ordinal) == true ? l : l with { Notes = AppendNote(l.Notes, note) }, ct).ConfigureAwait(false);
+        return JsonSerializer.Serialize(new { ok = true, scheduledFor = callback.ScheduledFor });
     }
 
     private async Task<string> RunDeclaredAsync(DeclaredTool tool, string arguments, CancellationToken ct) =>

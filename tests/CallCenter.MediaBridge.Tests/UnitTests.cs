@@ -1,3 +1,4 @@
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Events;
@@ -32,7 +33,7 @@ public sealed class TranscriptQueueTests
 public sealed class ToolRunnerTests(AzuriteFixture azurite)
 {
     [Fact]
-    public async Task Lookup_reads_the_preloaded_lead_and_schedule_callback_notes_a_future_time()
+    public async Task Lookup_reads_the_preloaded_lead_and_schedule_callback_stores_one_callback_of_this_call_for_a_future_time()
     {
         await using var services = await azurite.CreateServicesAsync();
         var leads = services.GetRequiredService<LeadStore>();
@@ -45,17 +46,23 @@ public sealed class ToolRunnerTests(AzuriteFixture azurite)
             new AgentInstructions("x", 1, AgentTools.Voice, "en-US", "alloy"),
             AgentTools.Voice,
             new Dictionary<string, DeclaredTool>());
-        var runner = new ToolRunner(context, leads, time);
+        var store = services.GetRequiredService<CallbackStore>();
+        var runner = new ToolRunner(context, leads, new CallbackRequests(leads, store, time), time);
 
         var found = await runner.RunAsync(AgentTools.LookupLead, "{}", default);
         var past = await runner.RunAsync(AgentTools.ScheduleCallback, """{"at":"2026-11-24T09:00:00+00:00"}""", default);
         var ok = await runner.RunAsync(AgentTools.ScheduleCallback, """{"at":"2026-11-26T09:00:00+00:00","reason":"quote"}""", default);
+        var again = await runner.RunAsync(AgentTools.ScheduleCallback, """{"at":"2026-11-26T09:00:00+00:00","reason":"quote"}""", default);
 
         Assert.Contains("\"name\":\"Dana\"", found, StringComparison.Ordinal);
         Assert.Contains("error", past, StringComparison.Ordinal);
         Assert.Contains("\"ok\":true", ok, StringComparison.Ordinal);
         var stored = await leads.GetAsync("acme-tools", lead.Id);
         Assert.Contains("Callback requested for 2026-11-26T09:00:00.0000000+00:00: quote", stored!.Notes, StringComparison.Ordinal);
+        Assert.Equal(ok, again);
+        var callback = Assert.Single(await store.ListRequestedByCallAsync("acme-tools", "CA1"));
+        Assert.Equal((CallbackSources.Call, CallbackStatuses.Scheduled, lead.Id), (callback.Source, callback.Status, callback.LeadId));
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), callback.ScheduledFor);
     }
 
     [Fact]
@@ -69,7 +76,7 @@ public sealed class ToolRunnerTests(AzuriteFixture azurite)
             new AgentInstructions("x", 1, AgentTools.Voice, "en-US", "alloy"),
             AgentTools.Voice,
             new Dictionary<string, DeclaredTool>());
-        var runner = new ToolRunner(context, services.GetRequiredService<LeadStore>(), TimeProvider.System);
+        var runner = new ToolRunner(context, services.GetRequiredService<LeadStore>(), services.GetRequiredService<CallbackRequests>(), TimeProvider.System);
         var failures = new List<Exception>();
 
         var endCall = await runner.AnswerAsync(new FunctionCall("call_1", AgentTools.EndCall, "{}"), failures.Add, default);

@@ -1,0 +1,101 @@
+using Azure;
+using Azure.Data.Tables;
+using CallCenter.Core.Storage;
+
+namespace CallCenter.Core.Callbacks;
+
+/// <summary>Callbacks in their tenant's partition of the Callbacks table (row key = callback id).</summary>
+public sealed class CallbackStore(CallCenterTables tables)
+{
+    /// <summary>Adds the callback unless its id exists; returns the stored one and whether this call added it.</summary>
+    public async Task<(Callback Callback, bool Created)> CreateIfMissingAsync(Callback callback, CancellationToken ct = default)
+    {
+        try
+        {
+            await tables.Callbacks.AddEntityAsync(ToEntity(callback), ct).ConfigureAwait(false);
+            return (callback, true);
+        }
+        catch (RequestFailedException e) when (e.IsConflict())
+        {
+            var stored = await GetAsync(callback.TenantId, callback.Id, ct).ConfigureAwait(false);
+            return (stored ?? throw new InvalidOperationException($"Callback {callback.Id} vanished."), false);
+        }
+    }
+
+    public async Task<Callback?> GetAsync(string tenantId, string callbackId, CancellationToken ct = default)
+    {
+        if (!CallbackIds.IsCallbackId(callbackId))
+        {
+            return null;
+        }
+
+        var found = await tables.Callbacks.GetEntityIfExistsAsync<TableEntity>(tenantId, callbackId, cancellationToken: ct).ConfigureAwait(false);
+        return found.HasValue && found.Value is { } e ? ToCallback(e) : null;
+    }
+
+    /// <summary>
+    /// Changes one callback under its ETag; <paramref name="change"/> returns null when nothing is to change.
+    /// Null when the tenant has no such callback.
+    /// </summary>
+    public Task<Callback?> UpdateAsync(string tenantId, string callbackId, Func<Callback, Callback?> change, CancellationToken ct = default) =>
+        OptimisticUpdate.RunAsync(tables.Callbacks, tenantId, callbackId, ToCallback, c => change(c) is { } next ? next with { TenantId = c.TenantId, Id = c.Id } : null, ToEntity, ct);
+
+    /// <summary>A page of the tenant's callbacks (in id order), optionally of one status.</summary>
+    public Task<Storage.Page<Callback>> ListPageAsync(string tenantId, string? status, string? continuation, int limit, CancellationToken ct = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}");
+        if (status is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
+        }
+
+        return Pages.ReadAsync(tables.Callbacks, filter, continuation, limit, ToCallback, ct);
+    }
+
+    /// <summary>The callbacks the agent of one call asked for.</summary>
+    public async Task<IReadOnlyList<Callback>> ListRequestedByCallAsync(string tenantId, string callSid, CancellationToken ct = default)
+    {
+        var result = new List<Callback>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RequestedByCallSid eq {callSid}");
+        await foreach (var e in tables.Callbacks.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            result.Add(ToCallback(e));
+        }
+
+        return result;
+    }
+
+    private static TableEntity ToEntity(Callback c) => new(c.TenantId, c.Id)
+    {
+        ["LeadId"] = c.LeadId,
+        ["Phone"] = c.Phone,
+        ["RequestedAt"] = c.RequestedAt,
+        ["DueAt"] = c.DueAt,
+        ["ScheduledFor"] = c.ScheduledFor,
+        ["Reason"] = c.Reason,
+        ["Source"] = c.Source,
+        ["Status"] = c.Status,
+        ["StatusReason"] = c.StatusReason,
+        ["CallId"] = c.CallId,
+        ["OutboundCallId"] = c.OutboundCallId,
+        ["RequestedByCallSid"] = c.RequestedByCallSid,
+    };
+
+    private static Callback ToCallback(TableEntity e) => new()
+    {
+        TenantId = e.PartitionKey,
+        Id = e.RowKey,
+        LeadId = e.GetString("LeadId") ?? "",
+        Phone = e.GetString("Phone") ?? "",
+        RequestedAt = e.GetDateTimeOffset("RequestedAt") ?? default,
+        DueAt = e.GetDateTimeOffset("DueAt") ?? default,
+        ScheduledFor = e.GetDateTimeOffset("ScheduledFor") ?? default,
+        Reason = e.GetString("Reason"),
+        Source = e.GetString("Source") ?? CallbackSources.Api,
+        Status = e.GetString("Status") ?? CallbackStatuses.Scheduled,
+        StatusReason = e.GetString("StatusReason"),
+        CallId = e.GetString("CallId"),
+        OutboundCallId = e.GetString("OutboundCallId"),
+        RequestedByCallSid = e.GetString("RequestedByCallSid"),
+    };
+}
