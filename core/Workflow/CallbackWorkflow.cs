@@ -21,7 +21,7 @@ public static class CallbackWorkflow
     {
         using (var stop = new CancellationTokenSource())
         {
-            var due = context.CreateTimer(input.ScheduledFor.UtcDateTime, stop.Token);
+            var due = DurableTimers.WaitUntilAsync(context, input.ScheduledFor.UtcDateTime, stop.Token);
             var cancelled = context.WaitForExternalEvent<bool>(CallbackWorkflowNames.CancelledEvent, stop.Token);
             var first = await Task.WhenAny(due, cancelled);
             stop.Cancel();

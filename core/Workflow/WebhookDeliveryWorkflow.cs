@@ -41,7 +41,7 @@ public static class WebhookDeliveryWorkflow
                 return status;
             }
 
-            await context.CreateTimer(delay, CancellationToken.None);
+            await DurableTimers.WaitUntilAsync(context, context.CurrentUtcDateTime + delay, CancellationToken.None);
         }
     }
 }

@@ -19,7 +19,7 @@ public static class BackupCommand
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = azurite?.ConnectionString })
             .AddConfiguration(environment)
             .Build();
-        var services = new ServiceCollection().AddCallCenterStorage(configuration).AddCallCenterBackup(configuration);
+        var services = new ServiceCollection().AddLogging().AddCallCenterStorage(configuration).AddCallCenterBackup(configuration);
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var backup = provider.GetRequiredService<TableBackup>();
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace CallCenter.MediaBridge.Sessions;
 
@@ -24,7 +23,7 @@ internal static class CallControlEvents
     public static string DtmfTurn(char digit) => $"pressed {digit}";
 
     /// <summary>A key press as a user message: the key and when, in the call, it was pressed.</summary>
-    public static byte[] DtmfItem(char digit, TimeSpan at) => Json(w =>
+    public static byte[] DtmfItem(char digit, TimeSpan at) => RealtimeEvents.Json(w =>
     {
         w.WriteString("type", "conversation.item.create");
         w.WriteStartObject("item");
@@ -44,7 +43,7 @@ internal static class CallControlEvents
     /// The voicemail message, said word for word after the machine's beep, tagged as the goodbye: the call
     /// hangs up once it has played.
     /// </summary>
-    public static byte[] VoicemailCreate(string message) => Json(w =>
+    public static byte[] VoicemailCreate(string message) => RealtimeEvents.Json(w =>
     {
         w.WriteString("type", "response.create");
         w.WriteStartObject("response");
@@ -56,17 +55,4 @@ internal static class CallControlEvents
         w.WriteEndObject();
         w.WriteEndObject();
     });
-
-    private static byte[] Json(Action<Utf8JsonWriter> body)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
 }

@@ -127,7 +127,8 @@ internal static class RealtimeEvents
         w.WriteEndObject();
     });
 
-    private static byte[] Json(Action<Utf8JsonWriter> body)
+    /// <summary>One client event: the object <paramref name="body"/> writes, as UTF-8 JSON.</summary>
+    internal static byte[] Json(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))

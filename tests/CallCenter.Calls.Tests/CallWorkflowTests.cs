@@ -5,6 +5,7 @@ using CallCenter.Core.Hosting;
 using CallCenter.Core.OpenAi;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Twilio;
+using CallCenter.Core.Webhooks;
 using CallCenter.Core.Workflow;
 using CallCenter.DevServices;
 using CallCenter.Fakes;
@@ -253,7 +254,7 @@ public sealed class CallWorkflowTests
             {
                 services.AddLogging(l => l.AddProvider(_log));
                 services.AddCallCenterStorage(configuration);
-                services.AddCallCenterLiveEvents(configuration).AddCallCenterCalls(configuration).AddCallCenterWorkflow(configuration);
+                services.AddCallCenterLiveEvents(configuration).AddCallCenterCalls(configuration).AddCallCenterWorkflow(configuration).AddCallCenterWebhooks(configuration);
 
                 // Registered last, so they replace the real clients.
                 services.AddSingleton(_media.Object);

@@ -21,13 +21,14 @@ public sealed class CrmApiTests(AzuriteFixture azurite, CrmHost host) : IClassFi
         var attackerKey = await host.CreateTenantAsync(attacker);
 
         var tenantRoutes = ApiRoutes.All.Where(r => r.Path.StartsWith("/api/tenants/{tenantId}", StringComparison.Ordinal)).ToList();
-        Assert.Equal(28, tenantRoutes.Count);
+        Assert.Equal(33, tenantRoutes.Count);
         foreach (var route in tenantRoutes)
         {
             var path = route.Path
                 .Replace("{tenantId}", b.Tenant).Replace("{keyId}", b.KeyId).Replace("{leadId}", b.LeadId).Replace("{callId}", b.CallSid)
                 .Replace("{channel}", "whatsapp").Replace("{version}", "1").Replace("{conversationId}", b.ConversationId)
-                .Replace("{webhookId}", "we0123456789abcdef").Replace("{deliveryId}", "wd0000000000000000001" + "0123456789ab");
+                .Replace("{webhookId}", "we0123456789abcdef").Replace("{deliveryId}", "wd0000000000000000001" + "0123456789ab")
+                .Replace("{callbackId}", "CB" + new string('a', 32));
             var body = route.Method is "POST" or "PUT" or "PATCH" ? ValidBody(route.Name, b.LeadId) : null;
 
             var (status, _, raw) = await host.SendAsync(new HttpMethod(route.Method), path, attackerKey, body);
@@ -207,6 +208,7 @@ public sealed class CrmApiTests(AzuriteFixture azurite, CrmHost host) : IClassFi
         "PreviewPrompt" => new { leadId },
         "PlaceCall" => new { leadId },
         "CreateWebhook" => new { url = "http://127.0.0.1:9/hook", events = new[] { "call.completed" } },
+        "CreateCallback" => new { leadId, at = DateTimeOffset.UtcNow.AddDays(1).ToString("O"), reason = "stolen" },
         _ => new { },
     };
 

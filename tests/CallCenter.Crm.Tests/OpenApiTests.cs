@@ -44,6 +44,10 @@ public sealed class OpenApiTests(AzuriteFixture azurite, CrmHost host) : IClassF
         ["ListWebhookDeliveries"] = (200, "CrmPageOfWebhookDeliveryView", null),
         ["RedeliverWebhook"] = (202, "WebhookDeliveryView", null),
         ["GetAnalytics"] = (200, "AnalyticsView", null),
+        ["CreateCallback"] = (201, "CallbackView", "CallbackBody"),
+        ["ListCallbacks"] = (200, "CrmPageOfCallbackView", null),
+        ["GetCallback"] = (200, "CallbackView", null),
+        ["CancelCallback"] = (200, "CallbackView", null),
     };
 
     [Fact]

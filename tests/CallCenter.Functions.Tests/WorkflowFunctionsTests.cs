@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.Calls;
+using CallCenter.Core.Crm;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Webhooks;
 using CallCenter.Core.WhatsApp;
@@ -26,7 +29,8 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
     {
         string[] covered = [.. CallHappyPath, nameof(RecordTranscriptFailure), OutboundCallNames.Orchestration, nameof(DialCall),
             WhatsAppWorkflowNames.Orchestration, nameof(LoadWhatsAppHistory), nameof(GenerateWhatsAppReply), nameof(SendWhatsAppReply),
-            WebhookDeliveryNames.Orchestration, nameof(DeliverWebhook)];
+            WebhookDeliveryNames.Orchestration, nameof(DeliverWebhook),
+            CallbackWorkflowNames.Orchestration, nameof(DecideCallback), nameof(DialCallback), nameof(RecordCallbackCall)];
         var all = DurableFunctions.Orchestrators.Concat(DurableFunctions.Activities).Select(DurableFunctions.NameOf);
         Assert.Equal(all.Order(), covered.Order());
     }
@@ -168,6 +172,27 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         var stored = (await fixture.Get<WebhookStore>().GetDeliveryAsync(tenant.Id, delivery.Id))!;
         Assert.True(stored.Attempts.Count >= 2 && stored.Attempts.All(a => a.StatusCode is null && a.Error is not null), string.Join("; ", stored.Attempts));
         Assert.True(DurableFunctions.RanFor(instanceId).SetEquals([WebhookDeliveryNames.Orchestration, nameof(DeliverWebhook)]));
+    }
+
+    [Fact]
+    public async Task A_callback_waits_for_its_time_then_dials_the_lead_once()
+    {
+        var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
+        var phone = Requests.NewNumber();
+        var lead = (await fixture.Get<LeadStore>().GetOrCreateByPhoneAsync(tenant.Id, phone, LeadSources.Api)).Lead;
+        var at = DateTimeOffset.UtcNow.AddSeconds(3);
+        var (callback, errors, _) = await fixture.Get<CallbackRequests>().RequestAsync(tenant, lead.Id, at.ToString("O", CultureInfo.InvariantCulture), "asked on the phone", CallbackSources.Api);
+        Assert.Empty(errors);
+
+        Assert.True(await fixture.Durable.StartAsync(callback!));
+        var instanceId = CallbackWorkflowNames.InstanceId(callback!.Id);
+        var done = await WaitAsync(instanceId);
+
+        AssertCompleted(done);
+        Assert.Equal(CallbackStatuses.Dialed, done.ReadOutputAs<string>());
+        var dial = Assert.Single(fixture.Twilio.CreatedCalls, c => c["To"] == phone);
+        Assert.True(fixture.Twilio.CallCreatedAt[dial["Sid"]] >= callback.ScheduledFor);
+        Assert.True(DurableFunctions.RanFor(instanceId).SetEquals([CallbackWorkflowNames.Orchestration, nameof(DecideCallback), nameof(DialCallback), nameof(RecordCallbackCall)]));
     }
 
     private void AssertCompleted(OrchestrationMetadata done) =>
