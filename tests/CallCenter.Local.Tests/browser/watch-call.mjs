@@ -39,7 +39,10 @@ try {
   const recording = await detail.locator('[data-testid=call-recording]').evaluate(async (audio) => {
     audio.muted = true;
     await audio.play();
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Until the clock moves (a loaded machine starts the audio late), for 10 s at most.
+    for (const start = Date.now(); audio.currentTime === 0 && Date.now() - start < 10_000;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     audio.pause();
     return { duration: audio.duration, played: audio.currentTime, error: audio.error?.message ?? null };
   });
