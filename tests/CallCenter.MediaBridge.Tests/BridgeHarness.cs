@@ -130,7 +130,12 @@ public sealed class BridgeHarness : IAsyncDisposable
         await app.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync();
         await app.StartAsync();
         var harness = new BridgeHarness(openAi, twilio, liveEvents, app, mediaUrl, baseUrl, logs, tenantId ?? NewTenantId());
-        await harness.Service<TenantStore>().SaveAsync(new Tenant { Id = harness.TenantId, Name = "Acme Plumbing", VoiceNumbers = [] });
+        // Silence re-prompts at the longest, so a loaded machine's slow waits never add a response a test does not
+        // expect; the silence tests set their own.
+        await harness.Service<TenantStore>().SaveAsync(new Tenant
+        {
+            Id = harness.TenantId, Name = "Acme Plumbing", VoiceNumbers = [], SilenceRepromptSeconds = 120, SilenceGoodbyeSeconds = 120,
+        });
         return harness;
     }
 
