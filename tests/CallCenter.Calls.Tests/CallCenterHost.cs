@@ -39,8 +39,8 @@ public sealed class CallCenterFixture : IAsyncLifetime
 /// <summary>The local host on the test run's Azurite, with fake Twilio and OpenAI APIs, and a signing Twilio client.</summary>
 public sealed class CallCenterHost : IAsyncDisposable
 {
-    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
-    public const string AuthToken = "test-twilio-auth-token-0123456789";
+    public const string AccountSid = TwilioCall.AccountSid;
+    public const string AuthToken = TwilioCall.AuthToken;
 
     private CallCenterHost(LocalHost host, FakeTwilioApi twilio, FakeOpenAiApi openAi)
     {
@@ -114,17 +114,8 @@ public sealed class CallCenterHost : IAsyncDisposable
     }
 
     /// <summary>Posts a webhook signed as Twilio signs it (or unsigned, or signed with another token).</summary>
-    public Task<HttpResponseMessage> PostTwilioAsync(string path, IReadOnlyDictionary<string, string> form, string? signWith = AuthToken)
-    {
-        var url = new Uri(Host.BaseUrl, path).AbsoluteUri;
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        if (signWith is not null)
-        {
-            request.Headers.Add("X-Twilio-Signature", TwilioRequestSigner.Sign(signWith, url, form));
-        }
-
-        return Http.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> PostTwilioAsync(string path, IReadOnlyDictionary<string, string> form, string? signWith = AuthToken) =>
+        Http.SendAsync(TwilioCall.Request(Host.BaseUrl, path, form, signWith));
 
     /// <summary>
     /// One answered call as Twilio and the bridge leave it: the voice webhook, two turns the realtime session
@@ -149,50 +140,4 @@ public sealed class CallCenterHost : IAsyncDisposable
         await Twilio.DisposeAsync();
         await OpenAi.DisposeAsync();
     }
-}
-
-/// <summary>The webhooks Twilio sends for one inbound call, as form fields.</summary>
-public static class TwilioCall
-{
-    public static string NewCallSid() => "CA" + Guid.NewGuid().ToString("N");
-
-    public static string NewRecordingSid() => "RE" + Guid.NewGuid().ToString("N");
-
-    public static Dictionary<string, string> Voice(string callSid, string to, string from = "+15557654321") => new()
-    {
-        ["CallSid"] = callSid,
-        ["AccountSid"] = CallCenterHost.AccountSid,
-        ["From"] = from,
-        ["To"] = to,
-        ["CallStatus"] = "ringing",
-        ["ApiVersion"] = "2010-04-01",
-        ["Direction"] = "inbound",
-    };
-
-    public static Dictionary<string, string> Status(string callSid, string to, string status, int sequence, string from = "+15557654321")
-    {
-        var form = Voice(callSid, to, from);
-        form["CallStatus"] = status;
-        form["SequenceNumber"] = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        form["Timestamp"] = new DateTimeOffset(2026, 11, 25, 10, 0, sequence, TimeSpan.Zero).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
-        form["CallbackSource"] = "call-progress-events";
-        if (status == "completed")
-        {
-            form["CallDuration"] = "42";
-        }
-
-        return form;
-    }
-
-    public static Dictionary<string, string> Recording(string callSid, string recordingSid, Uri recordingUrl) => new()
-    {
-        ["AccountSid"] = CallCenterHost.AccountSid,
-        ["CallSid"] = callSid,
-        ["RecordingSid"] = recordingSid,
-        ["RecordingUrl"] = recordingUrl.AbsoluteUri,
-        ["RecordingStatus"] = "completed",
-        ["RecordingDuration"] = "1",
-        ["RecordingChannels"] = "2",
-        ["RecordingSource"] = "StartCallRecordingTwiML",
-    };
 }

@@ -6,6 +6,7 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using CallCenter.Local.Host;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -6,6 +6,7 @@ using CallCenter.Core.Auth;
 using CallCenter.Core.Callbacks;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Tenants;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Time.Testing;
 

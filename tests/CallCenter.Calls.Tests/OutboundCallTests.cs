@@ -5,6 +5,7 @@ using System.Xml.Linq;
 using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Calls.Tests;

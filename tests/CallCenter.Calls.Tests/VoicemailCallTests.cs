@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Workflow;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Calls.Tests;
