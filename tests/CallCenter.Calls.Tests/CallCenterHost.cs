@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using CallCenter.Fakes;
@@ -100,7 +104,7 @@ public sealed class CallCenterHost : IAsyncDisposable
     }
 
     /// <summary>A new tenant with a number of its own, so tests sharing the host never see each other's calls.</summary>
-    public async Task<Tenant> NewTenantAsync(TranscriptionPolicy policy = TranscriptionPolicy.FallbackToRecording)
+    public async Task<Tenant> NewTenantAsync(TranscriptionPolicy policy = TranscriptionPolicy.FallbackToRecording, string timeZone = "UTC")
     {
         var tenant = new Tenant
         {
@@ -108,6 +112,7 @@ public sealed class CallCenterHost : IAsyncDisposable
             Name = "Test tenant",
             VoiceNumbers = ["+1555" + Random.Shared.Next(1_000_000, 9_999_999)],
             TranscriptionPolicy = policy,
+            TimeZone = timeZone,
         };
         await Get<TenantStore>().SaveAsync(tenant);
         return tenant;
@@ -131,6 +136,33 @@ public sealed class CallCenterHost : IAsyncDisposable
         ]);
         await PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
         await PostTwilioAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, Twilio.RecordingUrl(recordingSid)));
+    }
+
+    /// <summary>A new tenant (<see cref="NewTenantAsync"/>) and an API key of its own, as a CRM holds one.</summary>
+    public async Task<(Tenant Tenant, string Key)> NewTenantWithKeyAsync()
+    {
+        var tenant = await NewTenantAsync();
+        return (tenant, (await Get<ApiKeyService>().IssueAsync(tenant.Id, "crm")).Key);
+    }
+
+    /// <summary>A request to the API with a tenant's key, and <paramref name="body"/> as JSON when given.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("X-Api-Key", key);
+        return await Http.SendAsync(request);
+    }
+
+    /// <summary>An outbound call placed through the API (202) and dialled: its id and the CallSid Twilio gave it.</summary>
+    public async Task<(string CallId, string CallSid)> PlaceCallAsync(string tenantId, string key, string to)
+    {
+        var response = await SendAsync(HttpMethod.Post, $"/api/tenants/{tenantId}/calls", key, new { to });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var callId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var dial = await Durable.WaitForInstanceCompletionAsync(OutboundCallNames.InstanceId(callId), getInputsAndOutputs: true, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, dial.RuntimeStatus);
+        return (callId, dial.ReadOutputAs<string>()!);
     }
 
     public async ValueTask DisposeAsync()
