@@ -1,28 +1,24 @@
 using CallCenter.Core.Backup;
-using CallCenter.Core.Hosting;
-using CallCenter.DevServices;
 
 namespace CallCenter.Local.Host;
 
 /// <summary>
 /// <c>export</c> and <c>restore</c>: the daily timer's export on demand, and putting one tenant back from its
 /// exports. They work on the storage the environment names (an Azure account reached with your sign-in, or a
-/// connection string), else on the local Azurite's data.
+/// connection string), else on the local Azurite's data (see <see cref="LocalStorageCommand"/>).
 /// </summary>
 public static class BackupCommand
 {
-    public static async Task<int> RunAsync(LocalCommandLine line, IConfiguration environment, LocalHostSettings local, CancellationToken ct)
-    {
-        var named = !string.IsNullOrEmpty(environment["Storage:ConnectionString"]) || !string.IsNullOrEmpty(environment["Storage:BlobServiceUri"]);
-        await using var azurite = named ? null : await AzuriteServer.StartAsync(local.DataFolder, local.AzuritePorts, ct);
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = azurite?.ConnectionString })
-            .AddConfiguration(environment)
-            .Build();
-        var services = new ServiceCollection().AddLogging().AddCallCenterStorage(configuration).AddCallCenterBackup(configuration);
-        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        var backup = provider.GetRequiredService<TableBackup>();
+    public static Task<int> RunAsync(LocalCommandLine line, IConfiguration environment, LocalHostSettings local, CancellationToken ct) =>
+        LocalStorageCommand.RunAsync(
+            environment,
+            local,
+            services => RunAsync(line, services.GetRequiredService<TableBackup>(), ct),
+            ct,
+            static (services, configuration) => services.AddCallCenterBackup(configuration));
 
+    private static async Task<int> RunAsync(LocalCommandLine line, TableBackup backup, CancellationToken ct)
+    {
         if (line.Command == "export")
         {
             var export = await backup.ExportDueAsync(ct);

@@ -1,6 +1,4 @@
 using CallCenter.Core.Calls;
-using CallCenter.Core.Hosting;
-using CallCenter.DevServices;
 
 namespace CallCenter.Local.Host;
 
@@ -10,18 +8,12 @@ namespace CallCenter.Local.Host;
 /// </summary>
 public static class RetentionCommand
 {
-    public static async Task<int> RunAsync(IConfiguration environment, LocalHostSettings local, CancellationToken ct)
-    {
-        var named = !string.IsNullOrEmpty(environment["Storage:ConnectionString"]) || !string.IsNullOrEmpty(environment["Storage:BlobServiceUri"]);
-        await using var azurite = named ? null : await AzuriteServer.StartAsync(local.DataFolder, local.AzuritePorts, ct);
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = azurite?.ConnectionString })
-            .AddConfiguration(environment)
-            .Build();
-        var services = new ServiceCollection().AddLogging().AddCallCenterStorage(configuration);
-        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    public static Task<int> RunAsync(IConfiguration environment, LocalHostSettings local, CancellationToken ct) =>
+        LocalStorageCommand.RunAsync(environment, local, services => RunAsync(services.GetRequiredService<RecordingRetention>(), ct), ct);
 
-        var deleted = await provider.GetRequiredService<RecordingRetention>().RunAsync(ct);
+    private static async Task<int> RunAsync(RecordingRetention retention, CancellationToken ct)
+    {
+        var deleted = await retention.RunAsync(ct);
         foreach (var d in deleted)
         {
             Console.WriteLine($"{d.TenantId} {d.CallSid} (started {d.CallStartedAt:u}): recording {d.RecordingPath ?? "none"}{(d.Transcript ? ", transcript" : "")}");

@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using CallCenter.Fakes;
@@ -39,8 +43,8 @@ public sealed class CallCenterFixture : IAsyncLifetime
 /// <summary>The local host on the test run's Azurite, with fake Twilio and OpenAI APIs, and a signing Twilio client.</summary>
 public sealed class CallCenterHost : IAsyncDisposable
 {
-    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
-    public const string AuthToken = "test-twilio-auth-token-0123456789";
+    public const string AccountSid = TwilioCall.AccountSid;
+    public const string AuthToken = TwilioCall.AuthToken;
 
     private CallCenterHost(LocalHost host, FakeTwilioApi twilio, FakeOpenAiApi openAi)
     {
@@ -100,7 +104,7 @@ public sealed class CallCenterHost : IAsyncDisposable
     }
 
     /// <summary>A new tenant with a number of its own, so tests sharing the host never see each other's calls.</summary>
-    public async Task<Tenant> NewTenantAsync(TranscriptionPolicy policy = TranscriptionPolicy.FallbackToRecording)
+    public async Task<Tenant> NewTenantAsync(TranscriptionPolicy policy = TranscriptionPolicy.FallbackToRecording, string timeZone = "UTC")
     {
         var tenant = new Tenant
         {
@@ -108,23 +112,15 @@ public sealed class CallCenterHost : IAsyncDisposable
             Name = "Test tenant",
             VoiceNumbers = ["+1555" + Random.Shared.Next(1_000_000, 9_999_999)],
             TranscriptionPolicy = policy,
+            TimeZone = timeZone,
         };
         await Get<TenantStore>().SaveAsync(tenant);
         return tenant;
     }
 
     /// <summary>Posts a webhook signed as Twilio signs it (or unsigned, or signed with another token).</summary>
-    public Task<HttpResponseMessage> PostTwilioAsync(string path, IReadOnlyDictionary<string, string> form, string? signWith = AuthToken)
-    {
-        var url = new Uri(Host.BaseUrl, path).AbsoluteUri;
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        if (signWith is not null)
-        {
-            request.Headers.Add("X-Twilio-Signature", TwilioRequestSigner.Sign(signWith, url, form));
-        }
-
-        return Http.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> PostTwilioAsync(string path, IReadOnlyDictionary<string, string> form, string? signWith = AuthToken) =>
+        Http.SendAsync(TwilioCall.Request(Host.BaseUrl, path, form, signWith));
 
     /// <summary>
     /// One answered call as Twilio and the bridge leave it: the voice webhook, two turns the realtime session
@@ -142,6 +138,33 @@ public sealed class CallCenterHost : IAsyncDisposable
         await PostTwilioAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, Twilio.RecordingUrl(recordingSid)));
     }
 
+    /// <summary>A new tenant (<see cref="NewTenantAsync"/>) and an API key of its own, as a CRM holds one.</summary>
+    public async Task<(Tenant Tenant, string Key)> NewTenantWithKeyAsync()
+    {
+        var tenant = await NewTenantAsync();
+        return (tenant, (await Get<ApiKeyService>().IssueAsync(tenant.Id, "crm")).Key);
+    }
+
+    /// <summary>A request to the API with a tenant's key, and <paramref name="body"/> as JSON when given.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("X-Api-Key", key);
+        return await Http.SendAsync(request);
+    }
+
+    /// <summary>An outbound call placed through the API (202) and dialled: its id and the CallSid Twilio gave it.</summary>
+    public async Task<(string CallId, string CallSid)> PlaceCallAsync(string tenantId, string key, string to)
+    {
+        var response = await SendAsync(HttpMethod.Post, $"/api/tenants/{tenantId}/calls", key, new { to });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var callId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var dial = await Durable.WaitForInstanceCompletionAsync(OutboundCallNames.InstanceId(callId), getInputsAndOutputs: true, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, dial.RuntimeStatus);
+        return (callId, dial.ReadOutputAs<string>()!);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
@@ -149,50 +172,4 @@ public sealed class CallCenterHost : IAsyncDisposable
         await Twilio.DisposeAsync();
         await OpenAi.DisposeAsync();
     }
-}
-
-/// <summary>The webhooks Twilio sends for one inbound call, as form fields.</summary>
-public static class TwilioCall
-{
-    public static string NewCallSid() => "CA" + Guid.NewGuid().ToString("N");
-
-    public static string NewRecordingSid() => "RE" + Guid.NewGuid().ToString("N");
-
-    public static Dictionary<string, string> Voice(string callSid, string to, string from = "+15557654321") => new()
-    {
-        ["CallSid"] = callSid,
-        ["AccountSid"] = CallCenterHost.AccountSid,
-        ["From"] = from,
-        ["To"] = to,
-        ["CallStatus"] = "ringing",
-        ["ApiVersion"] = "2010-04-01",
-        ["Direction"] = "inbound",
-    };
-
-    public static Dictionary<string, string> Status(string callSid, string to, string status, int sequence, string from = "+15557654321")
-    {
-        var form = Voice(callSid, to, from);
-        form["CallStatus"] = status;
-        form["SequenceNumber"] = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        form["Timestamp"] = new DateTimeOffset(2026, 11, 25, 10, 0, sequence, TimeSpan.Zero).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
-        form["CallbackSource"] = "call-progress-events";
-        if (status == "completed")
-        {
-            form["CallDuration"] = "42";
-        }
-
-        return form;
-    }
-
-    public static Dictionary<string, string> Recording(string callSid, string recordingSid, Uri recordingUrl) => new()
-    {
-        ["AccountSid"] = CallCenterHost.AccountSid,
-        ["CallSid"] = callSid,
-        ["RecordingSid"] = recordingSid,
-        ["RecordingUrl"] = recordingUrl.AbsoluteUri,
-        ["RecordingStatus"] = "completed",
-        ["RecordingDuration"] = "1",
-        ["RecordingChannels"] = "2",
-        ["RecordingSource"] = "StartCallRecordingTwiML",
-    };
 }

@@ -6,6 +6,7 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using CallCenter.Local.Host;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,7 +68,7 @@ public sealed class CallMetricsTests(CallCenterFixture fixture)
     [Fact]
     public async Task The_cost_matches_the_price_table_and_keeps_its_version_after_the_table_changes()
     {
-        var tenant = await NewTenantAsync("Asia/Tokyo");
+        var tenant = await _host.NewTenantAsync(timeZone: "Asia/Tokyo");
         var call = new CallLog
         {
             TenantId = tenant.Id,
@@ -188,19 +189,6 @@ public sealed class CallMetricsTests(CallCenterFixture fixture)
     private CallMetricsRecorder Recorder(PricingOptions table) =>
         new(_host.Get<TenantCache>(), _host.Get<CallLogStore>(), _host.Get<CallStatsStore>(), Options.Create(table));
 
-    private async Task<Tenant> NewTenantAsync(string timeZone)
-    {
-        var tenant = new Tenant
-        {
-            Id = "t-" + Guid.NewGuid().ToString("N")[..12],
-            Name = "Test tenant",
-            VoiceNumbers = ["+1555" + Random.Shared.Next(1_000_000, 9_999_999)],
-            TimeZone = timeZone,
-        };
-        await _host.Get<TenantStore>().SaveAsync(tenant);
-        return tenant;
-    }
-
     private async Task<JsonElement> AnalyticsAsync(string tenantId, string query) =>
         await GetAsync($"/api/tenants/{tenantId}/analytics?{query}", tenantId);
 
@@ -214,9 +202,7 @@ public sealed class CallMetricsTests(CallCenterFixture fixture)
     private async Task<HttpResponseMessage> SendAsync(string path, string tenantId)
     {
         var key = (await _host.Get<ApiKeyService>().IssueAsync(tenantId, "test")).Key;
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("X-Api-Key", key);
-        return await _host.Http.SendAsync(request);
+        return await _host.SendAsync(HttpMethod.Get, path, key);
     }
 
     private async Task WaitAsync(string callSid)

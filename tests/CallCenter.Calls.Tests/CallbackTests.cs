@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CallCenter.Core.Auth;
 using CallCenter.Core.Callbacks;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Tenants;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Time.Testing;
 
@@ -20,7 +20,7 @@ public sealed class CallbackTests(CallCenterFixture fixture)
     [Fact]
     public async Task A_hundred_callbacks_dial_each_lead_once_at_or_after_its_time_and_the_ten_cancelled_never_dial()
     {
-        var (tenant, key) = await TenantAsync();
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
         var leads = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => LeadAsync(tenant)));
 
         // Each due 20 s after its request (ten requests at a time, each fast even on a loaded machine), spread out,
@@ -43,7 +43,7 @@ public sealed class CallbackTests(CallCenterFixture fixture)
         var cancelled = created.Where((_, i) => i % 10 == 3).ToList();
         foreach (var c in cancelled)
         {
-            var answer = await SendAsync(HttpMethod.Delete, $"/api/tenants/{tenant.Id}/callbacks/{Id(c)}", key);
+            var answer = await _host.SendAsync(HttpMethod.Delete, $"/api/tenants/{tenant.Id}/callbacks/{Id(c)}", key);
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
             Assert.Equal("cancelled", (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         }
@@ -68,7 +68,7 @@ public sealed class CallbackTests(CallCenterFixture fixture)
     [Fact]
     public async Task The_same_lead_and_time_posted_twice_is_one_callback_and_one_dial()
     {
-        var (tenant, key) = await TenantAsync();
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
         var lead = await LeadAsync(tenant);
         var at = DateTimeOffset.UtcNow.AddSeconds(6);
 
@@ -84,7 +84,7 @@ public sealed class CallbackTests(CallCenterFixture fixture)
     [Fact]
     public async Task A_callback_whose_lead_called_in_meanwhile_is_skipped_with_the_reason_and_never_dials()
     {
-        var (tenant, key) = await TenantAsync();
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
         var lead = await LeadAsync(tenant);
         var callback = await ScheduleAsync(tenant, key, lead.Id, DateTimeOffset.UtcNow.AddSeconds(6));
 
@@ -102,7 +102,7 @@ public sealed class CallbackTests(CallCenterFixture fixture)
     [Fact]
     public async Task A_callback_the_agent_asked_for_starts_when_its_call_ends_and_dials_the_lead_once()
     {
-        var (tenant, key) = await TenantAsync();
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
         var lead = await LeadAsync(tenant);
         var callSid = TwilioCall.NewCallSid();
         await _host.PostTwilioAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0], from: lead.Phone));
@@ -126,12 +126,12 @@ public sealed class CallbackTests(CallCenterFixture fixture)
     [Fact]
     public async Task A_cancel_after_the_dial_is_409_and_the_callback_stays_dialed()
     {
-        var (tenant, key) = await TenantAsync();
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
         var lead = await LeadAsync(tenant);
         var callback = await ScheduleAsync(tenant, key, lead.Id, DateTimeOffset.UtcNow.AddSeconds(5));
         await WaitForAllAsync([Id(callback)], TimeSpan.FromSeconds(30));
 
-        var cancel = await SendAsync(HttpMethod.Delete, $"/api/tenants/{tenant.Id}/callbacks/{Id(callback)}", key);
+        var cancel = await _host.SendAsync(HttpMethod.Delete, $"/api/tenants/{tenant.Id}/callbacks/{Id(callback)}", key);
 
         Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
         var stored = await GetAsync(tenant, key, Id(callback));
@@ -143,7 +143,7 @@ public sealed class CallbackTests(CallCenterFixture fixture)
     [Fact]
     public async Task Bad_callback_requests_are_refused_with_400_and_store_nothing()
     {
-        var (tenant, key) = await TenantAsync();
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
         var lead = await LeadAsync(tenant);
         var future = DateTimeOffset.UtcNow.AddHours(1).ToString("O", CultureInfo.InvariantCulture);
         object[] bodies =
@@ -158,13 +158,13 @@ public sealed class CallbackTests(CallCenterFixture fixture)
 
         foreach (var body in bodies)
         {
-            var answer = await SendAsync(HttpMethod.Post, $"/api/tenants/{tenant.Id}/callbacks", key, body);
+            var answer = await _host.SendAsync(HttpMethod.Post, $"/api/tenants/{tenant.Id}/callbacks", key, body);
             Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
             Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
         }
 
         Assert.Empty(await ListAsync(tenant, key, null));
-        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Delete, $"/api/tenants/{tenant.Id}/callbacks/CB{new string('0', 32)}", key)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.SendAsync(HttpMethod.Delete, $"/api/tenants/{tenant.Id}/callbacks/CB{new string('0', 32)}", key)).StatusCode);
     }
 
     [Fact]
@@ -188,25 +188,19 @@ public sealed class CallbackTests(CallCenterFixture fixture)
         Assert.Contains(errors, e => e.Contains("future", StringComparison.Ordinal));
     }
 
-    private async Task<(Tenant Tenant, string Key)> TenantAsync()
-    {
-        var tenant = await _host.NewTenantAsync();
-        return (tenant, (await _host.Get<ApiKeyService>().IssueAsync(tenant.Id, "crm")).Key);
-    }
-
     private async Task<Lead> LeadAsync(Tenant tenant) =>
         (await _host.Get<LeadStore>().GetOrCreateByPhoneAsync(tenant.Id, "+1666" + Random.Shared.Next(1_000_000, 9_999_999), LeadSources.Api)).Lead;
 
     private async Task<JsonElement> ScheduleAsync(Tenant tenant, string key, string leadId, DateTimeOffset at)
     {
-        var answer = await SendAsync(HttpMethod.Post, $"/api/tenants/{tenant.Id}/callbacks", key,
+        var answer = await _host.SendAsync(HttpMethod.Post, $"/api/tenants/{tenant.Id}/callbacks", key,
             new { leadId, at = at.ToString("O", CultureInfo.InvariantCulture), reason = "asked to be called back" });
         Assert.True(answer.StatusCode == HttpStatusCode.Created, await answer.Content.ReadAsStringAsync());
         return await answer.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     private async Task<JsonElement> GetAsync(Tenant tenant, string key, string id) =>
-        await (await SendAsync(HttpMethod.Get, $"/api/tenants/{tenant.Id}/callbacks/{id}", key)).Content.ReadFromJsonAsync<JsonElement>();
+        await (await _host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant.Id}/callbacks/{id}", key)).Content.ReadFromJsonAsync<JsonElement>();
 
     private async Task<List<JsonElement>> ListAsync(Tenant tenant, string key, string? status)
     {
@@ -215,24 +209,12 @@ public sealed class CallbackTests(CallCenterFixture fixture)
         do
         {
             var query = $"?limit=200{(status is null ? "" : "&status=" + status)}{(continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation))}";
-            var page = await (await SendAsync(HttpMethod.Get, $"/api/tenants/{tenant.Id}/callbacks{query}", key)).Content.ReadFromJsonAsync<JsonElement>();
+            var page = await (await _host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant.Id}/callbacks{query}", key)).Content.ReadFromJsonAsync<JsonElement>();
             items.AddRange(page.GetProperty("items").EnumerateArray());
             continuation = page.TryGetProperty("continuation", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
         }
         while (continuation is not null);
         return items;
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        request.Headers.Add("X-Api-Key", key);
-        return await _host.Http.SendAsync(request);
     }
 
     private async Task WaitForAllAsync(IEnumerable<string> callbackIds, TimeSpan timeout)

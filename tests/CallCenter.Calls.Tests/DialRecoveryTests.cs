@@ -1,5 +1,6 @@
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
+using CallCenter.Testing;
 using Twilio.Clients;
 using Twilio.Rest.Api.V2010.Account;
 using Twilio.Types;

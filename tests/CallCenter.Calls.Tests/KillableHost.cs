@@ -70,9 +70,7 @@ public sealed class KillableHost : IDisposable
 
     public async Task PostSignedAsync(string path, Dictionary<string, string> form)
     {
-        var url = new Uri(Http.BaseAddress!, path).AbsoluteUri;
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", TwilioRequestSigner.Sign(CallCenterHost.AuthToken, url, form));
+        using var request = TwilioCall.Request(Http.BaseAddress!, path, form);
         (await Http.SendAsync(request)).EnsureSuccessStatusCode();
     }
 

@@ -1,11 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Xml.Linq;
-using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
-using Microsoft.DurableTask.Client;
+using CallCenter.Testing;
 
 namespace CallCenter.Calls.Tests;
 
@@ -17,20 +14,10 @@ public sealed class OutboundCallTests(CallCenterFixture fixture)
     [Fact]
     public async Task Placing_a_call_answers_202_at_once_and_dials_once_through_twilio_with_our_webhooks_and_the_ai_speaks_first()
     {
-        var tenant = await _host.NewTenantAsync();
-        var key = (await _host.Get<ApiKeyService>().IssueAsync(tenant.Id, "crm")).Key;
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
         var before = _host.Twilio.CreatedCalls.Count;
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenant.Id}/calls") { Content = JsonContent.Create(new { to = "+15551112222" }) };
-        request.Headers.Add("X-Api-Key", key);
-        var response = await _host.Http.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var callId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var dial = await _host.Durable.WaitForInstanceCompletionAsync(OutboundCallNames.InstanceId(callId), getInputsAndOutputs: true, timeout.Token);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, dial.RuntimeStatus);
-        var callSid = dial.ReadOutputAs<string>()!;
+        var (callId, callSid) = await _host.PlaceCallAsync(tenant.Id, key, "+15551112222");
 
         var created = Assert.Single(_host.Twilio.CreatedCalls.Skip(before));
         Assert.Equal(("+15551112222", tenant.VoiceNumbers[0]), (created["To"], created["From"]));
@@ -53,11 +40,8 @@ public sealed class OutboundCallTests(CallCenterFixture fixture)
     [Fact]
     public async Task A_call_to_a_number_that_is_not_e164_is_refused_with_400_and_nothing_is_dialled()
     {
-        var tenant = await _host.NewTenantAsync();
-        var key = (await _host.Get<ApiKeyService>().IssueAsync(tenant.Id, "crm")).Key;
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenant.Id}/calls") { Content = JsonContent.Create(new { to = "0501234567" }) };
-        request.Headers.Add("X-Api-Key", key);
-        var response = await _host.Http.SendAsync(request);
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
+        var response = await _host.SendAsync(HttpMethod.Post, $"/api/tenants/{tenant.Id}/calls", key, new { to = "0501234567" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

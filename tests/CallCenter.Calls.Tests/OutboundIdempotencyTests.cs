@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using Microsoft.DurableTask.Client;
@@ -18,8 +17,7 @@ public sealed class OutboundIdempotencyTests(CallCenterFixture fixture) : IAsync
 
     public async Task InitializeAsync()
     {
-        _tenant = await _host.NewTenantAsync();
-        _key = (await _host.Get<ApiKeyService>().IssueAsync(_tenant.Id, "crm")).Key;
+        (_tenant, _key) = await _host.NewTenantWithKeyAsync();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using Microsoft.DurableTask.Client;
 
@@ -18,8 +16,8 @@ public sealed class OutboundLifecycleTests(CallCenterFixture fixture)
     [Fact]
     public async Task A_placed_call_is_listed_queued_and_its_workflow_route_shows_the_orchestration_that_placed_it()
     {
-        var (tenant, key) = await TenantAsync();
-        var (callId, callSid) = await PlaceAsync(tenant, key, "+1777" + Random.Shared.Next(1_000_000, 9_999_999));
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
+        var (callId, callSid) = await _host.PlaceCallAsync(tenant.Id, key, "+1777" + Random.Shared.Next(1_000_000, 9_999_999));
 
         // No status callback has come yet: the call is known from the dial's answer alone.
         var call = await GetJsonAsync($"/api/tenants/{tenant.Id}/calls/{callSid}", key);
@@ -36,12 +34,12 @@ public sealed class OutboundLifecycleTests(CallCenterFixture fixture)
     [InlineData("failed")]
     public async Task A_call_the_lead_never_answers_finishes_with_its_status_and_asks_for_no_summary(string outcome)
     {
-        var (tenant, key) = await TenantAsync();
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
         var number = "+1777" + Random.Shared.Next(1_000_000, 9_999_999);
         _host.Twilio.SetOutcome(number, outcome);
         var chats = _host.OpenAi.ChatCompletions;
 
-        var (_, callSid) = await PlaceAsync(tenant, key, number);
+        var (_, callSid) = await _host.PlaceCallAsync(tenant.Id, key, number);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var done = await _host.Durable.WaitForInstanceCompletionAsync(CallWorkflowNames.InstanceId(callSid), getInputsAndOutputs: true, timeout.Token);
 
@@ -55,29 +53,9 @@ public sealed class OutboundLifecycleTests(CallCenterFixture fixture)
         Assert.Equal(CallWorkflowNames.InstanceId(callSid), workflow.GetProperty("instanceId").GetString());
     }
 
-    private async Task<(Tenant Tenant, string Key)> TenantAsync()
-    {
-        var tenant = await _host.NewTenantAsync();
-        return (tenant, (await _host.Get<ApiKeyService>().IssueAsync(tenant.Id, "crm")).Key);
-    }
-
-    private async Task<(string CallId, string CallSid)> PlaceAsync(Tenant tenant, string key, string to)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenant.Id}/calls") { Content = JsonContent.Create(new { to }) };
-        request.Headers.Add("X-Api-Key", key);
-        var response = await _host.Http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var callId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var dial = await _host.Durable.WaitForInstanceCompletionAsync(OutboundCallNames.InstanceId(callId), getInputsAndOutputs: true, timeout.Token);
-        return (callId, dial.ReadOutputAs<string>()!);
-    }
-
     private async Task<JsonElement> GetJsonAsync(string path, string key)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("X-Api-Key", key);
-        var response = await _host.Http.SendAsync(request);
+        var response = await _host.SendAsync(HttpMethod.Get, path, key);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

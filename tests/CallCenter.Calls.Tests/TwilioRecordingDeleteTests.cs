@@ -1,6 +1,7 @@
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
+using CallCenter.Testing;
 
 namespace CallCenter.Calls.Tests;
 

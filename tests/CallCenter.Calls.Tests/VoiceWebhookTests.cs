@@ -4,6 +4,7 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
+using CallCenter.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml.Linq;
-using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Workflow;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Calls.Tests;
@@ -17,15 +17,9 @@ public sealed class VoicemailCallTests(CallCenterFixture fixture)
     [Fact]
     public async Task An_outbound_call_a_machine_answers_stores_answered_by_and_still_stores_its_recording_and_summary()
     {
-        var tenant = await _host.NewTenantAsync();
-        var key = (await _host.Get<ApiKeyService>().IssueAsync(tenant.Id, "crm")).Key;
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
         var before = _host.Twilio.CreatedCalls.Count;
-        using var place = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenant.Id}/calls") { Content = JsonContent.Create(new { to = "+15553334444" }) };
-        place.Headers.Add("X-Api-Key", key);
-        var callId = (await (await _host.Http.SendAsync(place)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var dial = await _host.Durable.WaitForInstanceCompletionAsync(OutboundCallNames.InstanceId(callId), getInputsAndOutputs: true, timeout.Token);
-        var callSid = dial.ReadOutputAs<string>()!;
+        var (callId, callSid) = await _host.PlaceCallAsync(tenant.Id, key, "+15553334444");
 
         // Dialled with synchronous detection that waits for the greeting's end.
         Assert.Equal("DetectMessageEnd", Assert.Single(_host.Twilio.CreatedCalls.Skip(before))["MachineDetection"]);
@@ -45,6 +39,7 @@ public sealed class VoicemailCallTests(CallCenterFixture fixture)
         await _host.PostTwilioAsync($"/api/twilio/status?outbound={callId}", Outbound(TwilioCall.Status(callSid, "+15553334444", "completed", 3, from: tenant.VoiceNumbers[0])));
         var recordingSid = TwilioCall.NewRecordingSid();
         await _host.PostTwilioAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid)));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var done = await _host.Durable.WaitForInstanceCompletionAsync(CallWorkflowNames.InstanceId(callSid), timeout.Token);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
 
@@ -53,9 +48,7 @@ public sealed class VoicemailCallTests(CallCenterFixture fixture)
         Assert.NotNull(call.RecordingBlobPath);
         Assert.False(string.IsNullOrEmpty(call.Summary));
 
-        using var detail = new HttpRequestMessage(HttpMethod.Get, $"/api/tenants/{tenant.Id}/calls/{callSid}");
-        detail.Headers.Add("X-Api-Key", key);
-        var view = await (await _host.Http.SendAsync(detail)).Content.ReadFromJsonAsync<JsonElement>();
+        var view = await (await _host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant.Id}/calls/{callSid}", key)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("machine_end_beep", view.GetProperty("answeredBy").GetString());
     }
 

@@ -7,6 +7,7 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using CallCenter.Fakes;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Calls.Tests;

@@ -1,10 +1,9 @@
-using System.Security.Cryptography;
 using System.Text;
 using CallCenter.Core.WhatsApp;
 
 namespace CallCenter.Crm.Tests;
 
-/// <summary>Webhook bodies in the providers' documented shapes, signed as the providers sign them.</summary>
+/// <summary>Webhook bodies in the providers' documented shapes, signed as the providers sign them (Twilio's: <see cref="Testing.TwilioCall"/>).</summary>
 public static class Payloads
 {
     /// <summary>A Cloud API text message notification, as in Meta's webhook reference.</summary>
@@ -66,22 +65,6 @@ public static class Payloads
             request.Headers.Add("X-Hub-Signature-256", signature == "valid" ? MetaSignature.Sign(CrmHost.MetaAppSecret, bytes) : signature);
         }
 
-        return request;
-    }
-
-    /// <summary>A form POST signed like Twilio: base64 HMAC-SHA1 over the URL and the sorted name+value pairs.</summary>
-    public static HttpRequestMessage SignedTwilio(Uri baseUrl, string path, IReadOnlyDictionary<string, string> form, string authToken)
-    {
-        var url = new Uri(baseUrl, path).AbsoluteUri;
-        var data = new StringBuilder(url);
-        foreach (var (k, v) in form.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            data.Append(k).Append(v);
-        }
-
-        var signature = Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString())));
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", signature);
         return request;
     }
 

@@ -135,7 +135,7 @@ public sealed class WhatsAppChannelTests(AzuriteFixture azurite, CrmHost host) :
 
         for (var i = 0; i < 3; i++)
         {
-            var response = await host.Http.SendAsync(Payloads.SignedTwilio(host.Host.BaseUrl, "/api/whatsapp/twilio", form, CrmHost.TwilioAuthToken));
+            var response = await host.Http.SendAsync(TwilioCall.Request(host.Host.BaseUrl, "/api/whatsapp/twilio", form, CrmHost.TwilioAuthToken));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 

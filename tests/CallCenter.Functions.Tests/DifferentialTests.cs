@@ -21,7 +21,7 @@ public sealed partial class DifferentialTests(FunctionsFixture fixture)
         var tenantId = "d-" + FunctionsFixture.Unique();
         var number = Requests.NewNumber();
         var phoneNumberId = Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var callSid = Requests.NewCallSid();
+        var callSid = TwilioCall.NewCallSid();
         var waId = Requests.NewNumber()[1..];
         var wamid = "wamid." + FunctionsFixture.Unique();
         var url = fixture.Local.BaseUrl;
@@ -37,17 +37,17 @@ public sealed partial class DifferentialTests(FunctionsFixture fixture)
             ("get tenant with a wrong key", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}", "wrong-key")),
             ("get tenant", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}", TestKeys.AdminKey)),
             ("create lead with a bad body", () => Requests.Api(url, HttpMethod.Post, $"/api/tenants/{tenantId}/leads", TestKeys.AdminKey, new { phone = "not a number", surprise = 1 })),
-            ("voice unsigned", () => Requests.Twilio(url, "/api/twilio/voice", Requests.Voice(callSid, number), signWith: null)),
-            ("voice signed with another token", () => Requests.Twilio(url, "/api/twilio/voice", Requests.Voice(callSid, number), signWith: "not-the-auth-token-0123456789abcd")),
-            ("voice", () => Requests.Twilio(url, "/api/twilio/voice", Requests.Voice(callSid, number))),
-            ("status unsigned", () => Requests.Twilio(url, "/api/twilio/status", Requests.Status(callSid, number, "completed", 3), signWith: null)),
-            ("status", () => Requests.Twilio(url, "/api/twilio/status", Requests.Status(callSid, number, "in-progress", 2))),
-            ("recording forged", () => Requests.Twilio(url, "/api/twilio/recording", Requests.Recording(callSid, "RE" + callSid[2..], fixture.Twilio.RecordingUrl("RE1")), signWith: "forged-token-0123456789abcdef0123")),
+            ("voice unsigned", () => TwilioCall.Request(url, "/api/twilio/voice", TwilioCall.Voice(callSid, number), signWith: null)),
+            ("voice signed with another token", () => TwilioCall.Request(url, "/api/twilio/voice", TwilioCall.Voice(callSid, number), signWith: "not-the-auth-token-0123456789abcd")),
+            ("voice", () => TwilioCall.Request(url, "/api/twilio/voice", TwilioCall.Voice(callSid, number))),
+            ("status unsigned", () => TwilioCall.Request(url, "/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3), signWith: null)),
+            ("status", () => TwilioCall.Request(url, "/api/twilio/status", TwilioCall.Status(callSid, number, "in-progress", 2))),
+            ("recording forged", () => TwilioCall.Request(url, "/api/twilio/recording", TwilioCall.Recording(callSid, "RE" + callSid[2..], fixture.Twilio.RecordingUrl("RE1")), signWith: "forged-token-0123456789abcdef0123")),
             ("meta verify with a wrong token", () => Requests.Api(url, HttpMethod.Get, "/api/whatsapp/meta?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=42", null)),
             ("meta unsigned", () => Requests.Meta(url, phoneNumberId, waId, wamid, "Hello", signature: null)),
             ("meta with a wrong signature", () => Requests.Meta(url, phoneNumberId, waId, wamid, "Hello", signature: "sha256=" + new string('0', 64))),
             ("meta", () => Requests.Meta(url, phoneNumberId, waId, wamid, "Hello")),
-            ("twilio whatsapp unsigned", () => Requests.Twilio(url, "/api/whatsapp/twilio", twilioWhatsApp, signWith: null)),
+            ("twilio whatsapp unsigned", () => TwilioCall.Request(url, "/api/whatsapp/twilio", twilioWhatsApp, signWith: null)),
             ("list calls", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/calls", TestKeys.AdminKey)),
             ("get call", () => Requests.Api(url, HttpMethod.Get, $"/api/tenants/{tenantId}/calls/{callSid}", TestKeys.AdminKey)),
 

@@ -25,8 +25,8 @@ public sealed class FunctionsCollection : ICollectionFixture<FunctionsFixture>
 /// </summary>
 public sealed class FunctionsFixture : IAsyncLifetime
 {
-    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
-    public const string AuthToken = "test-twilio-auth-token-0123456789";
+    public const string AccountSid = TwilioCall.AccountSid;
+    public const string AuthToken = TwilioCall.AuthToken;
     public const string MetaAppSecret = "test-meta-app-secret-0123456789";
 
     private readonly AzuriteFixture _azurite = new();

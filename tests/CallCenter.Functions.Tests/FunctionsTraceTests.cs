@@ -16,7 +16,7 @@ public sealed class FunctionsTraceTests(FunctionsFixture fixture)
     public async Task The_webhooks_and_every_step_of_a_call_are_spans_of_the_calls_trace_with_its_callsid_and_tenant()
     {
         var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
-        var callSid = Requests.NewCallSid();
+        var callSid = TwilioCall.NewCallSid();
         var root = CallTelemetry.CallRoot(callSid);
         var spans = TraceRecorder.Attach(fixture.Get<TracerProvider>(), root.TraceId);
 

@@ -2,66 +2,13 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using CallCenter.Core.WhatsApp;
-using CallCenter.Fakes;
 
 namespace CallCenter.Functions.Tests;
 
-/// <summary>Requests as Twilio, Meta and API clients send them; each call builds a fresh message for one host.</summary>
+/// <summary>Requests as Meta and API clients send them (Twilio's: <see cref="Testing.TwilioCall"/>); each call builds a fresh message for one host.</summary>
 public static class Requests
 {
-    public static string NewCallSid() => "CA" + Guid.NewGuid().ToString("N");
-
     public static string NewNumber() => "+1555" + Random.Shared.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>A form POST signed with <paramref name="signWith"/> over the URL Twilio calls (or unsigned when null).</summary>
-    public static HttpRequestMessage Twilio(Uri baseUrl, string path, IReadOnlyDictionary<string, string> form, string? signWith = FunctionsFixture.AuthToken)
-    {
-        var url = new Uri(baseUrl, path).AbsoluteUri;
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        if (signWith is not null)
-        {
-            request.Headers.Add("X-Twilio-Signature", TwilioRequestSigner.Sign(signWith, url, form));
-        }
-
-        return request;
-    }
-
-    public static Dictionary<string, string> Voice(string callSid, string to, string status = "ringing") => new()
-    {
-        ["CallSid"] = callSid,
-        ["AccountSid"] = FunctionsFixture.AccountSid,
-        ["From"] = "+15557654321",
-        ["To"] = to,
-        ["CallStatus"] = status,
-        ["ApiVersion"] = "2010-04-01",
-        ["Direction"] = "inbound",
-    };
-
-    public static Dictionary<string, string> Status(string callSid, string to, string status, int sequence)
-    {
-        var form = Voice(callSid, to, status);
-        form["SequenceNumber"] = sequence.ToString(CultureInfo.InvariantCulture);
-        form["Timestamp"] = new DateTimeOffset(2026, 11, 25, 10, 0, sequence, TimeSpan.Zero).ToString("r", CultureInfo.InvariantCulture);
-        form["CallbackSource"] = "call-progress-events";
-        if (status == "completed")
-        {
-            form["CallDuration"] = "42";
-        }
-
-        return form;
-    }
-
-    public static Dictionary<string, string> Recording(string callSid, string recordingSid, Uri recordingUrl) => new()
-    {
-        ["AccountSid"] = FunctionsFixture.AccountSid,
-        ["CallSid"] = callSid,
-        ["RecordingSid"] = recordingSid,
-        ["RecordingUrl"] = recordingUrl.AbsoluteUri,
-        ["RecordingStatus"] = "completed",
-        ["RecordingDuration"] = "1",
-        ["RecordingChannels"] = "2",
-        ["RecordingSource"] = "StartCallRecordingTwiML",
-    };
 
     /// <summary>A Cloud API text message notification, signed with the app secret (or with <paramref name="signature"/>).</summary>
     public static HttpRequestMessage Meta(Uri baseUrl, string phoneNumberId, string fromWaId, string wamid, string text, string? signature = "valid")

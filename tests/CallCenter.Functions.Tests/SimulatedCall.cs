@@ -1,5 +1,6 @@
 using CallCenter.Core.Workflow;
 using CallCenter.Fakes;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Functions.Tests;
@@ -11,8 +12,8 @@ public sealed record SimulatedCall(string TenantId, string CallSid, string Numbe
 
     public static async Task<SimulatedCall> PlaceAsync(FunctionsFixture fixture, string tenantId, string number, string? callSid = null)
     {
-        var call = new SimulatedCall(tenantId, callSid ?? Requests.NewCallSid(), number);
-        var voice = await fixture.Http.SendAsync(Requests.Twilio(fixture.Local.BaseUrl, "/api/twilio/voice", Requests.Voice(call.CallSid, number)));
+        var call = new SimulatedCall(tenantId, callSid ?? TwilioCall.NewCallSid(), number);
+        var voice = await fixture.Http.SendAsync(TwilioCall.Request(fixture.Local.BaseUrl, "/api/twilio/voice", TwilioCall.Voice(call.CallSid, number)));
         Assert.True(voice.Status == 200, voice.Body);
         return call;
     }
@@ -21,12 +22,12 @@ public sealed record SimulatedCall(string TenantId, string CallSid, string Numbe
     public async Task<OrchestrationMetadata> CompleteAsync(FunctionsFixture fixture)
     {
         var baseUrl = fixture.Local.BaseUrl;
-        var ended = await fixture.Http.SendAsync(Requests.Twilio(baseUrl, "/api/twilio/status", Requests.Status(CallSid, Number, "completed", 3)));
+        var ended = await fixture.Http.SendAsync(TwilioCall.Request(baseUrl, "/api/twilio/status", TwilioCall.Status(CallSid, Number, "completed", 3)));
         Assert.True(ended.Status is >= 200 and < 300, ended.Body);
 
         var recordingSid = "RE" + Guid.NewGuid().ToString("N");
         fixture.Twilio.SetRecording(recordingSid, FakeTwilioApi.RecordingBytes(recordingSid));
-        var recorded = await fixture.Http.SendAsync(Requests.Twilio(baseUrl, "/api/twilio/recording", Requests.Recording(CallSid, recordingSid, fixture.Twilio.RecordingUrl(recordingSid))));
+        var recorded = await fixture.Http.SendAsync(TwilioCall.Request(baseUrl, "/api/twilio/recording", TwilioCall.Recording(CallSid, recordingSid, fixture.Twilio.RecordingUrl(recordingSid))));
         Assert.True(recorded.Status is >= 200 and < 300, recorded.Body);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

@@ -2,6 +2,7 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.WhatsApp;
 using CallCenter.Core.Workflow;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -36,9 +37,9 @@ public sealed class StartRuleTests(FunctionsFixture fixture)
         var baseUrl = fixture.Local.BaseUrl;
         foreach (var replay in new[]
         {
-            Requests.Twilio(baseUrl, "/api/twilio/voice", Requests.Voice(call.CallSid, call.Number)),
-            Requests.Twilio(baseUrl, "/api/twilio/status", Requests.Status(call.CallSid, call.Number, "completed", 3)),
-            Requests.Twilio(baseUrl, "/api/twilio/status", Requests.Status(call.CallSid, call.Number, "in-progress", 2)),
+            TwilioCall.Request(baseUrl, "/api/twilio/voice", TwilioCall.Voice(call.CallSid, call.Number)),
+            TwilioCall.Request(baseUrl, "/api/twilio/status", TwilioCall.Status(call.CallSid, call.Number, "completed", 3)),
+            TwilioCall.Request(baseUrl, "/api/twilio/status", TwilioCall.Status(call.CallSid, call.Number, "in-progress", 2)),
         })
         {
             var answer = await triggers.SendAsync(replay);
@@ -77,10 +78,10 @@ public sealed class StartRuleTests(FunctionsFixture fixture)
         var local = fixture.Local.Services;
         var durable = local.GetRequiredService<DurableTaskClient>();
         var tenant = await TestTenants.NewAsync(local.GetRequiredService<TenantStore>());
-        var callSid = Requests.NewCallSid();
+        var callSid = TwilioCall.NewCallSid();
         var baseUrl = fixture.Local.BaseUrl;
-        Assert.True((await fixture.LocalHttp.SendAsync(Requests.Twilio(baseUrl, "/api/twilio/voice", Requests.Voice(callSid, tenant.VoiceNumbers[0])))).IsSuccessStatusCode);
-        Assert.True((await fixture.LocalHttp.SendAsync(Requests.Twilio(baseUrl, "/api/twilio/status", Requests.Status(callSid, tenant.VoiceNumbers[0], "completed", 3)))).IsSuccessStatusCode);
+        Assert.True((await fixture.LocalHttp.SendAsync(TwilioCall.Request(baseUrl, "/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0])))).IsSuccessStatusCode);
+        Assert.True((await fixture.LocalHttp.SendAsync(TwilioCall.Request(baseUrl, "/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3)))).IsSuccessStatusCode);
         var instanceId = CallWorkflowNames.InstanceId(callSid);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var finished = await durable.WaitForInstanceCompletionAsync(instanceId, cancellation: timeout.Token);
@@ -89,7 +90,7 @@ public sealed class StartRuleTests(FunctionsFixture fixture)
         var signals = new DurableCallWorkflowSignals(durable, local.GetRequiredService<IOptions<CallWorkflowOptions>>(), new KnownCallWorkflows());
         await signals.EnsureStartedAsync(tenant.Id, callSid);
         await signals.CallEndedAsync(tenant.Id, callSid, new CallEnded("completed", 42));
-        Assert.True((await fixture.LocalHttp.SendAsync(Requests.Twilio(baseUrl, "/api/twilio/status", Requests.Status(callSid, tenant.VoiceNumbers[0], "completed", 3)))).IsSuccessStatusCode);
+        Assert.True((await fixture.LocalHttp.SendAsync(TwilioCall.Request(baseUrl, "/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3)))).IsSuccessStatusCode);
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         var after = await durable.GetInstanceAsync(instanceId);

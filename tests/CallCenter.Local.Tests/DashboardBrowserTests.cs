@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CallCenter.Core.Calls;
-using CallCenter.DevServices;
 using CallCenter.Local.Host;
-using CallCenter.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -14,79 +12,46 @@ namespace CallCenter.Local.Tests;
 /// transcript, then its detail shows the stored transcript and a recording the browser plays; the leads,
 /// prompt (versions and preview) and WhatsApp tabs show the demo tenant's data.
 /// </summary>
-public sealed class DashboardBrowserTests(ITestOutputHelper output)
+public sealed class DashboardBrowserTests(DashboardFixture dashboard, ITestOutputHelper output) : IClassFixture<DashboardFixture>
 {
-    private readonly AzuriteFixture _azurite = new();
-
     [Fact]
     public async Task A_simulated_call_appears_live_then_its_detail_shows_the_transcript_and_a_playable_recording()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         var ct = timeout.Token;
-        var chromium = await Chromium.LocateOrInstallAsync(ct);
-        var browserFolder = Path.Combine(AzuriteServer.RepositoryRoot(), "tests", "CallCenter.Local.Tests", "browser");
-        await NodeTools.InstallAsync(browserFolder, Path.Combine("node_modules", "playwright-core", "package.json"), ct);
-        await _azurite.InitializeAsync();
-        try
-        {
-            await using var stack = await LocalStack.StartAsync(0, _azurite.ConnectionString, ct);
-            await DemoTenant.SeedAsync(stack.Host.Services, ct);
-            var screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "dashboard-call.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-            var url = Dashboard.Url(stack.Host.BaseUrl, DemoTenant.Id, stack.Host.App.Configuration["Auth:AdminKey"]!);
+        var stack = dashboard.Stack;
+        var screenshot = Path.Combine(DashboardFixture.ScreenshotFolder, "dashboard-call.png");
 
-            using var browser = StartBrowser(browserFolder, url, screenshot, chromium);
-            var lines = ReadLines(browser);
-            Assert.Equal("READY", await NextLineAsync(lines, browser, ct));
+        using var browser = DashboardFixture.StartBrowser("watch-call.mjs", [dashboard.DashboardUrl.AbsoluteUri, screenshot, dashboard.ChromiumPath]);
+        var lines = ReadLines(browser);
+        Assert.Equal("READY", await NextLineAsync(lines, browser, ct));
 
-            var call = await new PhoneNetwork(stack).CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, output.WriteLine, ct);
-            var report = await NextLineAsync(lines, browser, ct);
-            output.WriteLine(report);
-            output.WriteLine($"screenshot: {screenshot}");
-            var seen = JsonDocument.Parse(report).RootElement;
+        var call = await new PhoneNetwork(stack).CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, output.WriteLine, ct);
+        var report = await NextLineAsync(lines, browser, ct);
+        output.WriteLine(report);
+        output.WriteLine($"screenshot: {screenshot}");
+        var seen = JsonDocument.Parse(report).RootElement;
 
-            Assert.Equal(call.CallSid, seen.GetProperty("callSid").GetString());
-            Assert.NotEqual("finished", seen.GetProperty("stateWhileTalking").GetString());
-            var stored = await stack.Host.Services.GetRequiredService<TurnStore>().ListAsync(DemoTenant.Id, call.CallSid, ct);
-            Assert.True(stored.Count >= 2, $"{stored.Count} turns stored");
-            var expected = stored.Select(t => $"{t.Role}: {t.Text}").ToList();
-            Assert.Equal(expected, seen.GetProperty("liveLines").EnumerateArray().Select(l => l.GetString()!).ToList());
-            Assert.Equal(expected.Select(e => e.ToLowerInvariant()), seen.GetProperty("transcript").EnumerateArray().Select(l => l.GetString()!.ToLowerInvariant()));
-            var log = await stack.Host.Services.GetRequiredService<CallLogStore>().GetAsync(DemoTenant.Id, call.CallSid, ct);
-            Assert.Equal(log!.Summary, seen.GetProperty("summary").GetString());
-            var recording = seen.GetProperty("recording");
-            Assert.True(recording.GetProperty("duration").GetDouble() > 0.5, recording.ToString());
-            Assert.True(recording.GetProperty("played").GetDouble() > 0, recording.ToString());
-            Assert.Contains(seen.GetProperty("leads").EnumerateArray(), l => l.GetString()!.Contains(DemoTenant.LeadPhone, StringComparison.Ordinal));
-            Assert.True(seen.GetProperty("promptVersions").GetInt32() >= 1);
-            Assert.Contains("Demo Plumbing", seen.GetProperty("preview").GetString(), StringComparison.Ordinal);
-            Assert.Equal(["No conversation yet."], seen.GetProperty("whatsapp").EnumerateArray().Select(w => w.GetString()));
-            Assert.Empty(seen.GetProperty("errors").EnumerateArray());
-            Assert.True(new FileInfo(screenshot).Length > 10_000);
-            await browser.WaitForExitAsync(ct);
-            Assert.Equal(0, browser.ExitCode);
-        }
-        finally
-        {
-            await _azurite.DisposeAsync();
-        }
-    }
-
-    private static Process StartBrowser(string folder, Uri url, string screenshot, string chromium)
-    {
-        var start = new ProcessStartInfo(NodeTools.Node())
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "watch-call.mjs", url.AbsoluteUri, screenshot, chromium })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        Assert.Equal(call.CallSid, seen.GetProperty("callSid").GetString());
+        Assert.NotEqual("finished", seen.GetProperty("stateWhileTalking").GetString());
+        var stored = await stack.Host.Services.GetRequiredService<TurnStore>().ListAsync(DemoTenant.Id, call.CallSid, ct);
+        Assert.True(stored.Count >= 2, $"{stored.Count} turns stored");
+        var expected = stored.Select(t => $"{t.Role}: {t.Text}").ToList();
+        Assert.Equal(expected, seen.GetProperty("liveLines").EnumerateArray().Select(l => l.GetString()!).ToList());
+        Assert.Equal(expected.Select(e => e.ToLowerInvariant()), seen.GetProperty("transcript").EnumerateArray().Select(l => l.GetString()!.ToLowerInvariant()));
+        var log = await stack.Host.Services.GetRequiredService<CallLogStore>().GetAsync(DemoTenant.Id, call.CallSid, ct);
+        Assert.Equal(log!.Summary, seen.GetProperty("summary").GetString());
+        var recording = seen.GetProperty("recording");
+        Assert.True(recording.GetProperty("duration").GetDouble() > 0.5, recording.ToString());
+        Assert.True(recording.GetProperty("played").GetDouble() > 0, recording.ToString());
+        Assert.Contains(seen.GetProperty("leads").EnumerateArray(), l => l.GetString()!.Contains(DemoTenant.LeadPhone, StringComparison.Ordinal));
+        Assert.True(seen.GetProperty("promptVersions").GetInt32() >= 1);
+        Assert.Contains("Demo Plumbing", seen.GetProperty("preview").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["No conversation yet."], seen.GetProperty("whatsapp").EnumerateArray().Select(w => w.GetString()));
+        Assert.Empty(seen.GetProperty("errors").EnumerateArray());
+        Assert.True(new FileInfo(screenshot).Length > 10_000);
+        await browser.WaitForExitAsync(ct);
+        Assert.Equal(0, browser.ExitCode);
     }
 
     private static IAsyncEnumerator<string?> ReadLines(Process process)
