@@ -93,6 +93,12 @@ async Task<int> RunAsync()
         await ReportAsync(await CallbackScenario.RunAsync(stack, network, adminKey, Progress, stop.Token));
     }
 
+    if (line.Scenario == LocalScenarios.WhatsAppCallback && network is not null)
+    {
+        calls = 0;
+        await ReportAsync(await WhatsAppCallbackScenario.RunAsync(stack, network, adminKey, Progress, stop.Token));
+    }
+
     for (var i = 0; i < calls && !stop.IsCancellationRequested; i++)
     {
         var result = outbound ? await PlaceOutboundAsync() : await network!.CallInAsync(DemoTenant.LeadPhone, DemoTenant.Number, Progress, stop.Token, scenario);

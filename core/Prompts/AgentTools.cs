@@ -1,8 +1,8 @@
 namespace CallCenter.Core.Prompts;
 
 /// <summary>
-/// The tools every voice agent has. The prompt builder lists them to the model; the media bridge executes
-/// them, so their names are the contract between the two.
+/// The tools every voice agent has, and the WhatsApp agent's. The prompt builder lists them to the model; the media
+/// bridge executes the voice tools and the WhatsApp reply workflow its own, so their names are the contract between them.
 /// </summary>
 public static class AgentTools
 {
@@ -40,8 +40,11 @@ public static class AgentTools
     /// <summary>The built-in voice tools, in the order the model sees them.</summary>
     public static IReadOnlyList<AgentTool> Voice { get; } = [EndCallTool, LookupLeadTool, UpdateLeadTool, ScheduleCallbackTool, TransferToHumanTool];
 
-    /// <summary>WhatsApp replies are text only: no tool runs in the message workflow, so none is offered.</summary>
-    public static IReadOnlyList<AgentTool> WhatsApp { get; } = [];
+    /// <summary>
+    /// The WhatsApp agent's tools, run by the reply workflow (<c>RunWhatsAppTool</c>): only what needs no live call.
+    /// <see cref="ScheduleCallback"/> has the voice tool's name and schema, so one contract serves both channels.
+    /// </summary>
+    public static IReadOnlyList<AgentTool> WhatsApp { get; } = [ScheduleCallbackTool];
 
     public static IReadOnlyList<AgentTool> For(PromptChannel channel) => channel == PromptChannel.WhatsApp ? WhatsApp : Voice;
 

@@ -73,7 +73,9 @@ public sealed class PromptBuilder(PromptStore store, PromptCache cache) : IPromp
         PromptChannel.VoiceOutbound =>
             "You are calling the contact on behalf of the business. Say who you are and why you call in the first sentence; if it is a bad time, offer to call back.",
         PromptChannel.WhatsApp =>
-            "You are answering WhatsApp messages. Write short messages of plain text (no markdown), at most a few sentences each.",
+            "You are answering WhatsApp messages. Write short messages of plain text (no markdown), at most a few sentences each. "
+            + "When the contact asks to be called (back), call schedule_callback with the date and time they want, with its offset; "
+            + "ask for a time if they gave none, and tell them the time it was scheduled for, or why it could not be.",
         _ => throw new ArgumentOutOfRangeException(nameof(channel)),
     };
 }

@@ -1,9 +1,10 @@
-using CallCenter.Core.Prompts;
-
 namespace CallCenter.Core.WhatsApp;
 
-/// <summary>Writes the agent's next message from the built instructions and the conversation so far.</summary>
+/// <summary>
+/// Writes the agent's next message from the built instructions and the conversation so far, or asks for the
+/// channel's tools to run first (the tool-call round trip of the chat API).
+/// </summary>
 public interface IWhatsAppReplyModel
 {
-    Task<string> ReplyAsync(AgentInstructions instructions, IReadOnlyList<WhatsAppMessage> history, CancellationToken ct = default);
+    Task<WhatsAppModelTurn> ReplyAsync(WhatsAppModelRequest request, CancellationToken ct = default);
 }

@@ -1,3 +1,4 @@
+using CallCenter.Core.Callbacks;
 using CallCenter.Core.OpenAi;
 using CallCenter.Core.Prompts;
 using CallCenter.Core.Twilio;
@@ -27,6 +28,8 @@ public static class WhatsAppServiceCollectionExtensions
         services.TryAddSingleton<IWhatsAppReplyModel, OpenAiWhatsAppReplyModel>();
         services.AddHttpClient<IWhatsAppSender, WhatsAppSender>(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.TryAddTransient<WhatsAppSteps>();
+        services.AddCallbackStores();
+        services.TryAddTransient<WhatsAppTools>();
         WhatsAppWorkflow.Durable.AddActivities(services);
         return services;
     }

@@ -22,15 +22,24 @@ public sealed class WhatsAppSteps(
     public Task<IReadOnlyList<WhatsAppMessage>> LoadHistoryAsync(WhatsAppMessageRef message, CancellationToken ct = default) =>
         store.ListMessagesAsync(message.TenantId, message.ConversationId, options.Value.HistoryMessages, ct);
 
-    /// <summary>The same builder and channel inputs as the preview route: tenant, lead of the contact, WhatsApp.</summary>
-    public async Task<string> GenerateReplyAsync(WhatsAppReplyDraft draft, CancellationToken ct = default)
+    /// <summary>Model requests of one reply that may still call tools; the next one must answer in text.</summary>
+    public const int MaxToolRounds = 3;
+
+    /// <summary>
+    /// The same builder and channel inputs as the preview route: tenant, lead of the contact, WhatsApp; with the tool
+    /// rounds run so far, and no more tools once <see cref="MaxToolRounds"/> rounds have run.
+    /// </summary>
+    public async Task<WhatsAppModelTurn> GenerateReplyAsync(WhatsAppReplyDraft draft, CancellationToken ct = default)
     {
         var message = draft.Message;
         var tenant = await tenants.GetAsync(message.TenantId, ct).ConfigureAwait(false)
             ?? throw new PermanentFailureException($"Tenant {message.TenantId} is gone.");
         var (lead, _) = await leads.GetOrCreateByPhoneAsync(tenant.Id, message.Phone, LeadSources.WhatsApp, ct: ct).ConfigureAwait(false);
         var instructions = await prompts.BuildAsync(tenant, PromptChannel.WhatsApp, lead, ct).ConfigureAwait(false);
-        return await model.ReplyAsync(instructions, draft.History, ct).ConfigureAwait(false);
+        var rounds = draft.Rounds ?? [];
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
+        var localNow = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone);
+        return await model.ReplyAsync(new WhatsAppModelRequest(instructions, draft.History, rounds, localNow, rounds.Count < MaxToolRounds), ct).ConfigureAwait(false);
     }
 
     /// <summary>Sends unless a reply to this message is stored already, then stores it with its provider id.</summary>

@@ -22,4 +22,10 @@ internal static partial class WhatsAppTrace
 
     [LoggerMessage(2005, LogLevel.Information, "Sent WhatsApp reply {ProviderMessageId} in conversation {ConversationId} of tenant {TenantId}")]
     public static partial void ReplySent(ILogger logger, string providerMessageId, string conversationId, string tenantId);
+
+    [LoggerMessage(2007, LogLevel.Information, "Scheduled callback {CallbackId} asked for in WhatsApp conversation {ConversationId} of tenant {TenantId}")]
+    public static partial void CallbackScheduled(ILogger logger, string callbackId, string conversationId, string tenantId);
+
+    [LoggerMessage(2008, LogLevel.Information, "Refused a callback asked for in WhatsApp conversation {ConversationId} of tenant {TenantId}: {Errors}")]
+    public static partial void CallbackRefused(ILogger logger, string conversationId, string tenantId, string errors);
 }

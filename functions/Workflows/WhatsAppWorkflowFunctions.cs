@@ -1,6 +1,7 @@
 using CallCenter.Core.WhatsApp;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace CallCenter.Functions.Workflows;
 
@@ -19,10 +20,14 @@ public static class WhatsAppWorkflowFunctions
         function.RunAsync<LoadWhatsAppHistory, WhatsAppMessageRef, IReadOnlyList<WhatsAppMessage>>(input, instanceId);
 
     [Function(nameof(GenerateWhatsAppReply))]
-    public static Task<string> GenerateReply([ActivityTrigger] WhatsAppReplyDraft input, string instanceId, FunctionContext function) =>
-        function.RunAsync<GenerateWhatsAppReply, WhatsAppReplyDraft, string>(input, instanceId);
+    public static Task<WhatsAppModelTurn> GenerateReply([ActivityTrigger] WhatsAppReplyDraft input, string instanceId, FunctionContext function) =>
+        function.RunAsync<GenerateWhatsAppReply, WhatsAppReplyDraft, WhatsAppModelTurn>(input, instanceId);
 
     [Function(nameof(SendWhatsAppReply))]
     public static Task<string> SendReply([ActivityTrigger] WhatsAppReplyToSend input, string instanceId, FunctionContext function) =>
         function.RunAsync<SendWhatsAppReply, WhatsAppReplyToSend, string>(input, instanceId);
+
+    [Function(nameof(RunWhatsAppTool))]
+    public static Task<string> RunTool([ActivityTrigger] WhatsAppToolInput input, [DurableClient] DurableTaskClient client, string instanceId, FunctionContext function) =>
+        function.RunAsync<RunWhatsAppTool, WhatsAppToolInput, string>(input, instanceId, a => a.Client = client);
 }

@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Routing;
 namespace CallCenter.Fakes;
 
 /// <summary>
-/// OpenAI's HTTP API as far as the post-call workflow uses it: audio transcriptions (multipart) and chat
-/// completions with a JSON-schema answer. Counts requests and can fail on demand.
+/// OpenAI's HTTP API as far as the product uses it: audio transcriptions (multipart), chat completions with a
+/// JSON-schema answer (summaries), and chat completions with function tools (WhatsApp replies, see
+/// <see cref="FakeWhatsAppAgent"/>), each held to what the real API refuses. Counts requests and can fail on demand.
 /// </summary>
 public sealed class FakeOpenAiApi : LoopbackServer
 {
@@ -23,6 +24,11 @@ public sealed class FakeOpenAiApi : LoopbackServer
 
     /// <summary>Every transcription request answers 400 (a request that will never succeed).</summary>
     public bool RejectTranscriptions { get; set; }
+
+    /// <summary>The model behind WhatsApp replies (chat requests without a response format), with its tool calls.</summary>
+    public FakeWhatsAppAgent WhatsAppAgent { get; } = new(WhatsAppReply);
+
+    public const string WhatsAppReply = "Thanks for your message! How can we help?";
 
     public string TranscriptText { get; set; } = "Caller: Hi, this is Dana. I'd like a quote for a kitchen renovation.\nAgent: Of course, someone will call you tomorrow.";
 
@@ -76,6 +82,17 @@ public sealed class FakeOpenAiApi : LoopbackServer
         {
             Interlocked.Increment(ref _chats);
             using var body = await JsonDocument.ParseAsync(http.Request.Body);
+            // A summary asks for a JSON-schema answer; a WhatsApp reply is a conversation, with its tools.
+            if (!body.RootElement.TryGetProperty("response_format", out _))
+            {
+                return WhatsAppAgent.Answer(body.RootElement);
+            }
+
+            if (ChatRequestRules.Check(body.RootElement) is { } refused)
+            {
+                return FakeWhatsAppAgent.Refuse(refused);
+            }
+
             var model = body.RootElement.GetProperty("model").GetString();
             var content = JsonSerializer.Serialize(new
             {

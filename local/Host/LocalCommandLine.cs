@@ -24,7 +24,10 @@ public sealed record LocalCommandLine
                             summary and answers), transfer-unanswered (nobody answers: the caller is back
                             with the agent, who offers a callback), callback (two callbacks scheduled
                             through the API, 10 s ahead: one the lead answers, one to a busy line; watch
-                            each dial at its time and how it ends; no call at start)
+                            each dial at its time and how it ends; no call at start), whatsapp-callback
+                            (the lead asks on WhatsApp to be called back 15 s ahead: the agent's
+                            schedule_callback, its reply, then the one callback dialling at its time; no
+                            call at start)
           dotnet run --project local -- export
                             export every tenant's rows changed up to today 00:00 UTC (what the daily timer does)
           dotnet run --project local -- restore --tenant ID --from EXPORT

@@ -9,7 +9,8 @@ namespace CallCenter.Local.Host;
 /// answers), <c>dtmf</c> (the caller presses keys), <c>silence</c> (the caller says nothing), played by the phone
 /// network. Transfer to a human: the fake model asks for a transfer after the caller's first turn, the demo tenant
 /// gets a transfer number, and the phone network's human answers (<c>transfer</c>) or lets it ring out
-/// (<c>transfer-unanswered</c>). Callbacks: <c>callback</c> schedules two through the API, a few seconds ahead.
+/// (<c>transfer-unanswered</c>). Callbacks: <c>callback</c> schedules two through the API, a few seconds ahead;
+/// <c>whatsapp-callback</c> has the lead ask for one on WhatsApp.
 /// </summary>
 public static class LocalScenarios
 {
@@ -19,11 +20,12 @@ public static class LocalScenarios
     public const string Transfer = "transfer";
     public const string TransferUnanswered = "transfer-unanswered";
     public const string Callback = "callback";
+    public const string WhatsAppCallback = "whatsapp-callback";
 
     /// <summary>The person the demo tenant transfers to.</summary>
     public const string HumanNumber = "+15550002000";
 
-    public static IReadOnlyList<string> Names { get; } = [Voicemail, Dtmf, Silence, Transfer, TransferUnanswered, Callback];
+    public static IReadOnlyList<string> Names { get; } = [Voicemail, Dtmf, Silence, Transfer, TransferUnanswered, Callback, WhatsAppCallback];
 
     public static bool IsKnown(string name) => Names.Contains(name, StringComparer.Ordinal);
 

@@ -39,6 +39,9 @@ public sealed class LocalStack : IAsyncDisposable
 
     public FakeRealtimeServer? Realtime { get; }
 
+    /// <summary>The Twilio Messages stand-in WhatsApp replies go to; null with real Twilio.</summary>
+    public FakeTwilioMessaging? Messaging { get; private init; }
+
     /// <summary>Simulated calls need the Twilio stand-in: with real Twilio, calls come from real phones.</summary>
     public bool CanSimulateCalls => Twilio is not null;
 
@@ -107,6 +110,13 @@ public sealed class LocalStack : IAsyncDisposable
             shared["Twilio:AuthToken"] = AuthToken;
         }
 
+        // WhatsApp replies through Twilio go to its Messages stand-in, beside the voice one.
+        var messaging = twilio is null ? null : Started(started, await FakeTwilioMessaging.StartAsync(0, ct));
+        if (messaging is not null)
+        {
+            shared["WhatsApp:TwilioMessagingBaseUrl"] = messaging.BaseUrl.AbsoluteUri;
+        }
+
         if (openAi is not null)
         {
             shared["OpenAI:ApiKey"] = "local-openai-key";
@@ -137,7 +147,7 @@ public sealed class LocalStack : IAsyncDisposable
         bridge.UseWebSockets();
         bridge.MapMediaBridge();
         await bridge.StartAsync(ct);
-        return new LocalStack(host, bridge, streamUrl, twilio, openAi, realtime);
+        return new LocalStack(host, bridge, streamUrl, twilio, openAi, realtime) { Messaging = messaging };
     }
 
     private static T Started<T>(Stack<IAsyncDisposable> started, T part)
@@ -158,7 +168,7 @@ public sealed class LocalStack : IAsyncDisposable
 
         await Bridge.DisposeAsync();
         await Host.DisposeAsync();
-        foreach (var standIn in new IAsyncDisposable?[] { Realtime, OpenAi, Twilio })
+        foreach (var standIn in new IAsyncDisposable?[] { Realtime, OpenAi, Twilio, Messaging })
         {
             if (standIn is not null)
             {

@@ -7,13 +7,17 @@ using Microsoft.AspNetCore.Routing;
 namespace CallCenter.Crm.Tests;
 
 /// <summary>
-/// OpenAI's chat completions endpoint, just enough for the WhatsApp reply: answers a fixed text and keeps
-/// the system message of each request so tests can compare it with the builder's output.
+/// OpenAI's chat completions endpoint for the WhatsApp reply: the scripted <see cref="FakeWhatsAppAgent"/> (a fixed
+/// text, or a schedule_callback call when asked for one), keeping the system message of each request so tests can
+/// compare it with the builder's output.
 /// </summary>
 public sealed class ChatCompletionsStub : LoopbackServer
 {
     public const string Reply = "Thanks for your message! How can we help?";
     private readonly List<string> _systemMessages = [];
+
+    /// <summary>The model answering: the fixed reply, the tool-call round trip of schedule_callback, and OpenAI's refusals.</summary>
+    public FakeWhatsAppAgent Agent { get; } = new(Reply);
 
     public IReadOnlyList<string> SystemMessages
     {
@@ -44,15 +48,7 @@ public sealed class ChatCompletionsStub : LoopbackServer
                 _systemMessages.Add(system.ValueKind == JsonValueKind.Object ? Text(system.GetProperty("content")) : "");
             }
 
-            return Results.Json(new
-            {
-                id = "chatcmpl-test",
-                @object = "chat.completion",
-                created = 1700000000,
-                model = body.RootElement.GetProperty("model").GetString(),
-                choices = new[] { new { index = 0, message = new { role = "assistant", content = Reply, refusal = (string?)null }, finish_reason = "stop", logprobs = (object?)null } },
-                usage = new { prompt_tokens = 10, completion_tokens = 10, total_tokens = 20 },
-            });
+            return Agent.Answer(body.RootElement);
         });
 
     // Content is a string, or an array of text parts.

@@ -58,9 +58,10 @@ public sealed class PromptBuilderTests(AzuriteFixture azurite, CrmHost host) : I
         Assert.Contains("Open Sun-Thu 8-22", whatsApp.Text);
         Assert.Contains("Avi", whatsApp.Text);
         Assert.Contains("he-IL", whatsApp.Text);
-        // Tools are listed only where something runs them: the bridge on calls, none in the WhatsApp workflow.
+        // Tools are listed only where something runs them: the bridge's on calls, the reply workflow's on WhatsApp.
         Assert.Contains("end_call", voice.Text);
         Assert.DoesNotContain("end_call", whatsApp.Text);
+        Assert.Equal([AgentTools.ScheduleCallback], whatsApp.Tools.Select(t => t.Name));
     }
 
     [Fact]

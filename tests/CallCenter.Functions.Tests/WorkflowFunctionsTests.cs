@@ -30,7 +30,7 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         string[] covered = [.. CallHappyPath, nameof(RecordTranscriptFailure), OutboundCallNames.Orchestration, nameof(DialCall),
             WhatsAppWorkflowNames.Orchestration, nameof(LoadWhatsAppHistory), nameof(GenerateWhatsAppReply), nameof(SendWhatsAppReply),
             WebhookDeliveryNames.Orchestration, nameof(DeliverWebhook),
-            CallbackWorkflowNames.Orchestration, nameof(DecideCallback), nameof(DialCallback), nameof(RecordCallbackCall)];
+            CallbackWorkflowNames.Orchestration, nameof(DecideCallback), nameof(DialCallback), nameof(RecordCallbackCall), nameof(RunWhatsAppTool)];
         var all = DurableFunctions.Orchestrators.Concat(DurableFunctions.Activities).Select(DurableFunctions.NameOf);
         Assert.Equal(all.Order(), covered.Order());
     }
@@ -193,6 +193,29 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         var dial = Assert.Single(fixture.Twilio.CreatedCalls, c => c["To"] == phone);
         Assert.True(fixture.Twilio.CallCreatedAt[dial["Sid"]] >= callback.ScheduledFor);
         Assert.True(DurableFunctions.RanFor(instanceId).SetEquals([CallbackWorkflowNames.Orchestration, nameof(DecideCallback), nameof(DialCallback), nameof(RecordCallbackCall)]));
+    }
+
+    [Fact]
+    public async Task The_WhatsApp_workflow_runs_the_schedule_callback_the_model_asks_for_and_its_callback_dials_once()
+    {
+        var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
+        var waId = Requests.NewNumber()[1..];
+        var wamid = "wamid." + FunctionsFixture.Unique();
+        var at = DateTimeOffset.UtcNow.AddSeconds(15).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+        var answer = await fixture.Http.SendAsync(Requests.Meta(fixture.Local.BaseUrl, tenant.MetaPhoneNumberId!, waId, wamid, $"Please call me back at {at}"));
+
+        Assert.Equal(200, answer.Status);
+        var instanceId = WhatsAppWorkflowNames.InstanceId(wamid);
+        AssertCompleted(await WaitAsync(instanceId));
+        Assert.Contains(nameof(RunWhatsAppTool), DurableFunctions.RanFor(instanceId));
+        Assert.StartsWith(Fakes.FakeWhatsAppAgent.Scheduled, Assert.Single(fixture.Meta.Sent, m => m.To == waId).Text, StringComparison.Ordinal);
+        var callback = Assert.Single((await fixture.Get<CallbackStore>().ListPageAsync(tenant.Id, null, null, 10)).Items);
+        Assert.Equal(CallbackSources.WhatsApp, callback.Source);
+        var done = await WaitAsync(CallbackWorkflowNames.InstanceId(callback.Id));
+        AssertCompleted(done);
+        Assert.Equal(CallbackStatuses.Dialed, done.ReadOutputAs<string>());
+        Assert.Single(fixture.Twilio.CreatedCalls, c => c["To"] == "+" + waId);
     }
 
     private void AssertCompleted(OrchestrationMetadata done) =>

@@ -9,6 +9,7 @@ public sealed class ScenarioCommandLineTests
     [InlineData("voicemail")]
     [InlineData("dtmf")]
     [InlineData("silence")]
+    [InlineData("whatsapp-callback")]
     public void A_known_scenario_is_taken(string name)
     {
         var (line, error) = LocalCommandLine.Parse(["--scenario", name]);
