@@ -145,6 +145,7 @@ public sealed class PlatformTests
 
         Assert.Equal("0", env["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"].GetProperty("value").GetString());
         Assert.Equal("1", env["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"].GetProperty("value").GetString());
+        Assert.Equal("0x200000", env["DOTNET_GCgen0size"].GetProperty("value").GetString());
     }
 
     /// <summary>Calls one core relays at p99 added latency under 2 ms (docs/benchmarks.md, "Where 2 ms holds").</summary>
