@@ -93,6 +93,7 @@ async Task<RunFigures> MeasureAsync(SystemUnderTest target, int calls, LoadFigur
     var name = target.Name;
     var pid = target.Pid;
     var coldRss = ProcStat.RssBytes(pid);
+    var coldParts = ProcStat.RssParts(pid);
     var jitMeter = new JitMeter(pid);
 
     async Task<(LoadCaller?[] Placed, int Failed)> PlaceAsync(int count, string tag)
@@ -155,6 +156,7 @@ async Task<RunFigures> MeasureAsync(SystemUnderTest target, int calls, LoadFigur
     await target.SettledAsync();
     await Task.Delay(TimeSpan.FromSeconds(1));
     var warmRss = ProcStat.RssBytes(pid);
+    var warmParts = ProcStat.RssParts(pid);
 
     var startedAt = Stopwatch.StartNew();
     var (simulated, failedCalls) = await PlaceAsync(calls, "L");
@@ -172,10 +174,15 @@ async Task<RunFigures> MeasureAsync(SystemUnderTest target, int calls, LoadFigur
     var window = Stopwatch.StartNew();
     figures.Measuring = true;
     long peakRss = 0;
+    var peakParts = "";
     while (window.Elapsed < TimeSpan.FromSeconds(options.Seconds))
     {
         await Task.Delay(500);
-        peakRss = Math.Max(peakRss, ProcStat.RssBytes(pid));
+        var rss = ProcStat.RssBytes(pid);
+        if (rss > peakRss)
+        {
+            (peakRss, peakParts) = (rss, ProcStat.RssParts(pid));
+        }
     }
 
     figures.Measuring = false;
@@ -218,7 +225,8 @@ async Task<RunFigures> MeasureAsync(SystemUnderTest target, int calls, LoadFigur
         added latency caller->OpenAI  p50 {inbound.PercentileMs(0.5):F2} ms  p99 {inbound.PercentileMs(0.99):F2} ms  max {inbound.MaxMs:F2} ms  ({inbound.Count} frames)
         added latency OpenAI->caller  p50 {outbound.PercentileMs(0.5):F2} ms  p99 {outbound.PercentileMs(0.99):F2} ms  max {outbound.MaxMs:F2} ms  ({outbound.Count} frames)
         {name} CPU {targetCpu / elapsed * 100:F1} % of a core = {targetCpu / elapsed * 100 / calls:F3} % per call; {micros:F1} µs per relayed frame (a frame each way, with its mark and echo, counts as two)
-        {name} RSS cold {coldRss / 1048576.0:F1} MiB, warm idle {warmRss / 1048576.0:F1} MiB, peak {peakRss / 1048576.0:F1} MiB => {(peakRss - warmRss) / 1024.0 / calls:F1} KiB per call over warm idle ({(peakRss - coldRss) / 1024.0 / calls:F1} over cold){heap}{allocations}
+        {name} RSS cold {coldRss / 1048576.0:F1} MiB, warm idle {warmRss / 1048576.0:F1} MiB, peak {peakRss / 1048576.0:F1} MiB => {(peakRss - warmRss) / 1024.0 / calls:F1} KiB per call over warm idle ({(peakRss - coldRss) / 1024.0 / calls:F1} over cold){heap}
+        {name} RSS in MiB: cold {coldParts}; warm idle {warmParts}; peak {peakParts}{allocations}
         frames lost: caller->OpenAI {figures.CallerGaps}, OpenAI->caller {figures.AgentGaps}{relayed}
         load generator CPU {generatorLoad * 100:F1} % of its core{(generatorLoad >= 0.90 ? $" (saturated: figures measure the generator, not the {name})" : "")}; offered {offered * 100:F0} % of 50 frames/s per call each way
         after the run: {left}; uptime: {Uptime()}

@@ -1,11 +1,19 @@
 using CallCenter.Core.Telemetry;
 using CallCenter.MediaBridge.Sessions;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CallCenter.MediaBridge.Infrastructure;
 
 public static class MediaBridgeHosting
 {
+    /// <summary>
+    /// Free 4 KiB blocks Kestrel's pool keeps between uses (256 KiB): a relay has a few reads and writes in flight
+    /// at a time, each returning its block within the frame.
+    /// </summary>
+    public const int KeptPoolBlocks = 64;
+
     /// <summary>
     /// The bridge's whole host, as Program.cs runs it and the tests start it: services, Kestrel on the public
     /// and the internal port, and its socket transport.
@@ -40,11 +48,19 @@ public static class MediaBridgeHosting
     /// accepting connections at a few hundred calls, so only one of the two is on; see docs/benchmarks.md.
     /// <c>MediaBridge:WaitForDataBeforeAllocatingBuffer</c> (default on, Kestrel's default) is there to measure
     /// reads without Kestrel's zero-byte read first; off measured no different.
+    /// <c>MediaBridge:BoundedMemoryPool</c> (default on) gives Kestrel <see cref="BoundedMemoryPoolFactory"/>, which keeps
+    /// at most <see cref="KeptPoolBlocks"/> free blocks; off is Kestrel's own pool, for measuring one against the other.
     /// </summary>
     public static IWebHostBuilder UseMediaBridgeSockets(this IWebHostBuilder host, IConfiguration configuration)
     {
         var inline = configuration.GetValue($"{MediaBridgeOptions.Section}:InlineSocketScheduling", false);
         var waitForData = configuration.GetValue($"{MediaBridgeOptions.Section}:WaitForDataBeforeAllocatingBuffer", true);
+        if (configuration.GetValue($"{MediaBridgeOptions.Section}:BoundedMemoryPool", true))
+        {
+            // Kestrel registers its own factory with TryAdd; the transport takes whichever the container holds.
+            host.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<IMemoryPoolFactory<byte>>(new BoundedMemoryPoolFactory(KeptPoolBlocks))));
+        }
+
         return host.UseSockets(o =>
         {
             o.UnsafePreferInlineScheduling = inline;

@@ -94,6 +94,7 @@ public sealed partial class AzdLayoutTests
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.EndsWith("ASPNETCORE_HTTP_PORTS=", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", StringComparison.Ordinal));
+        Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_GCgen0size=0x200000", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("COPY --from=build ", StringComparison.Ordinal));
     }
 
