@@ -130,7 +130,9 @@ public static class CallWorkflow
             }
 
             var delay = timings.FirstRetryInterval * Math.Pow(2, retry.LastAttemptNumber - 1);
-            await retry.OrchestrationContext.CreateTimer(delay < timings.MaxRetryInterval ? delay : timings.MaxRetryInterval, CancellationToken.None);
+            var context = retry.OrchestrationContext;
+            // A storage timer may wake up to a second early: each retry still waits its whole backoff.
+            await DurableTimers.WaitUntilAsync(context, context.CurrentUtcDateTime + (delay < timings.MaxRetryInterval ? delay : timings.MaxRetryInterval), CancellationToken.None);
             return true;
         });
 
