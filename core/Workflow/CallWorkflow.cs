@@ -3,6 +3,7 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Faults;
 using CallCenter.Core.Telemetry;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace CallCenter.Core.Workflow;
 
@@ -36,22 +37,11 @@ public static class CallWorkflow
                 ? await WaitForEventAsync<RecordingReady>(context, CallWorkflowNames.RecordingEvent, input.Timings.RecordingTimeout)
                 : null);
 
-        string? blobPath = null;
-        if (recording is { Status: "completed" })
-        {
-            try
-            {
-                blobPath = await context.CallActivityAsync<string>(
-                    nameof(DownloadRecording),
-                    new DownloadRecordingInput(call.TenantId, call.CallSid, recording.RecordingSid, recording.RecordingUrl, plan.DeleteRecordingFromTwilio),
-                    retry);
-            }
-            catch (TaskFailedException e)
-            {
-                // Without the recording the transcript falls back to what the policy allows; the call is kept.
-                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(DownloadRecording), e.FailureDetails.ErrorMessage);
-            }
-        }
+        // Without the recording the transcript falls back to what the policy allows; the call is kept.
+        var blobPath = recording is { Status: "completed" }
+            ? await TryStepAsync<string>(context, log, call, nameof(DownloadRecording),
+                new DownloadRecordingInput(call.TenantId, call.CallSid, recording.RecordingSid, recording.RecordingUrl, plan.DeleteRecordingFromTwilio), retry)
+            : null;
 
         TranscriptSource source;
         try
@@ -68,50 +58,20 @@ public static class CallWorkflow
             source = TranscriptSource.Failed;
         }
 
-        var summarized = false;
-        if (source is TranscriptSource.Realtime or TranscriptSource.Recording && !NeverConnected(ended))
-        {
-            try
-            {
-                summarized = await context.CallActivityAsync<bool>(nameof(SummarizeCall), call, retry);
-            }
-            catch (TaskFailedException e)
-            {
-                // The call keeps its transcript; the summary can be asked for again from the API.
-                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(SummarizeCall), e.FailureDetails.ErrorMessage);
-            }
-        }
+        // The call keeps its transcript; the summary can be asked for again from the API.
+        var summarized = source is TranscriptSource.Realtime or TranscriptSource.Recording && !NeverConnected(ended)
+            && await TryStepAsync<bool>(context, log, call, nameof(SummarizeCall), call, retry);
 
         await context.CallActivityAsync(nameof(FinishCall), call, retry);
-        try
-        {
-            await context.CallActivityAsync(nameof(RecordCallMetrics), new CallMetricsInput(call.TenantId, call.CallSid, recording?.DurationSeconds), retry);
-        }
-        catch (TaskFailedException e)
-        {
-            // The call is kept and finished; only its cost and its place in the day's figures are missing.
-            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(RecordCallMetrics), e.FailureDetails.ErrorMessage);
-        }
 
-        try
-        {
-            // Only starts the deliveries; each runs as its own workflow, so no endpoint holds up the call.
-            await context.CallActivityAsync<int>(nameof(DeliverCallWebhooks), call, retry);
-        }
-        catch (TaskFailedException e)
-        {
-            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(DeliverCallWebhooks), e.FailureDetails.ErrorMessage);
-        }
+        // The call is kept and finished; only its cost and its place in the day's figures would be missing.
+        await TryStepAsync<bool>(context, log, call, nameof(RecordCallMetrics), new CallMetricsInput(call.TenantId, call.CallSid, recording?.DurationSeconds), retry);
 
-        try
-        {
-            await context.CallActivityAsync(nameof(PublishCallFinished), call, retry);
-        }
-        catch (TaskFailedException e)
-        {
-            // Dashboards also read the call from the API; a lost notice loses no data.
-            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(PublishCallFinished), e.FailureDetails.ErrorMessage);
-        }
+        // Only starts the deliveries; each runs as its own workflow, so no endpoint holds up the call.
+        await TryStepAsync<int>(context, log, call, nameof(DeliverCallWebhooks), call, retry);
+
+        // Dashboards also read the call from the API; a lost notice loses no data.
+        await TryStepAsync<bool>(context, log, call, nameof(PublishCallFinished), call, retry);
 
         return new CallWorkflowResult(ended?.Status, blobPath, source, summarized);
     }
@@ -145,6 +105,23 @@ public static class CallWorkflow
     /// reports these only by the status callback, which starts this workflow with the end already known.
     /// </summary>
     private static bool NeverConnected(CallEnded? ended) => ended?.Status is "busy" or "no-answer" or "failed" or "canceled";
+
+    /// <summary>
+    /// Runs a step the call can do without: when it fails for good (after its retries) the failure is logged once,
+    /// with the call, and the workflow goes on with the step's default result.
+    /// </summary>
+    private static async Task<T?> TryStepAsync<T>(TaskOrchestrationContext context, ILogger log, CallRef call, string step, object input, TaskOptions? options)
+    {
+        try
+        {
+            return await context.CallActivityAsync<T>(step, input, options);
+        }
+        catch (TaskFailedException e)
+        {
+            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, step, e.FailureDetails.ErrorMessage);
+            return default;
+        }
+    }
 
     /// <summary>The event, or null when the durable timer fires first.</summary>
     private static async Task<T?> WaitForEventAsync<T>(TaskOrchestrationContext context, string name, TimeSpan timeout)
