@@ -102,7 +102,8 @@ public sealed class CallWorkflowTests
 
         var result = await run.CompleteAsync();
 
-        Assert.Equal(("completed", TranscriptSource.Recording), (result.EndStatus, result.TranscriptSource));
+        Assert.Equal("completed", result.EndStatus);
+        Assert.Equal(TranscriptSource.Recording, result.TranscriptSource);
         Assert.NotNull(result.RecordingBlobPath);
         Assert.NotNull((await run.CallAsync()).WorkflowFinishedAt);
     }
