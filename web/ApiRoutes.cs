@@ -32,7 +32,7 @@ public static class ApiRoutes
         new("GET", "/api/health", "Health", "Liveness", None, HealthEndpoints.Health),
         new("GET", "/api/openapi.json", "OpenApi", "This document", None, OpenApi),
         new("POST", "/api/twilio/voice", "TwilioVoice", "Twilio voice webhook", Twilio,
-            (HttpRequest r, WebhookRequests w, VoiceWebhookHandler h, CallWorkflowSignals s, DurableTaskClient d) => TwilioEndpoints.VoiceAsync(r, w, h, s.For(d))),
+            (HttpRequest r, WebhookRequests w, VoiceWebhookHandler h) => TwilioEndpoints.VoiceAsync(r, w, h)),
         new("POST", "/api/twilio/status", "TwilioStatus", "Twilio call status callback", Twilio,
             (HttpRequest r, WebhookRequests w, CallStatusHandler h, CallWorkflowSignals s, DurableTaskClient d) => TwilioEndpoints.StatusAsync(r, w, h, s.For(d))),
         new("POST", "/api/twilio/recording", "TwilioRecording", "Twilio recording callback", Twilio,

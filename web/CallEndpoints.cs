@@ -165,7 +165,8 @@ public static class CallEndpoints
 
     /// <summary>
     /// The call's orchestration as support staff need it: status, times, output or failure. Until an outbound call
-    /// has a workflow of its own, the orchestration that placed it (the API's dial or a callback's).
+    /// has a workflow of its own, the orchestration that placed it (the API's dial or a callback's); any other call
+    /// without one yet (live, or its end not reported) is <c>NotStarted</c>.
     /// </summary>
     public static async Task<Results<CrmOk<WorkflowView>, BadRequestProblem, NotFoundProblem>> WorkflowAsync(
         TenantScope scope, string callId, CallLogStore calls, DurableTaskClient durable)
@@ -184,7 +185,13 @@ public static class CallEndpoints
             instance = await durable.GetInstanceAsync(placedBy, getInputsAndOutputs: true, scope.Aborted);
         }
 
-        return instance is null ? new NotFoundProblem() : new CrmOk<WorkflowView>(WorkflowView.Of(instance));
+        if (instance is not null)
+        {
+            return new CrmOk<WorkflowView>(WorkflowView.Of(instance));
+        }
+
+        // A call's workflow starts when Twilio reports its end: until then the call is shown as not started.
+        return call is null ? new NotFoundProblem() : new CrmOk<WorkflowView>(WorkflowView.NotStarted(CallWorkflowNames.InstanceId(call.CallSid), call.CreatedAt));
     }
 
     private static string? Query(TenantScope scope, string name) =>

@@ -7,8 +7,8 @@ namespace CallCenter.Web;
 /// <summary>Twilio's voice, status, recording and transfer webhooks: read, hand to the core handler, answer.</summary>
 public static class TwilioEndpoints
 {
-    public static Task<IResult> VoiceAsync(HttpRequest request, WebhookRequests reader, VoiceWebhookHandler handler, ICallWorkflowSignals workflow) =>
-        HandleAsync(request, reader, (w, ct) => handler.HandleAsync(w, workflow, ct));
+    public static Task<IResult> VoiceAsync(HttpRequest request, WebhookRequests reader, VoiceWebhookHandler handler) =>
+        HandleAsync(request, reader, handler.HandleAsync);
 
     public static Task<IResult> StatusAsync(HttpRequest request, WebhookRequests reader, CallStatusHandler handler, ICallWorkflowSignals workflow) =>
         HandleAsync(request, reader, (w, ct) => handler.HandleAsync(w, workflow, ct));

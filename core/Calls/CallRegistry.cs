@@ -41,10 +41,25 @@ public sealed class CallRegistry(TenantCache tenants, LeadStore leads, CallLogSt
     /// <summary>
     /// The tenant and call of a webhook. An inbound call we have not seen is created with the reported status;
     /// a known call is returned as last known (<see cref="CallLogStore.GetLastKnownAsync"/>). Null when no
-    /// tenant owns the call.
+    /// tenant owns the call. <paramref name="firstExpected"/> (the voice webhook, almost always its call's first):
+    /// an inbound call is inserted at once and the insert's conflict is the lookup, one request fewer than reading
+    /// the CallSid index first.
     /// </summary>
-    public async Task<(Tenant Tenant, CallLog Call, bool Created)?> FindOrCreateAsync(CallWebhookFields f, CancellationToken ct, string? outboundCallId = null)
+    public async Task<(Tenant Tenant, CallLog Call, bool Created)?> FindOrCreateAsync(
+        CallWebhookFields f, CancellationToken ct, string? outboundCallId = null, bool firstExpected = false)
     {
+        if (firstExpected && f.Direction == CallDirection.Inbound && await tenants.FindByVoiceNumberAsync(f.To, ct) is { } called)
+        {
+            try
+            {
+                return await CreateInboundAsync(called, f, ct);
+            }
+            catch (InvalidOperationException)
+            {
+                // The CallSid is another tenant's (its number moved meanwhile): found below, as any known call.
+            }
+        }
+
         if (await calls.FindTenantAsync(f.CallSid, ct) is { } tenantId)
         {
             var tenant = await tenants.GetAsync(tenantId, ct);
@@ -60,11 +75,12 @@ public sealed class CallRegistry(TenantCache tenants, LeadStore leads, CallLogSt
             return await CreateOutboundAsync(f, outboundCallId, ct);
         }
 
-        if (await tenants.FindByVoiceNumberAsync(f.To, ct) is not { } owner)
-        {
-            return null;
-        }
+        return await tenants.FindByVoiceNumberAsync(f.To, ct) is { } owner ? await CreateInboundAsync(owner, f, ct) : null;
+    }
 
+    /// <summary>An inbound call, created unless it exists (then the stored one), with the caller's lead linked.</summary>
+    private async Task<(Tenant, CallLog, bool)> CreateInboundAsync(Tenant owner, CallWebhookFields f, CancellationToken ct)
+    {
         var lead = PhoneNumbers.IsE164(f.From)
             ? await leads.GetOrCreateIdByPhoneAsync(owner.Id, f.From, LeadSources.InboundCall, ct)
             : null;

@@ -8,7 +8,7 @@ namespace CallCenter.Core.Calls;
 
 /// <summary>
 /// Twilio's status callback: the one writer of a call's status, through <see cref="CallStatusMachine"/>.
-/// A terminal status tells the call's workflow that the call ended.
+/// A terminal status starts the call's workflow, with the end known.
 /// </summary>
 public sealed class CallStatusHandler(TwilioSignature signature, CallRegistry registry, CallLogStore calls, ILogger<CallStatusHandler> logger)
 {
@@ -28,7 +28,7 @@ public sealed class CallStatusHandler(TwilioSignature signature, CallRegistry re
 
         using var span = CallTelemetry.StartCallSpan(CallTelemetry.StatusWebhook, ActivityKind.Server, fields.CallSid);
         int? duration = int.TryParse(webhook["CallDuration"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
-        if (await registry.FindOrCreateAsync(fields, ct, CallRegistry.OutboundCallId(webhook)) is not var (tenant, call, created))
+        if (await registry.FindOrCreateAsync(fields, ct, CallRegistry.OutboundCallId(webhook)) is not var (tenant, call, _))
         {
             CallTrace.UnknownCall(logger, fields.CallSid);
             return WebhookAnswer.Empty;
@@ -56,13 +56,9 @@ public sealed class CallStatusHandler(TwilioSignature signature, CallRegistry re
 
         if (stored.Status is { } final && final.IsTerminal() && final == status)
         {
-            // Raised on every delivery of the ending status: a retry after a lost signal still reaches the
-            // workflow, and a repeated event is ignored there.
+            // On every delivery of the ending status: the workflow starts with the end in its input, once (a retry
+            // after a lost start still starts it; a repeat finds it started).
             await workflow.CallEndedAsync(tenant.Id, call.CallSid, new CallEnded(final.ToWire(), stored.DurationSeconds), ct);
-        }
-        else if (created)
-        {
-            await workflow.EnsureStartedAsync(tenant.Id, call.CallSid, ct);
         }
 
         return WebhookAnswer.Empty;

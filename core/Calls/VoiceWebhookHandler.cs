@@ -9,8 +9,9 @@ using Twilio.TwiML.Voice;
 namespace CallCenter.Core.Calls;
 
 /// <summary>
-/// The answer URL of every tenant number and outbound call. It records the call, starts its workflow and
-/// connects the caller to the media bridge; the bridge greets. No REST call, no download, no wait.
+/// The answer URL of every tenant number and outbound call. It records the call and connects the caller to the
+/// media bridge; the bridge greets. No REST call, no download, no wait, and no workflow engine: the call's
+/// workflow starts when the call ends (<see cref="CallStatusHandler"/>), so the caller never waits on the engine.
 /// A finished call is never reopened: Twilio webhooks carry no timestamp, so a replayed signed request is
 /// refused by the call's state, not by its age.
 /// </summary>
@@ -25,7 +26,7 @@ public sealed class VoiceWebhookHandler(
     /// <summary>Relative to the voice webhook's own URL (…/api/twilio/voice), so a public path prefix is kept.</summary>
     public const string RecordingCallbackPath = "recording";
 
-    public async Task<WebhookAnswer> HandleAsync(TwilioWebhook webhook, ICallWorkflowSignals workflow, CancellationToken ct = default)
+    public async Task<WebhookAnswer> HandleAsync(TwilioWebhook webhook, CancellationToken ct = default)
     {
         if (!signature.IsValid(webhook))
         {
@@ -48,7 +49,7 @@ public sealed class VoiceWebhookHandler(
             return HangUp;
         }
 
-        if (await registry.FindOrCreateAsync(fields, ct, CallRegistry.OutboundCallId(webhook)) is not var (tenant, call, created))
+        if (await registry.FindOrCreateAsync(fields, ct, CallRegistry.OutboundCallId(webhook), firstExpected: true) is not var (tenant, call, created))
         {
             CallTrace.UnknownNumber(logger, fields.CallSid);
             return WebhookAnswer.Twiml(new VoiceResponse().Reject(Reject.ReasonEnum.Rejected).ToString());
@@ -62,11 +63,6 @@ public sealed class VoiceWebhookHandler(
         {
             CallTrace.FinishedCallWebhook(logger, call.CallSid);
             return HangUp;
-        }
-
-        if (created)
-        {
-            await workflow.EnsureStartedAsync(tenant.Id, call.CallSid, ct);
         }
 
         var recordingCallback = tenant.Records(call.Direction == CallDirection.Inbound ? call.To : call.From)

@@ -18,7 +18,9 @@ public sealed class CallMetricsRecorder(TenantCache tenants, CallLogStore calls,
     {
         var tenant = await tenants.GetAsync(input.TenantId, ct) ?? throw new PermanentFailureException($"Tenant {input.TenantId} is gone.");
         var table = pricing.Value;
-        var call = await calls.UpdateAsync(input.TenantId, input.CallSid, c =>
+        // From the last known row: a cost is set once, so a copy that has one means the row has it, and a price
+        // made from an older copy is written under its ETag, so it is made again from the row if that moved on.
+        var call = await calls.UpdateForwardAsync(input.TenantId, input.CallSid, c =>
         {
             if (c.Cost is not null)
             {

@@ -7,7 +7,7 @@ using CallCenter.Core.Tenants;
 namespace CallCenter.Core.Workflow;
 
 /// <summary>Summarizes a finished call into the CRM: the call's summary and intent, and the lead's fields.</summary>
-public sealed class CallSummarizer(TenantStore tenants, CallLogStore calls, LeadStore leads, ICallSummaryModel model)
+public sealed class CallSummarizer(TenantCache tenants, CallLogStore calls, LeadStore leads, ICallSummaryModel model)
 {
     public async Task<bool> SummarizeAsync(CallRef input, CancellationToken ct = default)
     {
@@ -39,7 +39,8 @@ public sealed class CallSummarizer(TenantStore tenants, CallLogStore calls, Lead
             }, ct);
         }
 
-        await calls.UpdateAsync(input.TenantId, input.CallSid, c =>
+        // Under the ETag of the row read above: a row changed meanwhile is read again.
+        await calls.UpdateForwardAsync(input.TenantId, input.CallSid, c =>
         {
             c.Summary = summary.Summary;
             c.CallerIntent = summary.CallerIntent;

@@ -3,136 +3,164 @@ using CallCenter.Core.Calls;
 using CallCenter.Core.Faults;
 using CallCenter.Core.Telemetry;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace CallCenter.Core.Workflow;
 
 /// <summary>
-/// The per-call post-processing, written once and run by both hosts: wait for the call to end and for its
-/// recording (each bounded by a durable timer), store the recording, settle the transcript by the tenant's
-/// policy, summarize into the CRM, mark the call finished and tell the tenant's dashboards. Every effect lives in an idempotent activity.
+/// The per-call post-processing, written once and run by both hosts. It starts when the call has ended, with the end
+/// and the plan in its input; a call that expects a recording waits for it (bounded by a durable timer), any other
+/// goes straight on. Then one activity stores the recording, settles the transcript by the tenant's policy,
+/// summarizes into the CRM, marks the call finished, records its figures, starts its webhook deliveries and tells
+/// the tenant's dashboards. A step that fails there is taken over by its own activity, with its own retries, and
+/// the steps after it follow as their own activities. Every effect lives in idempotent code.
 /// </summary>
 public static class CallWorkflow
 {
     public static DurableWorkflow Durable { get; } = DurableWorkflow.Of<CallWorkflowInput, CallWorkflowResult>(
         CallWorkflowNames.Orchestration,
         RunAsync,
-        typeof(PlanCall), typeof(DownloadRecording), typeof(ResolveTranscript), typeof(RecordTranscriptFailure), typeof(SummarizeCall), typeof(FinishCall), typeof(PublishCallFinished), typeof(DeliverCallWebhooks), typeof(RecordCallMetrics));
+        typeof(PlanCall), typeof(DownloadRecording), typeof(ResolveTranscript), typeof(RecordTranscriptFailure), typeof(SummarizeCall), typeof(FinishCall), typeof(PublishCallFinished), typeof(DeliverCallWebhooks), typeof(RecordCallMetrics), typeof(CompleteCall));
 
     public static async Task<CallWorkflowResult> RunAsync(TaskOrchestrationContext context, CallWorkflowInput input)
     {
         var call = new CallRef(input.TenantId, input.CallSid);
-        var retry = RetryOptions(input.Timings);
+        var timings = input.Timings;
         var log = context.CreateReplaySafeLogger(typeof(CallWorkflow));
 
         // The engine's span of this orchestration, in the call's trace when the start carried it there.
         CallTelemetry.TagCall(Activity.Current, input.TenantId, input.CallSid);
 
-        var ended = await WaitForEventAsync<CallEnded>(context, CallWorkflowNames.CallEndedEvent, input.Timings.CallEndTimeout);
-        var plan = await context.CallActivityAsync<CallPlan>(nameof(PlanCall), call, retry);
+        // Only an instance of the earlier shape (started by the voice webhook) has to wait for the end and plan.
+        var ended = input.Ended ?? await WaitForEventAsync<CallEnded>(context, CallWorkflowNames.CallEndedEvent, timings.CallEndTimeout);
+        var plan = input.Plan ?? await context.CallActivityAsync<CallPlan>(nameof(PlanCall), call, RetryOptions(timings));
 
-        // A recording callback that came before the call was known was parked; otherwise wait for its event.
-        var recording = !plan.RecordingExpected ? null
-            : plan.ParkedRecording ?? (ended?.Status is null or "completed"
-                ? await WaitForEventAsync<RecordingReady>(context, CallWorkflowNames.RecordingEvent, input.Timings.RecordingTimeout)
-                : null);
-
-        string? blobPath = null;
-        if (recording is { Status: "completed" })
+        // A recording parked before the plan was made is in it; otherwise wait for its event, if one is to come.
+        var recording = plan.RecordingExpected ? plan.ParkedRecording : null;
+        var waitedInVain = false;
+        if (plan.RecordingExpected && recording is null && WaitsForRecording(ended))
         {
-            try
-            {
-                blobPath = await context.CallActivityAsync<string>(
-                    nameof(DownloadRecording),
-                    new DownloadRecordingInput(call.TenantId, call.CallSid, recording.RecordingSid, recording.RecordingUrl, plan.DeleteRecordingFromTwilio),
-                    retry);
-            }
-            catch (TaskFailedException e)
-            {
-                // Without the recording the transcript falls back to what the policy allows; the call is kept.
-                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(DownloadRecording), e.FailureDetails.ErrorMessage);
-            }
+            recording = await WaitForEventAsync<RecordingReady>(context, CallWorkflowNames.RecordingEvent, timings.RecordingTimeout);
+            waitedInVain = recording is null;
         }
 
-        TranscriptSource source;
+        // Every step in one activity; it reports the first step that failed rather than failing itself.
+        CallCompletion? done;
         try
         {
-            var outcome = await context.CallActivityAsync<TranscriptOutcome>(
-                nameof(ResolveTranscript), new TranscriptInput(call.TenantId, call.CallSid, blobPath), retry);
-            source = outcome.Source;
+            done = await context.CallActivityAsync<CallCompletion>(
+                nameof(CompleteCall), new CompleteCallInput(call.TenantId, call.CallSid, recording, waitedInVain, plan.DeleteRecordingFromTwilio, !NeverConnected(ended)));
         }
-        catch (TaskFailedException e)
+        catch (TaskFailedException)
         {
-            var reason = e.FailureDetails.ErrorMessage;
-            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(ResolveTranscript), reason);
-            await context.CallActivityAsync(nameof(RecordTranscriptFailure), new TranscriptFailure(call.TenantId, call.CallSid, reason), retry);
-            source = TranscriptSource.Failed;
+            // Not a step's failure (those are reported): every step again, each as its own activity.
+            done = null;
         }
 
-        var summarized = false;
-        if (source is TranscriptSource.Realtime or TranscriptSource.Recording && !NeverConnected(ended))
+        if (done is { FailedAt: null, TranscriptSource: { } settled })
         {
-            try
+            return new CallWorkflowResult(ended?.Status, done.RecordingBlobPath, settled, done.Summarized);
+        }
+
+        var from = done?.FailedAt ?? CallStage.Recording;
+        recording = done is null && waitedInVain
+            ? (await TryStepAsync<CallPlan>(context, log, call, timings, null, CallStage.Recording, nameof(PlanCall), call))?.ParkedRecording
+            : done?.Recording ?? recording;
+
+        // Without the recording the transcript falls back to what the policy allows; the call is kept.
+        var blobPath = done?.RecordingBlobPath;
+        if (from <= CallStage.Recording && recording is { Status: "completed" })
+        {
+            blobPath = await TryStepAsync<string>(context, log, call, timings, done, CallStage.Recording, nameof(DownloadRecording),
+                new DownloadRecordingInput(call.TenantId, call.CallSid, recording.RecordingSid, recording.RecordingUrl, plan.DeleteRecordingFromTwilio));
+        }
+
+        var source = done?.TranscriptSource ?? TranscriptSource.None;
+        if (from <= CallStage.Transcript)
+        {
+            var (resolved, outcome, reason) = await RunStepAsync<TranscriptOutcome>(context, timings, done, CallStage.Transcript, nameof(ResolveTranscript),
+                new TranscriptInput(call.TenantId, call.CallSid, blobPath));
+            if (resolved)
             {
-                summarized = await context.CallActivityAsync<bool>(nameof(SummarizeCall), call, retry);
+                source = outcome!.Source;
             }
-            catch (TaskFailedException e)
+            else
             {
-                // The call keeps its transcript; the summary can be asked for again from the API.
-                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(SummarizeCall), e.FailureDetails.ErrorMessage);
+                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(ResolveTranscript), reason!);
+                await context.CallActivityAsync(nameof(RecordTranscriptFailure), new TranscriptFailure(call.TenantId, call.CallSid, reason!), RetryOptions(timings));
+                source = TranscriptSource.Failed;
             }
         }
 
-        await context.CallActivityAsync(nameof(FinishCall), call, retry);
-        try
+        // The call keeps its transcript; the summary can be asked for again from the API.
+        var summarized = done?.Summarized ?? false;
+        if (from <= CallStage.Summary && Summarizes(source, !NeverConnected(ended)))
         {
-            await context.CallActivityAsync(nameof(RecordCallMetrics), new CallMetricsInput(call.TenantId, call.CallSid, recording?.DurationSeconds), retry);
-        }
-        catch (TaskFailedException e)
-        {
-            // The call is kept and finished; only its cost and its place in the day's figures are missing.
-            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(RecordCallMetrics), e.FailureDetails.ErrorMessage);
+            summarized = await TryStepAsync<bool>(context, log, call, timings, done, CallStage.Summary, nameof(SummarizeCall), call);
         }
 
-        try
+        if (from <= CallStage.Finish)
         {
-            // Only starts the deliveries; each runs as its own workflow, so no endpoint holds up the call.
-            await context.CallActivityAsync<int>(nameof(DeliverCallWebhooks), call, retry);
-        }
-        catch (TaskFailedException e)
-        {
-            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(DeliverCallWebhooks), e.FailureDetails.ErrorMessage);
+            var (finished, _, reason) = await RunStepAsync<bool>(context, timings, done, CallStage.Finish, nameof(FinishCall), call);
+            if (!finished)
+            {
+                throw new InvalidOperationException($"Call {call.CallSid} could not be marked finished: {reason}");
+            }
         }
 
-        try
+        // The call is kept and finished; only its cost and its place in the day's figures would be missing.
+        if (from <= CallStage.Metrics)
         {
-            await context.CallActivityAsync(nameof(PublishCallFinished), call, retry);
+            await TryStepAsync<bool>(context, log, call, timings, done, CallStage.Metrics, nameof(RecordCallMetrics),
+                new CallMetricsInput(call.TenantId, call.CallSid, recording?.DurationSeconds));
         }
-        catch (TaskFailedException e)
+
+        // Only starts the deliveries; each runs as its own workflow, so no endpoint holds up the call.
+        if (from <= CallStage.Webhooks)
         {
-            // Dashboards also read the call from the API; a lost notice loses no data.
-            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(PublishCallFinished), e.FailureDetails.ErrorMessage);
+            await TryStepAsync<int>(context, log, call, timings, done, CallStage.Webhooks, nameof(DeliverCallWebhooks), call);
         }
+
+        // Dashboards also read the call from the API; a lost notice loses no data.
+        await TryStepAsync<bool>(context, log, call, timings, done, CallStage.Publish, nameof(PublishCallFinished), call);
 
         return new CallWorkflowResult(ended?.Status, blobPath, source, summarized);
     }
+
+    /// <summary>A recording is waited for after a call that connected and completed, or whose end is not known.</summary>
+    public static bool WaitsForRecording(CallEnded? ended) => ended?.Status is null or "completed";
+
+    /// <summary>Only a transcript someone spoke, of a call that connected, is summarized.</summary>
+    public static bool Summarizes(TranscriptSource source, bool connected) =>
+        source is TranscriptSource.Realtime or TranscriptSource.Recording && connected;
 
     /// <summary>
     /// Transient failures are retried with exponential backoff on durable timers; a
     /// <see cref="PermanentFailureException"/> is not retried. (A retry handler rather than a RetryPolicy,
     /// whose failure filter was not consulted on the sidecar backend.)
     /// </summary>
-    public static TaskOptions RetryOptions(CallWorkflowTimings timings) =>
+    /// <remarks><paramref name="attemptsBefore"/>: attempts made elsewhere (in <see cref="CompleteCall"/>) count toward the limit and the backoff.</remarks>
+    public static TaskOptions RetryOptions(CallWorkflowTimings timings, int attemptsBefore = 0) =>
         TaskOptions.FromRetryHandler(async retry =>
         {
-            if (retry.LastAttemptNumber >= timings.MaxAttempts || IsPermanent(retry.LastFailure))
+            var attempt = attemptsBefore + retry.LastAttemptNumber;
+            if (attempt >= timings.MaxAttempts || IsPermanent(retry.LastFailure))
             {
                 return false;
             }
 
-            var delay = timings.FirstRetryInterval * Math.Pow(2, retry.LastAttemptNumber - 1);
-            await retry.OrchestrationContext.CreateTimer(delay < timings.MaxRetryInterval ? delay : timings.MaxRetryInterval, CancellationToken.None);
+            await WaitBackoffAsync(retry.OrchestrationContext, timings, attempt);
             return true;
         });
+
+    /// <summary>The wait after failed attempt <paramref name="attempt"/>: doubling from the first interval, at most the maximum.</summary>
+    private static Task WaitBackoffAsync(TaskOrchestrationContext context, CallWorkflowTimings timings, int attempt)
+    {
+        var delay = timings.FirstRetryInterval * Math.Pow(2, attempt - 1);
+
+        // A storage timer may wake up to a second early: each retry still waits its whole backoff.
+        return DurableTimers.WaitUntilAsync(context, context.CurrentUtcDateTime + (delay < timings.MaxRetryInterval ? delay : timings.MaxRetryInterval), CancellationToken.None);
+    }
 
     // By type name: IsCausedBy resolves types by scanning loaded assemblies and fails on duplicates.
     private static bool IsPermanent(TaskFailureDetails? failure) =>
@@ -143,6 +171,52 @@ public static class CallWorkflow
     /// reports these only by the status callback, which starts this workflow with the end already known.
     /// </summary>
     private static bool NeverConnected(CallEnded? ended) => ended?.Status is "busy" or "no-answer" or "failed" or "canceled";
+
+    /// <summary>
+    /// Runs a step the call can do without: when it fails for good (after its retries) the failure is logged once,
+    /// with the call, and the workflow goes on with the step's default result.
+    /// </summary>
+    private static async Task<T?> TryStepAsync<T>(
+        TaskOrchestrationContext context, ILogger log, CallRef call, CallWorkflowTimings timings, CallCompletion? done, CallStage stage, string step, object input)
+    {
+        var (ok, value, reason) = await RunStepAsync<T>(context, timings, done, stage, step, input);
+        if (!ok)
+        {
+            WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, step, reason!);
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// A step as its own activity, with its retries. When it is the step <see cref="CompleteCall"/> failed at, that
+    /// was its first attempt: a permanent failure is not run again, and a transient one goes on with the next
+    /// attempt after its backoff, as if the activity had been retried.
+    /// </summary>
+    private static async Task<(bool Ok, T? Value, string? Failure)> RunStepAsync<T>(
+        TaskOrchestrationContext context, CallWorkflowTimings timings, CallCompletion? done, CallStage stage, string step, object input)
+    {
+        var attemptsBefore = 0;
+        if (done?.FailedAt == stage)
+        {
+            if (done.Permanent || timings.MaxAttempts <= 1)
+            {
+                return (false, default, done.Failure);
+            }
+
+            attemptsBefore = 1;
+            await WaitBackoffAsync(context, timings, attemptsBefore);
+        }
+
+        try
+        {
+            return (true, await context.CallActivityAsync<T>(step, input, RetryOptions(timings, attemptsBefore)), null);
+        }
+        catch (TaskFailedException e)
+        {
+            return (false, default, e.FailureDetails.ErrorMessage);
+        }
+    }
 
     /// <summary>The event, or null when the durable timer fires first.</summary>
     private static async Task<T?> WaitForEventAsync<T>(TaskOrchestrationContext context, string name, TimeSpan timeout)

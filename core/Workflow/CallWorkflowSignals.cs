@@ -10,7 +10,8 @@ namespace CallCenter.Core.Workflow;
 /// process knows started). Functions hands a Durable client only to a trigger's binding, so both hosts bind
 /// the signals to the client of the request at hand.
 /// </summary>
-public sealed class CallWorkflowSignals(IOptions<CallWorkflowOptions> options, KnownCallWorkflows known, CallbackStore callbacks)
+public sealed class CallWorkflowSignals(
+    IOptions<CallWorkflowOptions> options, KnownCallWorkflows known, CallWorkflowSteps steps, CallLogStore calls, CallbackStore callbacks)
 {
-    public ICallWorkflowSignals For(DurableTaskClient client) => new DurableCallWorkflowSignals(client, options, known, callbacks);
+    public ICallWorkflowSignals For(DurableTaskClient client) => new DurableCallWorkflowSignals(client, options, known, steps, calls, callbacks);
 }

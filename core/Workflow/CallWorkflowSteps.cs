@@ -8,18 +8,25 @@ namespace CallCenter.Core.Workflow;
 /// <summary>The workflow's first and last steps: what to wait for, marking the call finished, and saying so.</summary>
 public sealed class CallWorkflowSteps(TenantCache tenants, CallLogStore calls, ILiveEvents live, TimeProvider time)
 {
-    public async Task<CallPlan> PlanAsync(CallRef call)
+    /// <summary>
+    /// What the workflow waits for: made by the webhook that starts it (the end known) or, for an instance of the
+    /// earlier shape, by its first step. A parked recording is looked for only where the workflow would wait for one.
+    /// </summary>
+    public async Task<CallPlan> PlanAsync(CallRef call, CallEnded? ended = null, CancellationToken ct = default)
     {
         // The tenant's recording settings as the webhooks see them; the call's direction and numbers never change.
-        var tenant = await tenants.GetAsync(call.TenantId) ?? throw new PermanentFailureException($"Tenant {call.TenantId} is gone.");
-        var log = await calls.GetLastKnownAsync(call.TenantId, call.CallSid) ?? throw new PermanentFailureException($"Call {call.CallSid} is gone.");
+        var tenant = await tenants.GetAsync(call.TenantId, ct) ?? throw new PermanentFailureException($"Tenant {call.TenantId} is gone.");
+        var log = await calls.GetLastKnownAsync(call.TenantId, call.CallSid, ct) ?? throw new PermanentFailureException($"Call {call.CallSid} is gone.");
         var tenantNumber = log.Direction == CallDirection.Inbound ? log.To : log.From;
-        return new CallPlan(tenant.Records(tenantNumber), tenant.DeleteRecordingFromTwilio, await calls.GetParkedRecordingAsync(call.CallSid));
+        var records = tenant.Records(tenantNumber);
+        var parked = records && CallWorkflow.WaitsForRecording(ended) ? await calls.GetParkedRecordingAsync(call.CallSid, ct) : null;
+        return new CallPlan(records, tenant.DeleteRecordingFromTwilio, parked);
     }
 
     /// <summary>After this, callbacks for the call no longer start or signal its workflow.</summary>
+    /// <remarks>From the last known row: the mark only moves forward, so a copy that has it means the row has it.</remarks>
     public Task FinishAsync(CallRef call) =>
-        calls.UpdateAsync(call.TenantId, call.CallSid, c =>
+        calls.UpdateForwardAsync(call.TenantId, call.CallSid, c =>
         {
             if (c.WorkflowFinishedAt is not null)
             {

@@ -18,18 +18,17 @@ public sealed class DeliverCallWebhooks(WebhookDispatcher dispatcher, IOptions<W
     /// </summary>
     public DurableTaskClient? Client { get; set; }
 
-    protected override async Task<int> RunStepAsync(CallRef input)
-    {
-        var deliveries = await dispatcher.PlanCallAsync(input.TenantId, input.CallSid);
-        if (deliveries.Count == 0)
-        {
-            return 0;
-        }
+    protected override Task<int> RunStepAsync(CallRef input) =>
+        StartAsync(dispatcher, () => Client ?? services.GetRequiredService<DurableTaskClient>(), options.Value.Timings, input);
 
-        var client = Client ?? services.GetRequiredService<DurableTaskClient>();
+    /// <summary>Creates the call's deliveries (each once) and starts each one's workflow (once); waits for none.</summary>
+    /// <remarks>The client is asked for only when there is a delivery to start.</remarks>
+    public static async Task<int> StartAsync(WebhookDispatcher dispatcher, Func<DurableTaskClient> client, WebhookDeliveryTimings timings, CallRef call)
+    {
+        var deliveries = await dispatcher.PlanCallAsync(call.TenantId, call.CallSid);
         foreach (var delivery in deliveries)
         {
-            await WebhookDeliveryWorkflow.StartAsync(client, delivery, options.Value.Timings);
+            await WebhookDeliveryWorkflow.StartAsync(client(), delivery, timings);
         }
 
         return deliveries.Count;

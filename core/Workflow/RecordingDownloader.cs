@@ -12,7 +12,8 @@ public sealed class RecordingDownloader(CallLogStore calls, RecordingStore recor
 {
     public async Task<string> DownloadAsync(DownloadRecordingInput input, CancellationToken ct = default)
     {
-        var call = await calls.GetAsync(input.TenantId, input.CallSid, ct) ?? throw new PermanentFailureException($"Call {input.CallSid} is gone.");
+        // Only the call's start is read, which never changes.
+        var call = await calls.GetLastKnownAsync(input.TenantId, input.CallSid, ct) ?? throw new PermanentFailureException($"Call {input.CallSid} is gone.");
         var path = RecordingPaths.For(input.TenantId, call.CreatedAt, input.CallSid, input.RecordingSid, "wav");
         if (!await recordings.ExistsAsync(input.TenantId, path, ct))
         {
@@ -20,7 +21,8 @@ public sealed class RecordingDownloader(CallLogStore calls, RecordingStore recor
             await recordings.UploadIfAbsentAsync(input.TenantId, path, media, "audio/wav", ct);
         }
 
-        await calls.UpdateAsync(input.TenantId, input.CallSid, c =>
+        // The path is set once: a copy that has it means the row has it.
+        await calls.UpdateForwardAsync(input.TenantId, input.CallSid, c =>
         {
             if (c.RecordingBlobPath == path)
             {

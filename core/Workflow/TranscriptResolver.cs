@@ -9,7 +9,7 @@ namespace CallCenter.Core.Workflow;
 /// Settles a call's final transcript by its tenant's <see cref="TranscriptionPolicy"/>, transcribing the
 /// recording only when the policy says so, and at most once per call.
 /// </summary>
-public sealed class TranscriptResolver(TenantStore tenants, CallLogStore calls, TurnStore turns, RecordingStore recordings, ITranscriber transcriber)
+public sealed class TranscriptResolver(TenantCache tenants, CallLogStore calls, TurnStore turns, RecordingStore recordings, ITranscriber transcriber)
 {
     public async Task<TranscriptOutcome> ResolveAsync(TranscriptInput input, CancellationToken ct = default)
     {
@@ -33,7 +33,8 @@ public sealed class TranscriptResolver(TenantStore tenants, CallLogStore calls, 
             _ => null,
         };
 
-        await calls.UpdateAsync(input.TenantId, input.CallSid, c =>
+        // Written under the ETag of the row read above (no second read): a row changed meanwhile is read again.
+        await calls.UpdateForwardAsync(input.TenantId, input.CallSid, c =>
         {
             c.FinalTranscript = text;
             c.TranscriptSource = source;

@@ -19,9 +19,8 @@ public sealed class TwilioFunctions(
 {
     [Function("TwilioVoice")]
     public Task<IActionResult> Voice(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/voice")] HttpRequest request,
-        [DurableClient] DurableTaskClient client) =>
-        TwilioEndpoints.VoiceAsync(request, reader, voice, signals.For(client)).AsAction();
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/voice")] HttpRequest request) =>
+        TwilioEndpoints.VoiceAsync(request, reader, voice).AsAction();
 
     [Function("TwilioStatus")]
     public Task<IActionResult> Status(

@@ -60,4 +60,8 @@ public static class CallWorkflowFunctions
     [Function(nameof(RecordCallMetrics))]
     public static Task<bool> RecordMetrics([ActivityTrigger] CallMetricsInput input, string instanceId, FunctionContext function) =>
         function.RunAsync<RecordCallMetrics, CallMetricsInput, bool>(input, instanceId);
+
+    [Function(nameof(CompleteCall))]
+    public static Task<CallCompletion> Complete([ActivityTrigger] CompleteCallInput input, [DurableClient] DurableTaskClient client, string instanceId, FunctionContext function) =>
+        function.RunAsync<CompleteCall, CompleteCallInput, CallCompletion>(input, instanceId, a => a.Client = client);
 }

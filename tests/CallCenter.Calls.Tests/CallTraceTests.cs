@@ -12,12 +12,12 @@ namespace CallCenter.Calls.Tests;
 public sealed class CallTraceTests(CallCenterFixture fixture)
 {
     private static readonly string[] Steps =
-        [nameof(PlanCall), nameof(DownloadRecording), nameof(ResolveTranscript), nameof(SummarizeCall), nameof(FinishCall), nameof(PublishCallFinished)];
+        [nameof(DownloadRecording), nameof(ResolveTranscript), nameof(SummarizeCall), nameof(FinishCall), nameof(RecordCallMetrics), nameof(DeliverCallWebhooks), nameof(PublishCallFinished)];
 
     private readonly CallCenterHost _host = fixture.Host;
 
     [Fact]
-    public async Task One_call_is_one_trace_from_the_voice_webhook_through_every_workflow_step_with_the_callsid_and_tenant()
+    public async Task One_call_is_one_trace_from_its_webhooks_through_every_workflow_step_with_the_callsid_and_tenant()
     {
         var tenant = await _host.NewTenantAsync();
         var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
@@ -42,27 +42,31 @@ public sealed class CallTraceTests(CallCenterFixture fixture)
             Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(webhook));
         }
 
-        // The voice webhook starts the workflow, and the engine carries its span to the orchestration.
+        // The call's end starts the workflow (the voice webhook does not), and the engine carries its span to the orchestration.
+        var status = Single(spans, CallTelemetry.StatusWebhook);
         var scheduled = Single(spans, $"create_orchestration:{CallWorkflowNames.Orchestration}");
-        Assert.Equal(voice.SpanId, scheduled.ParentSpanId);
+        Assert.Equal(status.SpanId, scheduled.ParentSpanId);
         Assert.Equal(scheduled.SpanId, orchestration.ParentSpanId);
         Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(orchestration));
 
-        // Each step: the orchestration schedules it (client), a worker runs it (server), our span names the call.
+        // The steps run in one activity: the orchestration schedules it (client), a worker runs it (server), our
+        // span names the call, and each step is a span of its own under it.
+        var scheduledSteps = Single(spans, $"activity:{nameof(CompleteCall)}", ActivityKind.Client);
+        Assert.Equal(orchestration.SpanId, scheduledSteps.ParentSpanId);
+        var run = Single(spans, $"activity:{nameof(CompleteCall)}", ActivityKind.Server);
+        Assert.Equal(scheduledSteps.SpanId, run.ParentSpanId);
+        var completion = Single(spans, CallTelemetry.StepName(nameof(CompleteCall)));
+        Assert.Equal(run.SpanId, completion.ParentSpanId);
         foreach (var step in Steps)
         {
-            var scheduledStep = Single(spans, $"activity:{step}", ActivityKind.Client);
-            Assert.Equal(orchestration.SpanId, scheduledStep.ParentSpanId);
-            var run = Single(spans, $"activity:{step}", ActivityKind.Server);
-            Assert.Equal(scheduledStep.SpanId, run.ParentSpanId);
             var ours = Single(spans, CallTelemetry.StepName(step));
-            Assert.Equal(run.SpanId, ours.ParentSpanId);
+            Assert.Equal(completion.SpanId, ours.ParentSpanId);
             Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(ours));
         }
 
-        // The status and recording webhooks signal the running workflow from their own spans.
-        Assert.Equal(Single(spans, CallTelemetry.StatusWebhook).SpanId, Single(spans, $"orchestration_event:{CallWorkflowNames.CallEndedEvent}").ParentSpanId);
+        // The recording webhook signals the running workflow from its own span; the end is no event.
         Assert.Equal(Single(spans, CallTelemetry.RecordingWebhook).SpanId, Single(spans, $"orchestration_event:{CallWorkflowNames.RecordingEvent}").ParentSpanId);
+        Assert.Empty(spans.Named($"orchestration_event:{CallWorkflowNames.CallEndedEvent}"));
 
         // A call whose transcript came from the realtime session records no failure.
         Assert.Empty(spans.Named(CallTelemetry.StepName(nameof(RecordTranscriptFailure))));

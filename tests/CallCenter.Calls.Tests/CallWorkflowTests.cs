@@ -92,6 +92,23 @@ public sealed class CallWorkflowTests
     }
 
     [Fact]
+    public async Task An_instance_of_the_earlier_shape_started_before_the_end_waits_for_it_plans_and_completes()
+    {
+        await using var run = await StartAsync(TranscriptionPolicy.FallbackToRecording, realtimeTurns: false);
+        await run.Engine.Client.ScheduleNewOrchestrationInstanceAsync(
+            CallWorkflowNames.Orchestration, new CallWorkflowInput(run.TenantId, run.CallSid, Fast), new Microsoft.DurableTask.StartOrchestrationOptions(run.InstanceId));
+        await run.Engine.Client.RaiseEventAsync(run.InstanceId, CallWorkflowNames.CallEndedEvent, new CallEnded("completed", 30));
+        await run.SendRecordingAsync();
+
+        var result = await run.CompleteAsync();
+
+        Assert.Equal("completed", result.EndStatus);
+        Assert.Equal(TranscriptSource.Recording, result.TranscriptSource);
+        Assert.NotNull(result.RecordingBlobPath);
+        Assert.NotNull((await run.CallAsync()).WorkflowFinishedAt);
+    }
+
+    [Fact]
     public async Task A_download_failing_transiently_is_retried_and_stores_one_blob()
     {
         _media.SetupSequence(m => m.OpenRecordingAsync(It.IsAny<Uri>(), It.IsAny<CancellationToken>()))
@@ -281,16 +298,17 @@ public sealed class CallWorkflowTests
                 [new ConversationTurn(call.CallSid, 1, TurnRole.Agent, "Hi!", TimeSpan.Zero), new ConversationTurn(call.CallSid, 2, TurnRole.Caller, "Hello.", TimeSpan.FromSeconds(1))]);
         }
 
-        var instanceId = CallWorkflowNames.InstanceId(call.CallSid);
-        await engine.Client.ScheduleNewOrchestrationInstanceAsync(
-            CallWorkflowNames.Orchestration, new CallWorkflowInput(tenant.Id, call.CallSid, Fast), new Microsoft.DurableTask.StartOrchestrationOptions(instanceId));
-        return new WorkflowRun(engine, _fixture.Host, tenant.Id, call.CallSid, instanceId);
+        return new WorkflowRun(engine, _fixture.Host, tenant.Id, call.CallSid, CallWorkflowNames.InstanceId(call.CallSid));
     }
 
     private sealed record WorkflowRun(DurableTaskTestHost Engine, CallCenterHost Host, string TenantId, string CallSid, string InstanceId) : IAsyncDisposable
     {
+        /// <summary>The call ends: its workflow starts, as the status callback starts it, with the end and the plan (a recording expected, none parked).</summary>
         public Task EndCallAsync() =>
-            Engine.Client.RaiseEventAsync(InstanceId, CallWorkflowNames.CallEndedEvent, new CallEnded("completed", 30));
+            Engine.Client.ScheduleNewOrchestrationInstanceAsync(
+                CallWorkflowNames.Orchestration,
+                new CallWorkflowInput(TenantId, CallSid, Fast, new CallEnded("completed", 30), new CallPlan(RecordingExpected: true, DeleteRecordingFromTwilio: false, ParkedRecording: null)),
+                new Microsoft.DurableTask.StartOrchestrationOptions(InstanceId));
 
         public Task SendRecordingAsync() =>
             Engine.Client.RaiseEventAsync(InstanceId, CallWorkflowNames.RecordingEvent,

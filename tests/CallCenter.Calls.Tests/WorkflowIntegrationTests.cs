@@ -23,13 +23,22 @@ public sealed class WorkflowIntegrationTests(CallCenterFixture fixture)
         var tenant = await _host.NewTenantAsync();
         var callSid = TwilioCall.NewCallSid();
         await _host.PostTwilioAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
+        await _host.PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
         var id = CallWorkflowNames.InstanceId(callSid);
         var first = await _host.Durable.WaitForInstanceStartAsync(id, getInputsAndOutputs: true);
-        var historyBefore = await HistoryAsync(id);
 
-        // The repeated voice webhook, and a direct second start as any other webhook would make it.
+        // Settled once the start episode has set the timer of its wait for the recording.
+        var historyBefore = await HistoryAsync(id);
+        for (var waited = 0; !historyBefore.Any(e => e.Contains(":TimerCreated:", StringComparison.Ordinal)) && waited < 600; waited++)
+        {
+            await Task.Delay(100);
+            historyBefore = await HistoryAsync(id);
+        }
+
+        // The repeated webhooks, and a direct second start as any other webhook would make it.
         await _host.PostTwilioAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
-        await _host.Get<CallWorkflowSignals>().For(_host.Durable).EnsureStartedAsync(tenant.Id, callSid);
+        await _host.PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
+        await _host.Get<CallWorkflowSignals>().For(_host.Durable).CallEndedAsync(tenant.Id, callSid, new CallEnded("completed", 42));
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         var after = await _host.Durable.GetInstanceAsync(id, getInputsAndOutputs: true);
@@ -102,17 +111,41 @@ public sealed class WorkflowIntegrationTests(CallCenterFixture fixture)
         var tenant = await _host.NewTenantAsync();
         var callSid = TwilioCall.NewCallSid();
         await _host.PostTwilioAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
+        await _host.PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
         await _host.Durable.WaitForInstanceStartAsync(CallWorkflowNames.InstanceId(callSid));
         var key = (await _host.Get<ApiKeyService>().IssueAsync(tenant.Id, "support")).Key;
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tenants/{tenant.Id}/calls/{callSid}/workflow");
-        request.Headers.Add("X-Api-Key", key);
-        var response = await _host.Http.SendAsync(request);
+        var body = await GetWorkflowAsync(tenant.Id, callSid, key);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(CallWorkflowNames.InstanceId(callSid), body.GetProperty("instanceId").GetString());
         Assert.Equal("Running", body.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_workflow_route_shows_a_live_call_whose_workflow_starts_at_its_end_as_not_started()
+    {
+        var tenant = await _host.NewTenantAsync();
+        var callSid = TwilioCall.NewCallSid();
+        await _host.PostTwilioAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
+        var key = (await _host.Get<ApiKeyService>().IssueAsync(tenant.Id, "support")).Key;
+        var call = await _host.Get<CallLogStore>().GetAsync(tenant.Id, callSid);
+
+        var body = await GetWorkflowAsync(tenant.Id, callSid, key);
+
+        Assert.Equal(CallWorkflowNames.InstanceId(callSid), body.GetProperty("instanceId").GetString());
+        Assert.Equal("NotStarted", body.GetProperty("status").GetString());
+        Assert.Equal(call!.CreatedAt, body.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.False(body.TryGetProperty("output", out var output) && output.ValueKind != JsonValueKind.Null);
+        Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
+    }
+
+    private async Task<JsonElement> GetWorkflowAsync(string tenantId, string callSid, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tenants/{tenantId}/calls/{callSid}/workflow");
+        request.Headers.Add("X-Api-Key", key);
+        var response = await _host.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     private async Task<Uri> GetLinkAsync(string tenantId, string callSid, string key)

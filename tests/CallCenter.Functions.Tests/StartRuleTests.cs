@@ -29,7 +29,7 @@ public sealed class StartRuleTests(FunctionsFixture fixture)
         var tenant = await TestTenants.NewAsync(fixture.Get<TenantStore>());
         var call = await SimulatedCall.PlaceAsync(fixture, tenant.Id, tenant.VoiceNumbers[0]);
         var finished = await call.CompleteAsync(fixture);
-        var plans = DurableFunctions.RunsOf(call.InstanceId, nameof(PlanCall));
+        var steps = DurableFunctions.RunsOf(call.InstanceId, nameof(CompleteCall));
 
         // A fresh worker remembers no started workflows, as after a restart or on another instance.
         using var restarted = fixture.BuildWorker(fixture.WorkerSettings);
@@ -50,7 +50,7 @@ public sealed class StartRuleTests(FunctionsFixture fixture)
         var after = await fixture.Durable.GetInstanceAsync(call.InstanceId);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, after!.RuntimeStatus);
         Assert.Equal(finished.CreatedAt, after.CreatedAt);
-        Assert.Equal(plans, DurableFunctions.RunsOf(call.InstanceId, nameof(PlanCall)));
+        Assert.Equal(steps, DurableFunctions.RunsOf(call.InstanceId, nameof(CompleteCall)));
     }
 
     [Fact]
@@ -87,8 +87,8 @@ public sealed class StartRuleTests(FunctionsFixture fixture)
         var finished = await durable.WaitForInstanceCompletionAsync(instanceId, cancellation: timeout.Token);
 
         // The signals the local host's routes use, as a restarted host has them: nothing remembered.
-        var signals = new DurableCallWorkflowSignals(durable, local.GetRequiredService<IOptions<CallWorkflowOptions>>(), new KnownCallWorkflows());
-        await signals.EnsureStartedAsync(tenant.Id, callSid);
+        var signals = new DurableCallWorkflowSignals(
+            durable, local.GetRequiredService<IOptions<CallWorkflowOptions>>(), new KnownCallWorkflows(), local.GetRequiredService<CallWorkflowSteps>(), local.GetRequiredService<CallLogStore>());
         await signals.CallEndedAsync(tenant.Id, callSid, new CallEnded("completed", 42));
         Assert.True((await fixture.LocalHttp.SendAsync(TwilioCall.Request(baseUrl, "/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3)))).IsSuccessStatusCode);
 

@@ -21,13 +21,16 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
-    private static readonly string[] CallHappyPath =
-        [CallWorkflowNames.Orchestration, nameof(PlanCall), nameof(DownloadRecording), nameof(ResolveTranscript), nameof(SummarizeCall), nameof(FinishCall), nameof(RecordCallMetrics), nameof(DeliverCallWebhooks), nameof(PublishCallFinished)];
+    private static readonly string[] CallHappyPath = [CallWorkflowNames.Orchestration, nameof(CompleteCall)];
+
+    // A step failing in CompleteCall hands it and every step after it to their own activities.
+    private static readonly string[] CallStepByStep =
+        [.. CallHappyPath, nameof(DownloadRecording), nameof(ResolveTranscript), nameof(SummarizeCall), nameof(FinishCall), nameof(RecordCallMetrics), nameof(DeliverCallWebhooks), nameof(PublishCallFinished)];
 
     [Fact]
     public void The_tests_here_run_every_durable_function_of_the_app()
     {
-        string[] covered = [.. CallHappyPath, nameof(RecordTranscriptFailure), OutboundCallNames.Orchestration, nameof(DialCall),
+        string[] covered = [.. CallStepByStep, nameof(PlanCall), nameof(RecordTranscriptFailure), OutboundCallNames.Orchestration, nameof(DialCall),
             WhatsAppWorkflowNames.Orchestration, nameof(LoadWhatsAppHistory), nameof(GenerateWhatsAppReply), nameof(SendWhatsAppReply),
             WebhookDeliveryNames.Orchestration, nameof(DeliverWebhook),
             CallbackWorkflowNames.Orchestration, nameof(DecideCallback), nameof(DialCallback), nameof(RecordCallbackCall), nameof(RunWhatsAppTool)];
@@ -54,6 +57,41 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         Assert.NotNull(row.Cost);
         Assert.NotNull(row.TranscriptionUsage);
         Assert.True(DurableFunctions.RanFor(call.InstanceId).SetEquals(CallHappyPath));
+    }
+
+    [Fact]
+    public async Task The_call_workflow_takes_a_step_that_failed_transiently_and_the_steps_after_it_one_activity_each()
+    {
+        var call = await CallAsync();
+        fixture.Twilio.TransientFailures = 1;
+
+        var done = await call.CompleteAsync(fixture);
+
+        AssertCompleted(done);
+        var result = done.ReadOutputAs<CallWorkflowResult>()!;
+        Assert.NotNull(result.RecordingBlobPath);
+        Assert.Equal(TranscriptSource.Recording, result.TranscriptSource);
+        Assert.True(result.Summarized);
+        Assert.True(DurableFunctions.RanFor(call.InstanceId).SetEquals(CallStepByStep));
+        var row = await fixture.Get<CallLogStore>().GetAsync(call.TenantId, call.CallSid);
+        Assert.NotNull(row!.WorkflowFinishedAt);
+        Assert.NotNull(row.Cost);
+    }
+
+    [Fact]
+    public async Task A_call_workflow_of_the_earlier_shape_waits_for_the_end_and_plans_in_its_first_step()
+    {
+        var call = await CallAsync();
+        var tenantId = call.TenantId;
+        await fixture.Durable.ScheduleNewOrchestrationInstanceAsync(
+            CallWorkflowNames.Orchestration, new CallWorkflowInput(tenantId, call.CallSid, new CallWorkflowTimings { RecordingTimeout = TimeSpan.FromSeconds(30) }),
+            new Microsoft.DurableTask.StartOrchestrationOptions(call.InstanceId));
+
+        var done = await call.CompleteAsync(fixture);
+
+        AssertCompleted(done);
+        Assert.Contains(nameof(PlanCall), DurableFunctions.RanFor(call.InstanceId));
+        Assert.Equal("completed", done.ReadOutputAs<CallWorkflowResult>()!.EndStatus);
     }
 
     [Fact]
@@ -163,7 +201,8 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
 
         AssertCompleted(await call.CompleteAsync(fixture));
 
-        Assert.Contains(nameof(DeliverCallWebhooks), DurableFunctions.RanFor(call.InstanceId));
+        // The deliveries are started by CompleteCall's webhooks step (its own activity only after a failure).
+        Assert.Contains(nameof(CompleteCall), DurableFunctions.RanFor(call.InstanceId));
         var delivery = Assert.Single((await fixture.Get<WebhookStore>().ListDeliveriesAsync(tenant.Id, null, 10)).Items);
         var instanceId = WebhookDeliveryNames.InstanceId(delivery.Id);
         var done = await WaitAsync(instanceId);

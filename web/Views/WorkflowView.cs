@@ -13,4 +13,11 @@ public sealed record WorkflowView(
         instance.LastUpdatedAt,
         instance.SerializedOutput,
         instance.FailureDetails?.ErrorMessage);
+
+    /// <summary>The status of a call whose workflow has not started: it starts when the call's end is reported.</summary>
+    public const string NotStartedStatus = "NotStarted";
+
+    /// <summary>A known call without its workflow yet, dated by the call.</summary>
+    public static WorkflowView NotStarted(string instanceId, DateTimeOffset callCreatedAt) =>
+        new(instanceId, NotStartedStatus, callCreatedAt, callCreatedAt, null, null);
 }

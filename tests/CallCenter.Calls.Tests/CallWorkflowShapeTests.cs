@@ -1,0 +1,154 @@
+using System.Net;
+using Azure.Data.Tables;
+using CallCenter.Core.Calls;
+using CallCenter.Core.Tenants;
+using CallCenter.Core.Workflow;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+
+namespace CallCenter.Calls.Tests;
+
+/// <summary>
+/// The call workflow's shape on the real engine (Azurite), read from the engine's own history table: it starts
+/// once, at the end, with the end in its input; a call without a recording to wait for is one activity and no
+/// timer; a recording that comes before or after the end is processed once.
+/// </summary>
+[Collection(CallCenterCollection.Name)]
+public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
+{
+    private readonly CallCenterHost _host = fixture.Host;
+
+    [Fact]
+    public async Task A_call_without_a_recording_is_one_activity_and_leaves_no_durable_timer()
+    {
+        var tenant = await _host.NewTenantAsync(TranscriptionPolicy.RealtimeOnly);
+        tenant = tenant with { UnrecordedNumbers = [tenant.VoiceNumbers[0]] };
+        await _host.Get<TenantStore>().SaveAsync(tenant);
+        var callSid = TwilioCall.NewCallSid();
+        await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
+        await _host.Get<TurnStore>().AppendAsync(tenant.Id,
+        [
+            new ConversationTurn(callSid, 1, TurnRole.Agent, "Hello, how can I help?", TimeSpan.Zero),
+            new ConversationTurn(callSid, 2, TurnRole.Caller, "I need a plumber.", TimeSpan.FromSeconds(2)),
+        ]);
+        await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
+
+        var result = (await CompletedAsync(callSid)).ReadOutputAs<CallWorkflowResult>()!;
+
+        Assert.Equal("completed", result.EndStatus);
+        Assert.Equal(TranscriptSource.Realtime, result.TranscriptSource);
+        Assert.True(result.Summarized);
+        var history = await HistoryAsync(callSid);
+        Assert.DoesNotContain(history, e => e.Type == "TimerCreated");
+        Assert.Equal([nameof(CompleteCall)], history.Where(e => e.Type == "TaskScheduled").Select(e => e.Name));
+        var call = await _host.Get<CallLogStore>().GetAsync(tenant.Id, callSid);
+        Assert.NotNull(call!.WorkflowFinishedAt);
+        Assert.NotNull(call.Summary);
+        Assert.NotNull(call.Cost);
+    }
+
+    [Fact]
+    public async Task Duplicate_late_and_other_instances_terminal_statuses_start_one_workflow_with_the_end_in_its_input()
+    {
+        var tenant = await _host.NewTenantAsync();
+        var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
+        var number = tenant.VoiceNumbers[0];
+        await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
+
+        // Three deliveries of the end at once, a late in-progress, and the end again through signals that remember
+        // nothing (another instance, or this one restarted).
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3))));
+        await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "in-progress", 2));
+        var elsewhere = new DurableCallWorkflowSignals(
+            _host.Durable, _host.Get<IOptions<CallWorkflowOptions>>(), new KnownCallWorkflows(), _host.Get<CallWorkflowSteps>(), _host.Get<CallLogStore>());
+        await elsewhere.CallEndedAsync(tenant.Id, callSid, new CallEnded("completed", 42));
+        await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
+        var started = await _host.Durable.WaitForInstanceStartAsync(CallWorkflowNames.InstanceId(callSid), getInputsAndOutputs: true);
+        await PostAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid)));
+
+        var done = await CompletedAsync(callSid);
+
+        Assert.Equal(started.CreatedAt, done.CreatedAt);
+        var input = started.ReadInputAs<CallWorkflowInput>()!;
+        Assert.Equal(new CallEnded("completed", 42), input.Ended);
+        Assert.True(input.Plan!.RecordingExpected);
+        var history = await HistoryAsync(callSid);
+        Assert.Single(history, e => e.Type == "ExecutionStarted");
+        Assert.Equal(1, _host.Twilio.RecordingFetches[recordingSid]);
+    }
+
+    [Fact]
+    public async Task A_recording_before_the_end_is_taken_into_the_start_and_processed_once_without_a_wait()
+    {
+        var tenant = await _host.NewTenantAsync();
+        var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
+        var number = tenant.VoiceNumbers[0];
+        await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        var recording = TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid));
+
+        await PostAsync("/api/twilio/recording", recording);
+        Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
+        await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
+        await PostAsync("/api/twilio/recording", recording);
+
+        var result = (await CompletedAsync(callSid)).ReadOutputAs<CallWorkflowResult>()!;
+
+        Assert.NotNull(result.RecordingBlobPath);
+        Assert.Equal(1, _host.Twilio.RecordingFetches[recordingSid]);
+        var history = await HistoryAsync(callSid);
+        Assert.DoesNotContain(history, e => e.Type == "TimerCreated");
+        Assert.Equal([nameof(CompleteCall)], history.Where(e => e.Type == "TaskScheduled").Select(e => e.Name));
+        Assert.Equal(result.RecordingBlobPath, (await _host.Get<CallLogStore>().GetAsync(tenant.Id, callSid))!.RecordingBlobPath);
+    }
+
+    [Fact]
+    public async Task A_recording_after_the_end_is_waited_for_and_processed_once_however_often_it_is_delivered()
+    {
+        var tenant = await _host.NewTenantAsync();
+        var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
+        var number = tenant.VoiceNumbers[0];
+        await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
+        var started = await _host.Durable.WaitForInstanceStartAsync(CallWorkflowNames.InstanceId(callSid), getInputsAndOutputs: true);
+        Assert.Null(started.ReadInputAs<CallWorkflowInput>()!.Plan!.ParkedRecording);
+        var recording = TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid));
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync("/api/twilio/recording", recording)));
+
+        var result = (await CompletedAsync(callSid)).ReadOutputAs<CallWorkflowResult>()!;
+        Assert.NotNull(result.RecordingBlobPath);
+        Assert.Equal(1, _host.Twilio.RecordingFetches[recordingSid]);
+        var history = await HistoryAsync(callSid);
+        // The one bounded wait, for the recording; the steps after it are one activity.
+        Assert.Single(history, e => e.Type == "TimerCreated");
+        Assert.Equal([nameof(CompleteCall)], history.Where(e => e.Type == "TaskScheduled").Select(e => e.Name));
+    }
+
+    private async Task PostAsync(string path, Dictionary<string, string> form)
+    {
+        using var response = await _host.PostTwilioAsync(path, form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task<OrchestrationMetadata> CompletedAsync(string callSid)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var done = await _host.Durable.WaitForInstanceCompletionAsync(CallWorkflowNames.InstanceId(callSid), getInputsAndOutputs: true, timeout.Token);
+        Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
+        return done;
+    }
+
+    /// <summary>The engine's history rows of the call's instance, in order: event type and name.</summary>
+    private async Task<List<(string Type, string Name)>> HistoryAsync(string callSid)
+    {
+        var table = new TableClient(fixture.StorageConnectionString, _host.Host.TaskHub + "History");
+        var events = new List<(string, string)>();
+        await foreach (var e in table.QueryAsync<TableEntity>(e => e.PartitionKey == CallWorkflowNames.InstanceId(callSid)))
+        {
+            events.Add((e.GetString("EventType") ?? "", e.GetString("Name") ?? ""));
+        }
+
+        return events;
+    }
+}

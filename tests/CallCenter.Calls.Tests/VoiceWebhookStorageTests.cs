@@ -1,0 +1,104 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using CallCenter.Core.Calls;
+using CallCenter.Core.Events;
+using CallCenter.Core.Hosting;
+using CallCenter.Core.Twilio;
+using CallCenter.Core.Webhooks;
+using CallCenter.Core.Workflow;
+using CallCenter.Fakes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallCenter.Calls.Tests;
+
+/// <summary>
+/// The voice webhook's own storage work, counted at the storage client: the caller waits on it, so it is the call
+/// and its index written, and nothing else (no engine, whose client is not even among its collaborators).
+/// </summary>
+[Collection(CallCenterCollection.Name)]
+public sealed class VoiceWebhookStorageTests(CallCenterFixture fixture)
+{
+    private readonly CallCenterHost _host = fixture.Host;
+
+    [Fact]
+    public async Task A_new_inbound_call_costs_the_voice_webhook_two_storage_requests_and_starts_no_workflow()
+    {
+        var tenant = await _host.NewTenantAsync();
+        var requests = new StorageRequestLog();
+        await using var services = Services(requests);
+        var voice = services.GetRequiredService<VoiceWebhookHandler>();
+
+        // A running instance knows the number's tenant and a caller's lead once it has seen them: one call first.
+        Assert.Equal(200, (await voice.HandleAsync(Signed(TwilioCall.Voice(TwilioCall.NewCallSid(), tenant.VoiceNumbers[0])))).StatusCode);
+        requests.Clear();
+        var callSid = TwilioCall.NewCallSid();
+
+        var answer = await voice.HandleAsync(Signed(TwilioCall.Voice(callSid, tenant.VoiceNumbers[0])));
+
+        Assert.Equal(200, answer.StatusCode);
+        Assert.Contains("<Connect>", answer.Body, StringComparison.Ordinal);
+        // The CallSid index inserted (no read before it), then the call and its date index row in one transaction.
+        Assert.Collection(requests.Requests,
+            r => Assert.Equal($"POST {Table("CallIndex")}", r),
+            r => Assert.Equal("POST $batch", r));
+        Assert.NotNull(await _host.Get<CallLogStore>().GetAsync(tenant.Id, callSid));
+        Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
+    }
+
+    [Fact]
+    public async Task A_repeated_voice_webhook_finds_the_call_it_created_and_adds_no_second_call_or_index_row()
+    {
+        var tenant = await _host.NewTenantAsync();
+        var requests = new StorageRequestLog();
+        await using var services = Services(requests);
+        var voice = services.GetRequiredService<VoiceWebhookHandler>();
+        var callSid = TwilioCall.NewCallSid();
+        await voice.HandleAsync(Signed(TwilioCall.Voice(callSid, tenant.VoiceNumbers[0])));
+        var stored = await _host.Get<CallLogStore>().GetAsync(tenant.Id, callSid);
+
+        var again = await voice.HandleAsync(Signed(TwilioCall.Voice(callSid, tenant.VoiceNumbers[0])));
+
+        Assert.Equal(200, again.StatusCode);
+        Assert.Contains("<Connect>", again.Body, StringComparison.Ordinal);
+        var after = await _host.Get<CallLogStore>().GetAsync(tenant.Id, callSid);
+        Assert.Equal(stored!.CreatedAt, after!.CreatedAt);
+        Assert.Single((await _host.Get<CallLogStore>().ListNewestFirstAsync(tenant.Id, new CallListFilter(), null, 10)).Items, c => c.CallSid == callSid);
+    }
+
+    private string Table(string name) => _host.Host.App.Configuration["Storage:TablePrefix"] + name;
+
+    private static TwilioWebhook Signed(Dictionary<string, string> form)
+    {
+        const string url = "https://calls.test/api/twilio/voice";
+        return new TwilioWebhook(url, form, TwilioRequestSigner.Sign(CallCenterHost.AuthToken, url, form));
+    }
+
+    /// <summary>The product's call services over the test host's tables, with a storage client that logs its requests.</summary>
+    private ServiceProvider Services(StorageRequestLog requests)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = fixture.StorageConnectionString,
+            ["Storage:TablePrefix"] = _host.Host.App.Configuration["Storage:TablePrefix"],
+            ["Storage:RecordingsContainer"] = _host.Host.App.Configuration["Storage:RecordingsContainer"],
+            ["Twilio:AccountSid"] = CallCenterHost.AccountSid,
+            ["Twilio:AuthToken"] = CallCenterHost.AuthToken,
+            ["Twilio:PublicBaseUrl"] = "https://calls.test/",
+            ["OpenAI:ApiKey"] = "unused",
+            ["Bridge:StreamUrl"] = "wss://bridge.test/media",
+            ["Bridge:TokenSigningKey"] = "test-bridge-signing-key-0123456789abcdef",
+            ["WebPubSub:Endpoint"] = "http://127.0.0.1:9/",
+            // A slow machine must not expire the warmed tenant between the two calls.
+            ["TenantCache:Ttl"] = "00:05:00",
+        }).Build();
+        var options = new TableClientOptions();
+        options.AddPolicy(requests, HttpPipelinePosition.PerRetry);
+        var services = new ServiceCollection();
+        services.AddSingleton(new TableServiceClient(fixture.StorageConnectionString, options));
+        services.AddLogging();
+        services.AddCallCenterStorage(configuration);
+        services.AddCallCenterLiveEvents(configuration).AddCallCenterCalls(configuration).AddCallCenterWorkflow(configuration).AddCallCenterWebhooks(configuration);
+        return services.BuildServiceProvider();
+    }
+}
