@@ -24,7 +24,7 @@ public sealed class BridgeSession
     private readonly CallContext _context;
     private readonly SessionServices _services;
     private readonly CancellationTokenSource _cts;
-    private readonly TwilioMessageBuffer _inbox = new();
+    private readonly TwilioMessageBuffer _inbox;
     private readonly TwilioEventParser _twilioEvents = new();
     private readonly TwilioMessageWriter _outbox;
     private readonly PlaybackTracker _playback = new();
@@ -41,9 +41,10 @@ public sealed class BridgeSession
     private readonly SilenceWatch? _silence;
     private readonly CallMeasurements _measurements;
 
-    internal BridgeSession(MediaStreamSocket media, CallContext context, string streamSid, IRealtimeLink link, SessionServices services, CancellationToken aborted)
+    internal BridgeSession(MediaStreamSocket media, TwilioMessageBuffer inbox, CallContext context, string streamSid, IRealtimeLink link, SessionServices services, CancellationToken aborted)
     {
         _media = media;
+        _inbox = inbox;
         _context = context;
         _realtime = new RealtimeConnection(link);
         _measurements = new CallMeasurements(services.Time, services.Options.RealtimeModel);
@@ -138,25 +139,18 @@ public sealed class BridgeSession
 
     private async Task RunTwilioAsync(CancellationToken ct)
     {
-        var twilio = _media.Socket;
         while (true)
         {
-            // The audio path's socket calls take no token (a cancelable one costs a registration per call
-            // and sends take the WebSocket's slow path); the session ends them by closing or aborting.
-            var r = await twilio.ReceiveAsync(_inbox.Free, CancellationToken.None).ConfigureAwait(false);
-            if (r.MessageType == WebSocketMessageType.Close)
+            // The audio path's socket calls take no token (a cancelable one costs a registration per call); the
+            // session ends them by closing or aborting. A message already buffered is handled without yielding.
+            switch (await _media.ReceiveAsync(_inbox).ConfigureAwait(false))
             {
-                return;
-            }
-
-            switch (_inbox.Received(r.Count, r.EndOfMessage))
-            {
-                case TwilioRead.Partial:
-                    continue;
-                case TwilioRead.TooBig:
+                case MediaRead.Closed:
+                    return;
+                case MediaRead.TooBig:
                     // The peer gets a moment to read the close frame, then the connection is dropped: what it
                     // still sends would otherwise be read into the server's buffers until the call is torn down.
-                    await SocketClose.QuietlyAsync(twilio, WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
+                    await _media.CloseAsync(WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
                     await Task.Delay(TooBigLinger, _services.Time).ConfigureAwait(false);
                     _media.Abort();
                     return;
@@ -221,7 +215,7 @@ public sealed class BridgeSession
                 error = e;
             }
 
-            var step = _reconnect.Lost(callerConnected: !ct.IsCancellationRequested && _media.Socket.State == WebSocketState.Open);
+            var step = _reconnect.Lost(callerConnected: !ct.IsCancellationRequested && _media.State == WebSocketState.Open);
             if (step == ReconnectStep.Stop)
             {
                 return;
@@ -330,7 +324,7 @@ public sealed class BridgeSession
         }
 
         _counters.BargeIns++;
-        await _media.Socket.SendAsync(_outbox.Clear, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+        await _media.SendAsync(_outbox.Clear).ConfigureAwait(false);
 
         // The model keeps only what the caller heard: the item playing up to its played offset, none of those queued.
         foreach (var cut in cuts)
@@ -427,7 +421,6 @@ public sealed class BridgeSession
         BridgeTrace.CallEnded(_services.Logger, CallSid, (long)_transcript.Elapsed.TotalMilliseconds, _counters.FramesIn, _counters.FramesOut,
             _counters.BargeIns, _counters.ToolCalls, _transcript.Dropped, _reconnect.Reconnects, _hangup.HungUp);
         _transcript.CallEnded();
-        _inbox.Dispose();
         _twilioEvents.Dispose();
         _outbox.Dispose();
         _cts.Dispose();

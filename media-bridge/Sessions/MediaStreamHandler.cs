@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using CallCenter.Core.Calls;
@@ -42,7 +41,7 @@ internal sealed class MediaStreamHandler(
         }
         finally
         {
-            await SocketClose.QuietlyAsync(media.Socket, WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
+            await media.CloseAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
             metrics.SocketClosed();
             metrics.SessionClosed();
         }
@@ -50,13 +49,14 @@ internal sealed class MediaStreamHandler(
 
     private async Task RunAsync(MediaStreamSocket media, CancellationToken aborted)
     {
-        var twilio = media.Socket;
+        // The call's one buffer for Twilio's messages: start, then every frame of the session.
+        using var inbox = new TwilioMessageBuffer();
         var setup = Stopwatch.StartNew();
-        var (start, refusal) = await AwaitStartAsync(twilio, aborted).ConfigureAwait(false);
+        var (start, refusal) = await AwaitStartAsync(media, inbox, aborted).ConfigureAwait(false);
         var startedAt = Stopwatch.GetTimestamp();
         if (start is null)
         {
-            await RejectAsync(twilio, refusal ?? "no start message", refusal == TooManyWaiting ? TryAgainLater : WebSocketCloseStatus.PolicyViolation)
+            await RejectAsync(media, refusal ?? "no start message", refusal == TooManyWaiting ? TryAgainLater : WebSocketCloseStatus.PolicyViolation)
                 .ConfigureAwait(false);
             return;
         }
@@ -64,13 +64,13 @@ internal sealed class MediaStreamHandler(
         var error = tokens.Verify(start.Token, out var claims);
         if (error != StreamTokenError.None || claims is null)
         {
-            await RejectAsync(twilio, $"token {error}").ConfigureAwait(false);
+            await RejectAsync(media, $"token {error}").ConfigureAwait(false);
             return;
         }
 
         if (!string.Equals(claims.CallSid, start.CallSid, StringComparison.Ordinal))
         {
-            await RejectAsync(twilio, "token CallSid does not match the stream's").ConfigureAwait(false);
+            await RejectAsync(media, "token CallSid does not match the stream's").ConfigureAwait(false);
             return;
         }
 
@@ -92,7 +92,7 @@ internal sealed class MediaStreamHandler(
 
             if (refused is not null || context is null)
             {
-                await RejectAsync(twilio, refused ?? "unknown tenant").ConfigureAwait(false);
+                await RejectAsync(media, refused ?? "unknown tenant").ConfigureAwait(false);
                 return;
             }
 
@@ -105,12 +105,12 @@ internal sealed class MediaStreamHandler(
         }
 
         BridgeTrace.CallStarted(logger, claims.CallSid, claims.TenantId, claims.Direction.ToString(), setup.ElapsedMilliseconds);
-        var session = new BridgeSession(media, context, start.StreamSid, link, services, aborted);
+        var session = new BridgeSession(media, inbox, context, start.StreamSid, link, services, aborted);
         session.Measurements.StreamStarted(startedAt);
         if (!live.TryAdd(session))
         {
             link.Dispose();
-            await RejectAsync(twilio, "shutting down").ConfigureAwait(false);
+            await RejectAsync(media, "shutting down").ConfigureAwait(false);
             return;
         }
 
@@ -140,7 +140,7 @@ internal sealed class MediaStreamHandler(
     }
 
     /// <summary>The start message, or why there is none; at most <c>MaxSocketsAwaitingStart</c> sockets wait at once.</summary>
-    private async Task<(TwilioStart? Start, string? Refusal)> AwaitStartAsync(WebSocket twilio, CancellationToken aborted)
+    private async Task<(TwilioStart? Start, string? Refusal)> AwaitStartAsync(MediaStreamSocket twilio, TwilioMessageBuffer inbox, CancellationToken aborted)
     {
         try
         {
@@ -151,7 +151,7 @@ internal sealed class MediaStreamHandler(
 
             using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
             startTimeout.CancelAfter(services.Options.StartTimeout);
-            return await ReadStartAsync(twilio, startTimeout.Token).ConfigureAwait(false);
+            return await ReadStartAsync(twilio, inbox, startTimeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -195,54 +195,39 @@ internal sealed class MediaStreamHandler(
         }
     }
 
-    private async Task RejectAsync(WebSocket twilio, string reason, WebSocketCloseStatus status = WebSocketCloseStatus.PolicyViolation)
+    private async Task RejectAsync(MediaStreamSocket twilio, string reason, WebSocketCloseStatus status = WebSocketCloseStatus.PolicyViolation)
     {
         metrics.StreamRejected();
         BridgeTrace.StreamRejected(logger, reason);
-        await SocketClose.QuietlyAsync(twilio, status, "rejected").ConfigureAwait(false);
+        await twilio.CloseAsync(status, "rejected").ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Reads <c>connected</c> and then <c>start</c>. Setup code, so it may allocate, but its buffer is pooled:
-    /// the audio path allocates nothing, so no collection runs during a call and every call's set-up garbage
-    /// would otherwise stay resident.
+    /// Reads <c>connected</c> and then <c>start</c> into the call's pooled buffer (the audio path allocates nothing,
+    /// so no collection runs during a call and every call's set-up garbage would otherwise stay resident).
     /// </summary>
-    private static async Task<(TwilioStart?, string?)> ReadStartAsync(WebSocket twilio, CancellationToken ct)
+    private static async Task<(TwilioStart?, string?)> ReadStartAsync(MediaStreamSocket twilio, TwilioMessageBuffer inbox, CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(StartBufferBytes);
-        try
+        while (true)
         {
-            while (true)
+            switch (await twilio.ReceiveAsync(inbox, ct).ConfigureAwait(false))
             {
-                var filled = 0;
-                ValueWebSocketReceiveResult r;
-                do
-                {
-                    if (filled == buffer.Length)
-                    {
-                        return (null, "start message too long");
-                    }
-
-                    r = await twilio.ReceiveAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
-                    if (r.MessageType == WebSocketMessageType.Close)
-                    {
-                        return (null, "closed before start");
-                    }
-
-                    filled += r.Count;
-                }
-                while (!r.EndOfMessage);
-
-                var parsed = TwilioStart.Parse(buffer.AsMemory(0, filled), out var start);
-                if (parsed.Kind != StartParseKind.Connected)
-                {
-                    return (start, parsed.Reason);
-                }
+                case MediaRead.Closed:
+                    return (null, "closed before start");
+                case MediaRead.TooBig:
+                    return (null, "start message too long");
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+
+            if (inbox.Message.Length > StartBufferBytes)
+            {
+                return (null, "start message too long");
+            }
+
+            var parsed = TwilioStart.Parse(inbox.MessageMemory, out var start);
+            if (parsed.Kind != StartParseKind.Connected)
+            {
+                return (start, parsed.Reason);
+            }
         }
     }
 }

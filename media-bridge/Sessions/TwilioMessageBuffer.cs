@@ -30,6 +30,9 @@ internal sealed class TwilioMessageBuffer : IDisposable
     /// <summary>The message completed by the last <see cref="Received"/>.</summary>
     public ReadOnlySpan<byte> Message => _buffer.AsSpan(0, _length);
 
+    /// <summary>The same message as memory, for parsers that take it so (set-up code).</summary>
+    public ReadOnlyMemory<byte> MessageMemory => _buffer.AsMemory(0, _length);
+
     /// <summary>A read of <paramref name="count"/> bytes arrived: a whole message, part of one, or one too big to keep.</summary>
     public TwilioRead Received(int count, bool endOfMessage)
     {

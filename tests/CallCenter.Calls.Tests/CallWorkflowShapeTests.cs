@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
+using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 

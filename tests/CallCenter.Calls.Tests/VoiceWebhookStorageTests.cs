@@ -7,6 +7,7 @@ using CallCenter.Core.Twilio;
 using CallCenter.Core.Webhooks;
 using CallCenter.Core.Workflow;
 using CallCenter.Fakes;
+using CallCenter.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
