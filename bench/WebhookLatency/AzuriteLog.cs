@@ -5,13 +5,22 @@ namespace CallCenter.Bench.WebhookLatency;
 
 /// <summary>
 /// One request Azurite served, from its debug log: when it started, what it touched and the trace context the
-/// client sent with it (<c>traceparent</c>, which the Azure SDK fills from the caller's current span).
+/// client sent with it (<c>traceparent</c> and <c>tracestate</c>, which the Azure SDK fills from the caller's current span;
+/// <see cref="Token"/> is the bench's entry in the trace state, naming the webhook whose handling made the request).
 /// </summary>
 internal sealed record StorageRequest(
-    string Id, DateTime Start, string Service, string Method, string Resource, string Operation, string? TraceId, string? ClientRequestId, int? VisibilityTimeout)
+    string Id, DateTime Start, string Service, string Method, string Resource, string Operation, string? TraceId, string? Token, string? ClientRequestId, int? VisibilityTimeout)
 {
     /// <summary>The kind a count is kept by: resource and operation (<c>callcenter-control/messages Queue_Enqueue</c>).</summary>
     public string Kind => $"{Resource} {Operation}";
+
+    /// <summary>The bench's own requests (its probes and markers), left out of every count.</summary>
+    public bool IsBench => ClientRequestId?.StartsWith("wfbench-", StringComparison.Ordinal) == true;
+
+    /// <summary>The name of a bench marker (<c>wfbench-mark-NAME</c>), or null.</summary>
+    public string? Marker => ClientRequestId?.StartsWith(MarkerPrefix, StringComparison.Ordinal) == true ? ClientRequestId[MarkerPrefix.Length..] : null;
+
+    public const string MarkerPrefix = "wfbench-mark-";
 
     /// <summary>A request to the Durable task hub's own queues, tables and lease blobs (the engine's, or a client's call into it).</summary>
     public bool IsTaskHub(string taskHub) => Resource.StartsWith(taskHub, StringComparison.OrdinalIgnoreCase);
@@ -66,6 +75,7 @@ internal static partial class AzuriteLog
                 requests[parts[1]] = new StorageRequest(
                     parts[1], at, context.Groups["service"].Value, context.Groups["method"].Value, Resource(context.Groups["service"].Value, url), "?",
                     TraceParent().Match(message) is { Success: true } trace ? trace.Groups[1].Value : null,
+                    TraceState().Match(message) is { Success: true } token ? token.Groups[1].Value : null,
                     ClientRequestId().Match(message) is { Success: true } client ? client.Groups[1].Value : null,
                     visibility.Success ? int.Parse(visibility.Groups[1].Value, CultureInfo.InvariantCulture) : null);
                 order.Add(parts[1]);
@@ -108,6 +118,9 @@ internal static partial class AzuriteLog
 
     [GeneratedRegex(@"""traceparent"":""00-([0-9a-f]{32})-")]
     private static partial Regex TraceParent();
+
+    [GeneratedRegex(@"""tracestate"":""(?:[^""]*,)?wfbench=([^"",]+)")]
+    private static partial Regex TraceState();
 
     [GeneratedRegex(@"""x-ms-client-request-id"":""([^""]*)""")]
     private static partial Regex ClientRequestId();

@@ -37,18 +37,24 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
             output.WriteLine($"warm-up: {warmCalls} calls, drained in {warmDrain.Wall:F1} s, {warmDone.Completed} of {warmCalls} workflows completed");
         }
 
-        var settledFrom = DateTime.UtcNow;
+        // Marker requests name points in Azurite's log (its order is true, its times lag under load).
+        var marks = log is null ? null : probe;
+        await (marks?.MarkAsync("idle-start") ?? Task.CompletedTask);
         var settled = await IdleAsync(system, azurite);
-        var settledTo = DateTime.UtcNow;
+        await (marks?.MarkAsync("idle-end") ?? Task.CompletedTask);
+        var measured = marks is null ? sender
+            : new WebhookSender(system.Http!, SystemUnderTest.Number, StandIns.AuthToken, standIns.Twilio, options.CallSeconds, options.Recording, t => marks.MarkAsync("answered-" + t));
 
         var tag = CallSids.NewTag();
         var calls = (int)Math.Round(options.Seconds * cps);
+        await (marks?.MarkAsync("window-start") ?? Task.CompletedTask);
         var before = Sample.Take(system.ProcessId, azurite.ProcessId);
-        var records = await sender.OpenLoopAsync(tag, calls, cps);
+        var records = await measured.OpenLoopAsync(tag, calls, cps);
         var window = Sample.Take(system.ProcessId, azurite.ProcessId) - before;
         var load = LoadAverage();
         var (drain, done) = await DrainAsync(system, azurite, probe, tag, calls, settled);
         var end = DateTime.UtcNow;
+        await (marks?.MarkAsync("window-end") ?? Task.CompletedTask);
         var queues = await probe.QueuesAsync();
 
         var failures = records.Count(r => !r.Ok);
@@ -79,11 +85,11 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
         StorageReport? storage = null;
         if (log is not null)
         {
-            // Azurite writes its log asynchronously: give it a moment to catch up.
-            await Task.Delay(1000);
+            // Azurite writes its log behind its work (far behind when it is busy): wait for the last marker.
+            await WaitForLogAsync(log, StorageRequest.MarkerPrefix + "window-end");
             var requests = AzuriteLog.Read(log);
-            var idleRequests = requests.Count(r => r.Start >= settledFrom && r.Start < settledTo && r.ClientRequestId != StorageReport.BenchRequestId);
-            storage = StorageReport.Build(requests, before.At, end, records, calls, options.TaskHub, idleRequests / (settledTo - settledFrom).TotalSeconds);
+            var idlePerSecond = StorageReport.Between(requests, "idle-start", "idle-end") / settled.Wall;
+            storage = StorageReport.Build(requests, "window-start", "window-end", records, (end - before.At).TotalSeconds, options.TaskHub, idlePerSecond);
             storage.Print(output);
         }
 
@@ -230,6 +236,36 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
         }
 
         return (last - start, done);
+    }
+
+    private async Task WaitForLogAsync(string log, string marker)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!LogHas(log, marker))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                output.WriteLine($"Azurite's log has not caught up in 3 minutes: the counts below miss its end");
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private static bool LogHas(string log, string text)
+    {
+        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static async Task<Sample> IdleAsync(SystemUnderTest system, AzuriteServer azurite)

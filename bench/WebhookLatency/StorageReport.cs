@@ -1,16 +1,18 @@
 namespace CallCenter.Bench.WebhookLatency;
 
 /// <summary>
-/// The storage requests of a run's measured calls, from Azurite's log, over the window and the drain after it.
-/// Attribution to a webhook: the bench sends every webhook of a call with the call's trace id in
-/// <c>traceparent</c> (the id the product itself derives from the CallSid, so the product's own spans keep it), and
-/// the Azure SDK puts the caller's trace into every storage request, the Durable client's too (through the gRPC
-/// call to the sidecar, whose storage calls run in that request). A request in a call's trace that Azurite
-/// started while exactly one webhook of that call was in flight (sent, not yet answered) belongs to that
-/// webhook's answer; one that started while none was is the call's later work (its workflow steps, or anything a
-/// webhook left running after it answered); one with no call's trace is shared work (the engine's queue polls,
-/// partition leases). A call's webhooks are hundreds of milliseconds apart, so two in flight at once are rare;
-/// such requests are counted as ambiguous.
+/// The storage requests of a run's measured calls, from Azurite's log, between two marker requests the bench puts
+/// in it (the window's start and the drain's end). Attribution to a webhook: the bench sends every webhook of a
+/// call with the call's trace id in <c>traceparent</c> (the id the product itself derives from the CallSid, so the
+/// product's own call spans continue that trace and keep its trace state) and a token of the webhook's own in
+/// <c>tracestate</c>. The Azure SDK copies the caller's current span's trace context into every storage request,
+/// the Durable client's too (it crosses the gRPC call into the sidecar, whose storage requests run in that call).
+/// After each answer the bench sends a marker request; Azurite's log is in the order Azurite started its
+/// requests, and every request an answer waited for started before the answer, so the requests with a webhook's
+/// token before its marker are its answer's, exactly, whatever the load. Requests with the token after the
+/// marker are work the webhook left running (a workflow it started carries its trace state into the workflow's
+/// steps); requests in a measured call's trace without a measured token are the call's other work; requests in
+/// no measured call's trace are shared (the engine's queue polls, partition leases).
 /// </summary>
 internal sealed class StorageReport
 {
@@ -36,38 +38,62 @@ internal sealed class StorageReport
 
     public double VoiceTaskHubPerCall => (double)TaskHubByWebhook.GetValueOrDefault(WebhookRecord.Name(WebhookKind.Voice)) / Calls;
 
-    public const string LaterInCall = "the call's later work (in its trace, no webhook in flight)";
-    public const string Shared = "no call's trace (engine polls, leases, other calls)";
-    public const string Ambiguous = "ambiguous (two webhooks of the call in flight)";
+    public const string LaterInCall = "the call's other work (its trace, no webhook's token)";
+    public const string Shared = "no measured call's trace (engine polls, leases)";
 
+    public static string AfterAnswer(WebhookKind kind) => $"{WebhookRecord.Name(kind)}: after its answer (work it left running)";
+
+    // requests: in the log's order; from, to: the markers around the measured span.
     public static StorageReport Build(
-        IReadOnlyList<StorageRequest> requests, DateTime from, DateTime to, IReadOnlyList<WebhookRecord> webhooks, int calls, string taskHub, double idlePerSecond)
+        IReadOnlyList<StorageRequest> requests, string from, string to, IReadOnlyList<WebhookRecord> webhooks, double seconds, string taskHub, double idlePerSecond)
     {
-        var byCall = webhooks.GroupBy(w => w.TraceId).ToDictionary(g => g.Key, g => g.ToList());
-        var inRange = requests.Where(r => r.Start >= from && r.Start < to && r.ClientRequestId != BenchRequestId).ToList();
+        var calls = webhooks.Select(w => w.TraceId).Distinct().Count();
+        var traces = webhooks.Select(w => w.TraceId).ToHashSet();
+        var tokens = webhooks.ToDictionary(w => w.Token);
+        var answered = new HashSet<string>();
+        var inRange = new List<StorageRequest>();
         var byWebhook = new Dictionary<string, Dictionary<string, int>>();
         var taskHubByWebhook = new Dictionary<string, int>();
         var voicePerCall = new Dictionary<int, int>();
-        foreach (var request in inRange)
+        var state = 0;
+        foreach (var request in requests)
         {
-            string owner;
-            if (request.TraceId is { } trace && byCall.TryGetValue(trace, out var call))
+            if (request.Marker is { } marker)
             {
-                var inFlight = call.Where(w => w.Sent <= request.Start && request.Start <= w.Answered).ToList();
-                owner = inFlight.Count switch
+                state = marker == from ? 1 : marker == to ? 2 : state;
+                if (marker.StartsWith("answered-", StringComparison.Ordinal))
                 {
-                    0 => LaterInCall,
-                    1 => WebhookRecord.Name(inFlight[0].Kind),
-                    _ => Ambiguous,
-                };
-                if (inFlight is [{ Kind: WebhookKind.Voice } voice])
+                    answered.Add(marker["answered-".Length..]);
+                }
+
+                continue;
+            }
+
+            if (state != 1 || request.IsBench)
+            {
+                continue;
+            }
+
+            inRange.Add(request);
+            string owner;
+            if (request.Token is { } token && tokens.TryGetValue(token, out var webhook))
+            {
+                if (answered.Contains(token))
                 {
-                    voicePerCall[voice.Call] = voicePerCall.GetValueOrDefault(voice.Call) + 1;
+                    owner = AfterAnswer(webhook.Kind);
+                }
+                else
+                {
+                    owner = WebhookRecord.Name(webhook.Kind);
+                    if (webhook.Kind == WebhookKind.Voice)
+                    {
+                        voicePerCall[webhook.Call] = voicePerCall.GetValueOrDefault(webhook.Call) + 1;
+                    }
                 }
             }
             else
             {
-                owner = Shared;
+                owner = request.TraceId is { } trace && traces.Contains(trace) ? LaterInCall : Shared;
             }
 
             var kinds = byWebhook.TryGetValue(owner, out var k) ? k : byWebhook[owner] = new Dictionary<string, int>();
@@ -89,7 +115,7 @@ internal sealed class StorageReport
         return new StorageReport
         {
             Calls = calls,
-            Seconds = (to - from).TotalSeconds,
+            Seconds = seconds,
             Total = inRange.Count,
             TaskHub = inRange.Count(r => r.IsTaskHub(taskHub)),
             ByKind = inRange.GroupBy(r => r.Kind).ToDictionary(g => g.Key, g => g.Count()),
@@ -97,11 +123,15 @@ internal sealed class StorageReport
             TaskHubByWebhook = taskHubByWebhook,
             VoiceHistogram = histogram,
             // Durable timers (and any other delayed message) are enqueued invisible for their delay.
-            DelayedEnqueues = inRange.Where(r => r.Operation == "Queue_Enqueue" && r.VisibilityTimeout is > 0)
+            DelayedEnqueues = inRange.Where(r => r.Operation == "Messages_Enqueue" && r.VisibilityTimeout is > 0)
                 .GroupBy(r => r.VisibilityTimeout!.Value).ToDictionary(g => g.Key, g => g.Count()),
             IdlePerSecond = idlePerSecond,
         };
     }
+
+    /// <summary>Requests between two markers, the bench's own left out.</summary>
+    public static int Between(IReadOnlyList<StorageRequest> requests, string from, string to) =>
+        requests.SkipWhile(r => r.Marker != from).Skip(1).TakeWhile(r => r.Marker != to).Count(r => !r.IsBench);
 
     public void Print(TextWriter output)
     {
@@ -113,7 +143,7 @@ internal sealed class StorageReport
             output.WriteLine($"  {(double)count / Calls,6:F2} per call  {kind}");
         }
 
-        output.WriteLine("  by webhook (the call's trace id and the webhook's time in flight):");
+        output.WriteLine("  by webhook (the webhook's token in the trace state, before or after the marker of its answer):");
         foreach (var (owner, kinds) in ByWebhook.OrderBy(o => Order(o.Key)))
         {
             output.WriteLine($"    {owner}: {(double)kinds.Values.Sum() / Calls:F2} per call, task hub {(double)TaskHubByWebhook.GetValueOrDefault(owner) / Calls:F2}");
@@ -130,6 +160,21 @@ internal sealed class StorageReport
             : $"  delayed queue messages (durable timers) enqueued: {string.Join(", ", DelayedEnqueues.OrderBy(d => d.Key).Select(d => $"{(double)d.Value / Calls:F2} per call with {d.Key} s"))}");
     }
 
-    private static int Order(string owner) =>
-        Enum.GetValues<WebhookKind>().Select(WebhookRecord.Name).ToList().IndexOf(owner) is var i and >= 0 ? i : owner == LaterInCall ? 10 : owner == Ambiguous ? 11 : 12;
+    private static int Order(string owner)
+    {
+        foreach (var kind in Enum.GetValues<WebhookKind>())
+        {
+            if (owner == WebhookRecord.Name(kind))
+            {
+                return (int)kind * 2;
+            }
+
+            if (owner == AfterAnswer(kind))
+            {
+                return (int)kind * 2 + 1;
+            }
+        }
+
+        return owner == LaterInCall ? 20 : 21;
+    }
 }

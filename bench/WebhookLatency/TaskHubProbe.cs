@@ -13,6 +13,7 @@ internal sealed class TaskHubProbe(string connectionString, string taskHub)
 {
     private readonly TableClient _instances = new TableServiceClient(connectionString).GetTableClient(taskHub + "Instances");
     private readonly QueueServiceClient _queues = new(connectionString);
+    private QueueClient Marker => _queues.GetQueueClient("wfbench-marker");
 
     public sealed record Completions(int Completed, int Total, DateTimeOffset? FirstCreated, DateTimeOffset? LastCompleted);
 
@@ -20,6 +21,17 @@ internal sealed class TaskHubProbe(string connectionString, string taskHub)
     {
         /// <summary>Messages no reader can see: delayed ones (durable timers) or ones a reader holds.</summary>
         public int Invisible => Messages - Visible;
+    }
+
+    /// <summary>
+    /// A cheap request (does a queue that is never created exist?) named in Azurite's log by its client request id:
+    /// it marks a point in the log's order, which is the order Azurite started its requests in (the log's own
+    /// times lag behind when Azurite is busy, so they cannot tell what came before what).
+    /// </summary>
+    public async Task MarkAsync(string name)
+    {
+        using var scope = HttpPipeline.CreateClientRequestIdScope(StorageRequest.MarkerPrefix + name);
+        await Marker.ExistsAsync();
     }
 
     public async Task<Completions> CompletionsAsync(uint tag)

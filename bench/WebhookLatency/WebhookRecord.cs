@@ -12,10 +12,11 @@ internal enum WebhookKind
 }
 
 /// <summary>
-/// One webhook sent: its call (and the call's trace id, which the bench sends as <c>traceparent</c>), when it was
+/// One webhook sent: its call (and the call's trace id, which the bench sends as <c>traceparent</c>), its own token
+/// (sent in <c>tracestate</c>), when it was
 /// due, sent and answered (UTC, to match Azurite's log), and its latency from the due time (open loop).
 /// </summary>
-internal sealed record WebhookRecord(int Call, string TraceId, WebhookKind Kind, DateTime Sent, DateTime Answered, double LatencyMs, bool Ok)
+internal sealed record WebhookRecord(int Call, string TraceId, string Token, WebhookKind Kind, DateTime Sent, DateTime Answered, double LatencyMs, bool Ok)
 {
     public static string Name(WebhookKind kind) => kind switch
     {

@@ -9,9 +9,12 @@ namespace CallCenter.Bench.WebhookLatency;
 /// Sends the webhooks of simulated calls, signed as Twilio signs them. Each call is its voice webhook, then the
 /// status callbacks initiated, ringing and in-progress 200 ms apart, completed after the call's length, and (with
 /// recording) the recording callback 500 ms after that. Every webhook of a call carries the call's trace id in
-/// <c>traceparent</c>, so the storage requests it causes can be found in Azurite's log.
+/// <c>traceparent</c> and a token of its own in <c>tracestate</c> (<c>wfbench=KIND-TAG-CALL</c>), so the storage
+/// requests it causes can be found in Azurite's log; <paramref name="answered"/>, when given, is told each
+/// token once its webhook was answered (the bench then puts a marker request in Azurite's log).
 /// </summary>
-internal sealed class WebhookSender(HttpClient http, string number, string authToken, FakeTwilioApi twilio, double callSeconds, bool recording)
+internal sealed class WebhookSender(
+    HttpClient http, string number, string authToken, FakeTwilioApi twilio, double callSeconds, bool recording, Func<string, Task>? answered = null)
 {
     private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
 
@@ -81,6 +84,8 @@ internal sealed class WebhookSender(HttpClient http, string number, string authT
         // The call's own trace (the product derives the same id from the CallSid), so every request is attributable.
         var trace = CallTelemetry.CallRoot(callSid).TraceId.ToHexString();
         request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        var token = $"{kind.ToString().ToLowerInvariant()}-{tag:x8}-{call}";
+        request.Headers.Add("tracestate", "wfbench=" + token);
         var sent = DateTime.UtcNow;
         bool ok;
         try
@@ -93,8 +98,14 @@ internal sealed class WebhookSender(HttpClient http, string number, string authT
             ok = false;
         }
 
-        var answered = DateTime.UtcNow;
-        return new WebhookRecord(call, trace, kind, sent, answered, ok ? (clock.Elapsed - due).TotalMilliseconds : double.PositiveInfinity, ok);
+        var at = DateTime.UtcNow;
+        var latency = ok ? (clock.Elapsed - due).TotalMilliseconds : double.PositiveInfinity;
+        if (answered is not null)
+        {
+            await answered(token);
+        }
+
+        return new WebhookRecord(call, trace, token, kind, sent, at, latency, ok);
     }
 
     private (string Path, Dictionary<string, string> Form) Webhook(string callSid, WebhookKind kind)
