@@ -44,36 +44,50 @@ if (options.ParseLog is { } saved)
 BenchRun.Pin(Environment.ProcessId, options.GeneratorCore);
 Console.WriteLine($"load average {BenchRun.LoadAverage()} at start; {Environment.ProcessorCount} cores; "
     + $"host on core {options.HostCore}, Azurite on core {options.AzuriteCore}, generator (and the Twilio, OpenAI and Web PubSub stand-ins) on core {options.GeneratorCore}");
-await using var standIns = await StandIns.StartAsync();
+var standIns = await StandIns.StartAsync();
 var bench = new BenchRun(options, standIns, Console.Out);
-var root = AzuriteServer.RepositoryRoot();
-List<(string Label, string Root)> systems = options.Compare is { } before ? [("before", before), ("after", root)] : [("after", root)];
-List<RunFigures> runs = [];
-for (var round = 1; round <= options.Repeat; round++)
+try
 {
-    foreach (var (label, systemRoot) in systems)
+    var root = AzuriteServer.RepositoryRoot();
+    List<(string Label, string Root)> systems = options.Compare is { } before ? [("before", before), ("after", root)] : [("after", root)];
+    List<RunFigures> runs = [];
+    for (var round = 1; round <= options.Repeat; round++)
     {
-        runs.Add(options.Bare ? await bench.ThroughputAsync(label, systemRoot, round) : await bench.LatencyAsync(label, systemRoot, round));
+        foreach (var (label, systemRoot) in systems)
+        {
+            runs.Add(options.Bare ? await bench.ThroughputAsync(label, systemRoot, round) : await bench.LatencyAsync(label, systemRoot, round));
+        }
+
+        if (options.Bare)
+        {
+            runs.Add(await bench.ThroughputAsync("bare engine", null, round));
+        }
     }
 
+    Comparison.Print(runs, Console.Out);
     if (options.Bare)
     {
-        runs.Add(await bench.ThroughputAsync("bare engine", null, round));
+        var bare = Median(runs.Where(r => r.Label == "bare engine"));
+        foreach (var (label, _) in systems)
+        {
+            var real = Median(runs.Where(r => r.Label == label));
+            Console.WriteLine($"bare engine / call workflow ({label}), completions per second: {bare / real:F2}× (target ≤ 1.5×; medians of valid runs); shape {options.ShapeOrDefault}");
+        }
     }
 }
-
-Comparison.Print(runs, Console.Out);
-if (options.Bare)
+finally
 {
-    var bare = Median(runs.Where(r => r.Label == "bare engine"));
-    foreach (var (label, _) in systems)
+    // The stand-ins may hold sockets of the killed hosts open; do not wait long for them.
+    try
     {
-        var real = Median(runs.Where(r => r.Label == label));
-        Console.WriteLine($"bare engine / call workflow ({label}), completions per second: {bare / real:F2}× (target ≤ 1.5×); shape {options.ShapeOrDefault}");
+        await standIns.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+    }
+    catch (TimeoutException)
+    {
     }
 }
 
 return 0;
 
 static double Median(IEnumerable<RunFigures> runs) =>
-    runs.Select(r => r.CompletionsPerSecond).Where(double.IsFinite).ToList() is { Count: > 0 } values ? Comparison.Median(values) : double.NaN;
+    runs.Where(r => r.Valid).Select(r => r.CompletionsPerSecond).Where(double.IsFinite).ToList() is { Count: > 0 } values ? Comparison.Median(values) : double.NaN;
