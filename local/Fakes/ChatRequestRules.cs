@@ -239,6 +239,6 @@ public static partial class ChatRequestRules
         _ => e.ValueKind.ToString().ToLowerInvariant(),
     };
 
-    [GeneratedRegex("^[a-zA-Z0-9_-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-zA-Z0-9_-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex FunctionName();
 }
