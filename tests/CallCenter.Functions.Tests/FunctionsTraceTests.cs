@@ -32,8 +32,9 @@ public sealed class FunctionsTraceTests(FunctionsFixture fixture)
             Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(webhook));
         }
 
-        // No realtime turns: the recording is downloaded and transcribed, then summarized.
-        foreach (var step in new[] { nameof(PlanCall), nameof(DownloadRecording), nameof(ResolveTranscript), nameof(SummarizeCall), nameof(FinishCall), nameof(PublishCallFinished) })
+        // No realtime turns: the recording is downloaded and transcribed, then summarized; the plan is made at the
+        // start, so every step after it runs inside CompleteCall, each its own span.
+        foreach (var step in new[] { nameof(CompleteCall), nameof(DownloadRecording), nameof(ResolveTranscript), nameof(SummarizeCall), nameof(FinishCall), nameof(RecordCallMetrics), nameof(DeliverCallWebhooks), nameof(PublishCallFinished) })
         {
             Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(Assert.Single(await spans.WaitForAsync(CallTelemetry.StepName(step)))));
         }
