@@ -13,14 +13,13 @@ public static class CallbackScenario
 {
     public const string BusyPhone = "+15555550199";
 
-    public static async Task<SimulatedCallResult> RunAsync(LocalStack stack, PhoneNetwork network, string adminKey, Action<string> say, CancellationToken ct)
+    /// <summary>
+    /// A handler for the Twilio stand-in's dials that answers each through the phone network, and the result of the
+    /// one it answers (the callback scenarios watch one dial end).
+    /// </summary>
+    internal static (TaskCompletionSource<SimulatedCallResult> Answered, Func<IReadOnlyDictionary<string, string>, Task> Answer) AnswerDials(
+        PhoneNetwork network, Action<string> say, CancellationToken ct)
     {
-        var services = stack.Host.Services;
-        var leads = services.GetRequiredService<LeadStore>();
-        var dana = (await leads.GetOrCreateByPhoneAsync(DemoTenant.Id, DemoTenant.LeadPhone, LeadSources.Api, "Dana", ct)).Lead;
-        var busy = (await leads.GetOrCreateByPhoneAsync(DemoTenant.Id, BusyPhone, LeadSources.Api, "Sam", ct)).Lead;
-        stack.Twilio!.SetOutcome(BusyPhone, "busy");
-
         var answered = new TaskCompletionSource<SimulatedCallResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         async Task Answer(IReadOnlyDictionary<string, string> dialled)
         {
@@ -35,7 +34,20 @@ public static class CallbackScenario
             }
         }
 
-        stack.Twilio.CallCreated += Answer;
+        return (answered, Answer);
+    }
+
+    public static async Task<SimulatedCallResult> RunAsync(LocalStack stack, PhoneNetwork network, string adminKey, Action<string> say, CancellationToken ct)
+    {
+        var services = stack.Host.Services;
+        var leads = services.GetRequiredService<LeadStore>();
+        var dana = (await leads.GetOrCreateByPhoneAsync(DemoTenant.Id, DemoTenant.LeadPhone, LeadSources.Api, "Dana", ct)).Lead;
+        var busy = (await leads.GetOrCreateByPhoneAsync(DemoTenant.Id, BusyPhone, LeadSources.Api, "Sam", ct)).Lead;
+        stack.Twilio!.SetOutcome(BusyPhone, "busy");
+
+        var (answered, answer) = AnswerDials(network, say, ct);
+
+        stack.Twilio.CallCreated += answer;
         try
         {
             using var http = new HttpClient { BaseAddress = stack.Host.BaseUrl };
@@ -69,7 +81,7 @@ public static class CallbackScenario
         }
         finally
         {
-            stack.Twilio.CallCreated -= Answer;
+            stack.Twilio.CallCreated -= answer;
         }
     }
 

@@ -24,21 +24,9 @@ public static class WhatsAppCallbackScenario
         }
 
         var messaging = stack.Messaging ?? throw new InvalidOperationException("the scenario needs the Twilio Messages stand-in");
-        var answered = new TaskCompletionSource<SimulatedCallResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        async Task Answer(IReadOnlyDictionary<string, string> dialled)
-        {
-            try
-            {
-                say($"{DateTimeOffset.UtcNow:HH:mm:ss} the callback to {dialled["To"]} is dialled");
-                answered.TrySetResult(await network.AnswerAsync(dialled, say, ct));
-            }
-            catch (Exception e)
-            {
-                answered.TrySetException(e);
-            }
-        }
+        var (answered, answer) = CallbackScenario.AnswerDials(network, say, ct);
 
-        stack.Twilio!.CallCreated += Answer;
+        stack.Twilio!.CallCreated += answer;
         try
         {
             using var http = new HttpClient { BaseAddress = stack.Host.BaseUrl };
@@ -72,7 +60,7 @@ public static class WhatsAppCallbackScenario
         }
         finally
         {
-            stack.Twilio.CallCreated -= Answer;
+            stack.Twilio.CallCreated -= answer;
         }
     }
 
