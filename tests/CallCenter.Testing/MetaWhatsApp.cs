@@ -15,53 +15,27 @@ public static class MetaWhatsApp
     public const string DisplayNumber = "15550001000";
 
     /// <summary>A Cloud API text message notification, as in Meta's webhook reference.</summary>
-    public static string Text(string phoneNumberId, string fromWaId, string wamid, string text, string name = "Dana") => $$"""
-        {
-          "object": "whatsapp_business_account",
-          "entry": [{
-            "id": "102290129340398",
-            "changes": [{
-              "value": {
-                "messaging_product": "whatsapp",
-                "metadata": { "display_phone_number": "{{DisplayNumber}}", "phone_number_id": "{{phoneNumberId}}" },
-                "contacts": [{ "profile": { "name": "{{name}}" }, "wa_id": "{{fromWaId}}" }],
-                "messages": [{
-                  "from": "{{fromWaId}}",
-                  "id": "{{wamid}}",
-                  "timestamp": "1749416383",
-                  "type": "text",
-                  "text": { "body": "{{text}}" }
-                }]
-              },
-              "field": "messages"
-            }]
-          }]
-        }
-        """;
+    public static string Text(string phoneNumberId, string fromWaId, string wamid, string text, string name = "Dana") => Notification(phoneNumberId, $$"""
+        "contacts": [{ "profile": { "name": "{{name}}" }, "wa_id": "{{fromWaId}}" }],
+        "messages": [{
+          "from": "{{fromWaId}}",
+          "id": "{{wamid}}",
+          "timestamp": "1749416383",
+          "type": "text",
+          "text": { "body": "{{text}}" }
+        }]
+        """);
 
     /// <summary>A Cloud API status notification for a message the business sent.</summary>
-    public static string Status(string phoneNumberId, string wamid, string status, string recipient) => $$"""
-        {
-          "object": "whatsapp_business_account",
-          "entry": [{
-            "id": "102290129340398",
-            "changes": [{
-              "value": {
-                "messaging_product": "whatsapp",
-                "metadata": { "display_phone_number": "{{DisplayNumber}}", "phone_number_id": "{{phoneNumberId}}" },
-                "statuses": [{
-                  "id": "{{wamid}}",
-                  "status": "{{status}}",
-                  "timestamp": "1750263773",
-                  "recipient_id": "{{recipient}}",
-                  "pricing": { "billable": true, "pricing_model": "PMP", "category": "service" }
-                }]
-              },
-              "field": "messages"
-            }]
-          }]
-        }
-        """;
+    public static string Status(string phoneNumberId, string wamid, string status, string recipient) => Notification(phoneNumberId, $$"""
+        "statuses": [{
+          "id": "{{wamid}}",
+          "status": "{{status}}",
+          "timestamp": "1750263773",
+          "recipient_id": "{{recipient}}",
+          "pricing": { "billable": true, "pricing_model": "PMP", "category": "service" }
+        }]
+        """);
 
     /// <summary>
     /// A POST of <paramref name="body"/> to the Meta webhook route, relative to the client's base address: signed
@@ -87,4 +61,22 @@ public static class MetaWhatsApp
 
         return request;
     }
+
+    /// <summary>The envelope every Cloud API notification comes in, around the value's own fields.</summary>
+    private static string Notification(string phoneNumberId, string fields) => $$"""
+        {
+          "object": "whatsapp_business_account",
+          "entry": [{
+            "id": "102290129340398",
+            "changes": [{
+              "value": {
+                "messaging_product": "whatsapp",
+                "metadata": { "display_phone_number": "{{DisplayNumber}}", "phone_number_id": "{{phoneNumberId}}" },
+                {{fields}}
+              },
+              "field": "messages"
+            }]
+          }]
+        }
+        """;
 }
