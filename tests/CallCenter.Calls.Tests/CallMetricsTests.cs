@@ -69,23 +69,15 @@ public sealed class CallMetricsTests(CallCenterFixture fixture)
     public async Task The_cost_matches_the_price_table_and_keeps_its_version_after_the_table_changes()
     {
         var tenant = await _host.NewTenantAsync(timeZone: "Asia/Tokyo");
-        var call = new CallLog
-        {
-            TenantId = tenant.Id,
-            CallSid = TwilioCall.NewCallSid(),
-            Direction = CallDirection.Inbound,
-            From = "+15557654321",
-            To = tenant.VoiceNumbers[0],
-            Status = CallStatus.Completed,
-            DurationSeconds = 125,
-            RecordingSeconds = 61,
 
-            // 20:00 UTC is 05:00 the next day in Tokyo: the call belongs to the tenant's 2 March.
-            CreatedAt = new DateTimeOffset(2026, 3, 1, 20, 0, 0, TimeSpan.Zero),
-            RealtimeUsage = new RealtimeUsage("gpt-realtime", 10_000, 50_000, 4_000, 20_000, 2_000, 30_000),
-            SummaryUsage = new ModelUsage("gpt-4o-mini", 1_000, 200),
-            Latency = CallLatency.Of([new(DateTimeOffset.UtcNow, 800, LatencyTurn.Greeting), new(DateTimeOffset.UtcNow, 1200, LatencyTurn.Turn)]),
-        };
+        // 20:00 UTC is 05:00 the next day in Tokyo: the call belongs to the tenant's 2 March.
+        var call = TestCalls.Inbound(tenant, createdAt: new DateTimeOffset(2026, 3, 1, 20, 0, 0, TimeSpan.Zero));
+        call.Status = CallStatus.Completed;
+        call.DurationSeconds = 125;
+        call.RecordingSeconds = 61;
+        call.RealtimeUsage = new RealtimeUsage("gpt-realtime", 10_000, 50_000, 4_000, 20_000, 2_000, 30_000);
+        call.SummaryUsage = new ModelUsage("gpt-4o-mini", 1_000, 200);
+        call.Latency = CallLatency.Of([new(DateTimeOffset.UtcNow, 800, LatencyTurn.Greeting), new(DateTimeOffset.UtcNow, 1200, LatencyTurn.Turn)]);
         await _host.Get<CallLogStore>().CreateIfMissingAsync(call);
         var v1 = new PricingOptions { Version = "v1" };
 

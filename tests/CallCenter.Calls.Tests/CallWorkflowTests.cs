@@ -282,15 +282,7 @@ public sealed class CallWorkflowTests
         });
 
         var tenant = await _fixture.Host.NewTenantAsync(policy);
-        var call = new CallLog
-        {
-            TenantId = tenant.Id,
-            CallSid = TwilioCall.NewCallSid(),
-            Direction = CallDirection.Inbound,
-            From = "+15557654321",
-            To = tenant.VoiceNumbers[0],
-            CreatedAt = DateTimeOffset.UtcNow,
-        };
+        var call = TestCalls.Inbound(tenant);
         await _fixture.Host.Get<CallLogStore>().CreateIfMissingAsync(call);
         if (realtimeTurns)
         {

@@ -127,16 +127,3 @@ public sealed class CallLogStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equivalent(call, stored);
     }
 }
-
-internal static class TestCalls
-{
-    public static CallLog New(string tenantId, string? callSid = null, string from = "+15550001111", string to = "+15550002222") => new()
-    {
-        TenantId = tenantId,
-        CallSid = callSid ?? "CA" + Guid.NewGuid().ToString("N"),
-        Direction = CallDirection.Inbound,
-        From = from,
-        To = to,
-        CreatedAt = new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero),
-    };
-}

@@ -238,8 +238,8 @@ public sealed class CrmApiTests(AzuriteFixture azurite, CrmHost host) : IClassFi
             new ConversationTurn(call.CallSid, 2, TurnRole.Agent, "Hi", TimeSpan.FromSeconds(1)),
         ]);
 
-        var body = Payloads.MetaText(phoneNumberId, "15550003333", "972501230000", "wamid.seed" + Guid.NewGuid().ToString("N"), "Secret lead here");
-        Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(Payloads.SignedMeta(body))).StatusCode);
+        var body = MetaWhatsApp.Text(phoneNumberId, "972501230000", "wamid.seed" + Guid.NewGuid().ToString("N"), "Secret lead here");
+        Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(MetaWhatsApp.Request(body))).StatusCode);
 
         return new Seeded(tenant, key, keys.GetProperty("items")[0].GetProperty("keyId").GetString()!, leadId, call.CallSid, "wa972501230000");
     }

@@ -12,9 +12,9 @@ namespace CallCenter.Crm.Tests;
 /// </summary>
 public sealed class CrmHost : IAsyncLifetime
 {
-    public const string MetaAppSecret = "test-meta-app-secret-0123456789";
-    public const string TwilioAuthToken = "test-twilio-auth-token-0123456789";
-    public const string TwilioAccountSid = "AC0123456789abcdef0123456789abcdef";
+    public const string MetaAppSecret = MetaWhatsApp.AppSecret;
+    public const string TwilioAuthToken = TwilioCall.AuthToken;
+    public const string TwilioAccountSid = TwilioCall.AccountSid;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private LocalHost? _host;

@@ -164,7 +164,7 @@ public sealed class EdgeTests(AzuriteFixture azurite, CrmHost host) : IClassFixt
         var phoneNumberId = Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(CultureInfo.InvariantCulture);
         var key = await host.CreateTenantAsync(tenant, new { metaPhoneNumberId = phoneNumberId });
         string Body(string text, string name = "Dana", string timestamp = "1749416383") =>
-            Payloads.MetaText(phoneNumberId, "15550003333", "972501230000", "wamid." + Guid.NewGuid().ToString("N"), text, name).Replace("1749416383", timestamp, StringComparison.Ordinal);
+            MetaWhatsApp.Text(phoneNumberId, "972501230000", "wamid." + Guid.NewGuid().ToString("N"), text, name).Replace("1749416383", timestamp, StringComparison.Ordinal);
 
         var bodies = new[]
         {
@@ -178,7 +178,7 @@ public sealed class EdgeTests(AzuriteFixture azurite, CrmHost host) : IClassFixt
         };
         foreach (var body in bodies)
         {
-            using var response = await host.Http.SendAsync(Payloads.SignedMeta(body));
+            using var response = await host.Http.SendAsync(MetaWhatsApp.Request(body));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 

@@ -49,8 +49,8 @@ public sealed class PromptBuilderTests(AzuriteFixture azurite, CrmHost host) : I
         var whatsAppPreview = await PreviewAsync(tenantId, "whatsapp", key, leadId);
         AssertSame(whatsApp, whatsAppPreview);
         var before = host.Chat.SystemMessages.Count;
-        var body = Payloads.MetaText(phoneNumberId, "15550002222", "972509990000", "wamid.same" + Guid.NewGuid().ToString("N"), "Table for two?");
-        Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(Payloads.SignedMeta(body))).StatusCode);
+        var body = MetaWhatsApp.Text(phoneNumberId, "972509990000", "wamid.same" + Guid.NewGuid().ToString("N"), "Table for two?");
+        Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(MetaWhatsApp.Request(body))).StatusCode);
         await Payloads.WaitUntilAsync(() => host.Chat.SystemMessages.Count > before, TimeSpan.FromSeconds(60), "the chat request");
         Assert.Contains(whatsApp.Text, host.Chat.SystemMessages.Skip(before));
 

@@ -142,7 +142,7 @@ public sealed class WhatsAppCallbackTests(AzuriteFixture azurite, CrmHost host) 
 
     private async Task SendAsync(string phoneNumberId, string waId, string wamid, string text)
     {
-        using var response = await host.Http.SendAsync(Payloads.SignedMeta(Payloads.MetaText(phoneNumberId, "15550001111", waId, wamid, text)));
+        using var response = await host.Http.SendAsync(MetaWhatsApp.Request(MetaWhatsApp.Text(phoneNumberId, waId, wamid, text)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 

@@ -15,12 +15,12 @@ public sealed class WhatsAppChannelTests(AzuriteFixture azurite, CrmHost host) :
         var (tenant, key, phoneNumberId) = await MetaTenantAsync();
         await host.StartAsync(azurite);
         var wamid = "wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUYz" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
-        var body = Payloads.MetaText(phoneNumberId, "15550001111", "972501234567", wamid, "Hi, are you open on Friday?");
+        var body = MetaWhatsApp.Text(phoneNumberId, "972501234567", wamid, "Hi, are you open on Friday?");
         var sentBefore = host.Meta.Sent.Count(s => s.PhoneNumberId == phoneNumberId);
 
         for (var i = 0; i < 5; i++)
         {
-            using var response = await host.Http.SendAsync(Payloads.SignedMeta(body));
+            using var response = await host.Http.SendAsync(MetaWhatsApp.Request(body));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -50,9 +50,9 @@ public sealed class WhatsAppChannelTests(AzuriteFixture azurite, CrmHost host) :
     public async Task A_Meta_body_with_a_missing_or_wrong_signature_is_refused_and_nothing_is_stored(string? signature, HttpStatusCode expected)
     {
         var (tenant, key, phoneNumberId) = await MetaTenantAsync();
-        var body = Payloads.MetaText(phoneNumberId, "15550001111", "972501112222", "wamid.forged" + Guid.NewGuid().ToString("N"), "hello");
+        var body = MetaWhatsApp.Text(phoneNumberId, "972501112222", "wamid.forged" + Guid.NewGuid().ToString("N"), "hello");
 
-        using var response = await host.Http.SendAsync(Payloads.SignedMeta(body, signature));
+        using var response = await host.Http.SendAsync(MetaWhatsApp.Request(body, signature));
 
         Assert.Equal(expected, response.StatusCode);
         await Task.Delay(500);
@@ -65,10 +65,10 @@ public sealed class WhatsAppChannelTests(AzuriteFixture azurite, CrmHost host) :
     public async Task A_body_signed_with_the_right_secret_but_altered_after_signing_is_refused()
     {
         var (tenant, key, phoneNumberId) = await MetaTenantAsync();
-        var body = Payloads.MetaText(phoneNumberId, "15550001111", "972501113333", "wamid.altered" + Guid.NewGuid().ToString("N"), "hello");
+        var body = MetaWhatsApp.Text(phoneNumberId, "972501113333", "wamid.altered" + Guid.NewGuid().ToString("N"), "hello");
         var signature = CallCenter.Core.WhatsApp.MetaSignature.Sign(CrmHost.MetaAppSecret, System.Text.Encoding.UTF8.GetBytes(body));
 
-        using var response = await host.Http.SendAsync(Payloads.SignedMeta(body.Replace("hello", "hellO"), signature));
+        using var response = await host.Http.SendAsync(MetaWhatsApp.Request(body.Replace("hello", "hellO"), signature));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var (_, list, _) = await host.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/whatsapp/conversations", key);
@@ -92,19 +92,19 @@ public sealed class WhatsAppChannelTests(AzuriteFixture azurite, CrmHost host) :
     public async Task Delivery_statuses_move_the_stored_reply_forward_and_a_late_one_does_not_move_it_back()
     {
         var (tenant, key, phoneNumberId) = await MetaTenantAsync();
-        var body = Payloads.MetaText(phoneNumberId, "15550001111", "972504445555", "wamid.status" + Guid.NewGuid().ToString("N"), "status please");
-        (await host.Http.SendAsync(Payloads.SignedMeta(body))).EnsureSuccessStatusCode();
+        var body = MetaWhatsApp.Text(phoneNumberId, "972504445555", "wamid.status" + Guid.NewGuid().ToString("N"), "status please");
+        (await host.Http.SendAsync(MetaWhatsApp.Request(body))).EnsureSuccessStatusCode();
         await Payloads.WaitUntilAsync(() => host.Meta.Sent.Any(s => s.PhoneNumberId == phoneNumberId), ReplyTimeout, "the reply");
         var replyId = host.Meta.Sent.Single(s => s.PhoneNumberId == phoneNumberId).MessageId;
         await Payloads.WaitUntilAsync(() => ReplyStatusAsync(tenant, key).Result is not null, ReplyTimeout, "the stored reply");
 
         foreach (var status in new[] { "delivered", "sent" })
         {
-            (await host.Http.SendAsync(Payloads.SignedMeta(Payloads.MetaStatus(phoneNumberId, "15550001111", replyId, status, "972504445555")))).EnsureSuccessStatusCode();
+            (await host.Http.SendAsync(MetaWhatsApp.Request(MetaWhatsApp.Status(phoneNumberId, replyId, status, "972504445555")))).EnsureSuccessStatusCode();
         }
 
         Assert.Equal("delivered", await ReplyStatusAsync(tenant, key));
-        (await host.Http.SendAsync(Payloads.SignedMeta(Payloads.MetaStatus(phoneNumberId, "15550001111", replyId, "read", "972504445555")))).EnsureSuccessStatusCode();
+        (await host.Http.SendAsync(MetaWhatsApp.Request(MetaWhatsApp.Status(phoneNumberId, replyId, "read", "972504445555")))).EnsureSuccessStatusCode();
         Assert.Equal("read", await ReplyStatusAsync(tenant, key));
     }
 

@@ -27,7 +27,7 @@ public sealed class FunctionsFixture : IAsyncLifetime
 {
     public const string AccountSid = TwilioCall.AccountSid;
     public const string AuthToken = TwilioCall.AuthToken;
-    public const string MetaAppSecret = "test-meta-app-secret-0123456789";
+    public const string MetaAppSecret = MetaWhatsApp.AppSecret;
 
     private readonly AzuriteFixture _azurite = new();
     private WebApplication? _engine;

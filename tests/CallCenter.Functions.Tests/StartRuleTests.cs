@@ -60,11 +60,11 @@ public sealed class StartRuleTests(FunctionsFixture fixture)
         var waId = Requests.NewNumber()[1..];
         var wamid = "wamid." + FunctionsFixture.Unique();
         var instanceId = WhatsAppWorkflowNames.InstanceId(wamid);
-        Assert.Equal(200, (await fixture.Http.SendAsync(Requests.Meta(fixture.Local.BaseUrl, tenant.MetaPhoneNumberId!, waId, wamid, "Hello"))).Status);
+        Assert.Equal(200, (await fixture.Http.SendAsync(MetaWhatsApp.Request(fixture.Local.BaseUrl, MetaWhatsApp.Text(tenant.MetaPhoneNumberId!, waId, wamid, "Hello")))).Status);
         var finished = await WaitAsync(instanceId);
 
         using var restarted = fixture.BuildWorker(fixture.WorkerSettings);
-        var again = await new HttpTriggers(restarted.Services, fixture.Durable).SendAsync(Requests.Meta(fixture.Local.BaseUrl, tenant.MetaPhoneNumberId!, waId, wamid, "Hello"));
+        var again = await new HttpTriggers(restarted.Services, fixture.Durable).SendAsync(MetaWhatsApp.Request(fixture.Local.BaseUrl, MetaWhatsApp.Text(tenant.MetaPhoneNumberId!, waId, wamid, "Hello")));
 
         Assert.Equal(200, again.Status);
         await Task.Delay(TimeSpan.FromSeconds(2));

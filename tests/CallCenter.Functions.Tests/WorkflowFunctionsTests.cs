@@ -165,7 +165,7 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         var waId = Requests.NewNumber()[1..];
         var wamid = "wamid." + FunctionsFixture.Unique();
 
-        var answer = await fixture.Http.SendAsync(Requests.Meta(fixture.Local.BaseUrl, tenant.MetaPhoneNumberId!, waId, wamid, "Do you open on Sunday?"));
+        var answer = await fixture.Http.SendAsync(MetaWhatsApp.Request(fixture.Local.BaseUrl, MetaWhatsApp.Text(tenant.MetaPhoneNumberId!, waId, wamid, "Do you open on Sunday?")));
 
         Assert.Equal(200, answer.Status);
         var instanceId = WhatsAppWorkflowNames.InstanceId(wamid);
@@ -242,7 +242,7 @@ public sealed class WorkflowFunctionsTests(FunctionsFixture fixture)
         var wamid = "wamid." + FunctionsFixture.Unique();
         var at = DateTimeOffset.UtcNow.AddSeconds(15).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
-        var answer = await fixture.Http.SendAsync(Requests.Meta(fixture.Local.BaseUrl, tenant.MetaPhoneNumberId!, waId, wamid, $"Please call me back at {at}"));
+        var answer = await fixture.Http.SendAsync(MetaWhatsApp.Request(fixture.Local.BaseUrl, MetaWhatsApp.Text(tenant.MetaPhoneNumberId!, waId, wamid, $"Please call me back at {at}")));
 
         Assert.Equal(200, answer.Status);
         var instanceId = WhatsAppWorkflowNames.InstanceId(wamid);

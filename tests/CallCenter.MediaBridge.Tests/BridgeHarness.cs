@@ -140,14 +140,18 @@ public sealed class BridgeHarness : IAsyncDisposable
     }
 
     /// <summary>A call log and lead for a new CallSid, as the voice webhook would have left them.</summary>
-    public async Task<(string CallSid, Lead Lead)> SeedCallAsync(CallDirection direction = CallDirection.Inbound)
+    public Task<(string CallSid, Lead Lead)> SeedCallAsync(CallDirection direction = CallDirection.Inbound) =>
+        SeedCallAsync(Bridge.Services, TenantId, direction);
+
+    /// <summary>As <see cref="SeedCallAsync(CallDirection)"/>, in the storage <paramref name="services"/> reach (for a bridge run without a harness).</summary>
+    public static async Task<(string CallSid, Lead Lead)> SeedCallAsync(IServiceProvider services, string tenantId, CallDirection direction = CallDirection.Inbound)
     {
         var callSid = "CA" + Guid.NewGuid().ToString("N");
         var phone = "+1555" + Random.Shared.Next(1000000, 9999999);
-        var (lead, _) = await Service<LeadStore>().GetOrCreateByPhoneAsync(TenantId, phone, LeadSources.InboundCall, "Dana");
-        await Service<CallLogStore>().CreateIfMissingAsync(new CallLog
+        var (lead, _) = await services.GetRequiredService<LeadStore>().GetOrCreateByPhoneAsync(tenantId, phone, LeadSources.InboundCall, "Dana");
+        await services.GetRequiredService<CallLogStore>().CreateIfMissingAsync(new CallLog
         {
-            TenantId = TenantId,
+            TenantId = tenantId,
             CallSid = callSid,
             Direction = direction,
             From = direction == CallDirection.Inbound ? phone : "+15550000000",

@@ -26,15 +26,7 @@ public sealed class CallMeasurementsTests(AzuriteFixture azurite)
             azurite, new FakeRealtimeScript { GreetingMs = 600, ReplyMs = 400, GoodbyeMs = 400, EndCallAfterCallerTurns = 2, SilenceMsToStop = 200 });
         var (callSid, _) = await h.SeedCallAsync();
 
-        var call = await h.CallAsync(h.CallOptions(callSid, h.Token(callSid),
-        [
-            new CallerStep.WaitUntilHeard(600),
-            new CallerStep.Send(CallerAudio.Speech(400)),
-            new CallerStep.Send(CallerAudio.Silence(400)),
-            new CallerStep.WaitUntilHeard(1000),
-            new CallerStep.Send(CallerAudio.Speech(400, seed: 2)),
-            new CallerStep.Send(CallerAudio.Silence(400)),
-        ]) with { Pacing = Pacing.RealTime });
+        var call = await h.CallAsync(h.CallOptions(callSid, h.Token(callSid), CallerScripts.TwoTurns()) with { Pacing = Pacing.RealTime });
         await call.Completion.WaitAsync(CallTimeout);
         await h.WaitUntilIdleAsync();
 

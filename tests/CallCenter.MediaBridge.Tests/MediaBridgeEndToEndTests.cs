@@ -27,15 +27,7 @@ public sealed class MediaBridgeEndToEndTests(AzuriteFixture azurite)
             new Dictionary<string, string?> { ["MediaBridge:RealtimeTransport"] = transport });
         var (callSid, _) = await h.SeedCallAsync();
 
-        var call = await h.CallAsync(h.CallOptions(callSid, h.Token(callSid),
-        [
-            new CallerStep.WaitUntilHeard(600),
-            new CallerStep.Send(CallerAudio.Speech(400)),
-            new CallerStep.Send(CallerAudio.Silence(400)),
-            new CallerStep.WaitUntilHeard(1000),
-            new CallerStep.Send(CallerAudio.Speech(400, seed: 2)),
-            new CallerStep.Send(CallerAudio.Silence(400)),
-        ]));
+        var call = await h.CallAsync(h.CallOptions(callSid, h.Token(callSid), CallerScripts.TwoTurns()));
 
         // The bridge hangs up after the goodbye; the fake Twilio then ends the stream.
         await call.Completion.WaitAsync(CallTimeout);

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using CallCenter.Core.Calls;
-using CallCenter.Core.Crm;
 using CallCenter.Core.Tenants;
 using CallCenter.Fakes;
 using CallCenter.Simulators;
@@ -116,19 +115,7 @@ public sealed class ScaleInTests(AzuriteFixture azurite)
 
     private static async Task<SimulatedCall> StartCallAsync(ServiceProvider storage, StreamTokens tokens, string tenantId, Uri mediaUrl, int audioMs)
     {
-        var callSid = "CA" + Guid.NewGuid().ToString("N");
-        var phone = "+1555" + Random.Shared.Next(1000000, 9999999);
-        var (lead, _) = await storage.GetRequiredService<LeadStore>().GetOrCreateByPhoneAsync(tenantId, phone, LeadSources.InboundCall, "Dana");
-        await storage.GetRequiredService<CallLogStore>().CreateIfMissingAsync(new CallLog
-        {
-            TenantId = tenantId,
-            CallSid = callSid,
-            Direction = CallDirection.Inbound,
-            From = phone,
-            To = "+15550000000",
-            LeadId = lead.Id,
-            CreatedAt = DateTimeOffset.UtcNow,
-        });
+        var (callSid, _) = await BridgeHarness.SeedCallAsync(storage, tenantId);
         return await SimulatedCall.StartAsync(new SimulatedCallOptions
         {
             StreamUrl = mediaUrl,

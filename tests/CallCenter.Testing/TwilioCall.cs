@@ -12,6 +12,9 @@ public static class TwilioCall
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     public const string AuthToken = "test-twilio-auth-token-0123456789";
 
+    /// <summary>The caller of <see cref="Voice"/> and <see cref="Status"/> unless a test names another.</summary>
+    public const string Caller = "+15557654321";
+
     public static string NewCallSid() => "CA" + Guid.NewGuid().ToString("N");
 
     public static string NewRecordingSid() => "RE" + Guid.NewGuid().ToString("N");
@@ -29,7 +32,7 @@ public static class TwilioCall
         return request;
     }
 
-    public static Dictionary<string, string> Voice(string callSid, string to, string from = "+15557654321") => new()
+    public static Dictionary<string, string> Voice(string callSid, string to, string from = Caller) => new()
     {
         ["CallSid"] = callSid,
         ["AccountSid"] = AccountSid,
@@ -40,7 +43,7 @@ public static class TwilioCall
         ["Direction"] = "inbound",
     };
 
-    public static Dictionary<string, string> Status(string callSid, string to, string status, int sequence, string from = "+15557654321")
+    public static Dictionary<string, string> Status(string callSid, string to, string status, int sequence, string from = Caller)
     {
         var form = Voice(callSid, to, from);
         form["CallStatus"] = status;
