@@ -53,10 +53,11 @@ internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> optio
             {
                 sent = _socket.SendAsync(json, WebSocketMessageType.Text, true, CancellationToken.None);
             }
-            catch
+            catch (Exception e)
             {
+                // As from an async method: the failure is the task's, not the caller's call.
                 _send.Release();
-                throw;
+                return Task.FromException(e);
             }
 
             if (sent.IsCompletedSuccessfully)
