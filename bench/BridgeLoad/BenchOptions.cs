@@ -54,7 +54,7 @@ internal sealed record BenchOptions(
             int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture),
             Arg("--bridge-core", "0"),
             Arg("--transport", "SdkSocket"),
-            Arg("--inline", "false"),
+            Arg("--inline", "true"),
             args.Contains("--perf-map"),
             environment,
             systems,

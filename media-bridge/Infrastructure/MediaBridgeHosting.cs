@@ -42,10 +42,12 @@ public static class MediaBridgeHosting
     }
 
     /// <summary>
-    /// Kestrel's socket transport for a relay. <c>MediaBridge:InlineSocketScheduling</c> (default off) runs
-    /// Kestrel's continuations on the I/O thread. Measured: together with the runtime's inline socket
-    /// completions (the container's <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>) the bridge stopped
-    /// accepting connections at a few hundred calls, so only one of the two is on; see docs/benchmarks.md.
+    /// Kestrel's socket transport for a relay. <c>MediaBridge:InlineSocketScheduling</c> (default on) runs
+    /// Kestrel's continuations on the I/O thread: with the runtime's inline socket completions (the container's
+    /// <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>) a Twilio message is read, parsed and sent on to
+    /// OpenAI on the socket engine's thread, with no thread-pool hop (measured: the hop's wake-ups were a fifth of
+    /// the bridge's CPU). Nothing the bridge runs there may block: call set-up is asynchronous throughout, and
+    /// tools, hangups and transcripts run as pool tasks. Off restores the hop; see docs/benchmarks.md.
     /// <c>MediaBridge:WaitForDataBeforeAllocatingBuffer</c> (default on, Kestrel's default) is there to measure
     /// reads without Kestrel's zero-byte read first; off measured no different.
     /// <c>MediaBridge:BoundedMemoryPool</c> (default on) gives Kestrel <see cref="BoundedMemoryPoolFactory"/>, which keeps
@@ -53,7 +55,7 @@ public static class MediaBridgeHosting
     /// </summary>
     public static IWebHostBuilder UseMediaBridgeSockets(this IWebHostBuilder host, IConfiguration configuration)
     {
-        var inline = configuration.GetValue($"{MediaBridgeOptions.Section}:InlineSocketScheduling", false);
+        var inline = configuration.GetValue($"{MediaBridgeOptions.Section}:InlineSocketScheduling", true);
         var waitForData = configuration.GetValue($"{MediaBridgeOptions.Section}:WaitForDataBeforeAllocatingBuffer", true);
         if (configuration.GetValue($"{MediaBridgeOptions.Section}:BoundedMemoryPool", true))
         {

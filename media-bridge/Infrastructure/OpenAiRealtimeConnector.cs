@@ -39,7 +39,50 @@ internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> optio
         private readonly WebSocket _socket = session.WebSocket;
         private readonly SemaphoreSlim _send = new(1, 1);
 
-        public async Task SendAsync(ReadOnlyMemory<byte> json, CancellationToken ct)
+        public Task SendAsync(ReadOnlyMemory<byte> json, CancellationToken ct)
+        {
+            // The audio path's common case, without an async frame: the lock is free and the kernel takes the
+            // frame at once (an audio frame is a few hundred bytes), so the send completes where it started.
+            if (ct.IsCancellationRequested || !_send.Wait(0))
+            {
+                return SendLockedAsync(json, ct);
+            }
+
+            ValueTask sent;
+            try
+            {
+                sent = _socket.SendAsync(json, WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // As from an async method: the failure is the task's, not the caller's call.
+                _send.Release();
+                return Task.FromException(e);
+            }
+
+            if (sent.IsCompletedSuccessfully)
+            {
+                sent.GetAwaiter().GetResult();
+                _send.Release();
+                return Task.CompletedTask;
+            }
+
+            return ReleaseAfterAsync(sent);
+        }
+
+        private async Task ReleaseAfterAsync(ValueTask sent)
+        {
+            try
+            {
+                await sent.ConfigureAwait(false);
+            }
+            finally
+            {
+                _send.Release();
+            }
+        }
+
+        private async Task SendLockedAsync(ReadOnlyMemory<byte> json, CancellationToken ct)
         {
             // Audio (the Twilio loop) and control events (the OpenAI loop, tools) share the socket.
             await _send.WaitAsync(ct).ConfigureAwait(false);
