@@ -1,12 +1,13 @@
 namespace CallCenter.Core.Calls;
 
 /// <summary>
-/// How the webhooks reach a call's workflow. The workflow starts once, when the call's end is known (its terminal
-/// status, or its recording, which Twilio finishes only when the call ends), never from the voice webhook; a live
-/// or finished workflow is never replaced.
+/// How the webhooks reach a call's workflow. The workflow starts once, when the call's end is known and, if a
+/// recording is expected, the recording too (whichever of the terminal status and the recording comes last starts
+/// it), never from the voice webhook; a live or finished workflow is never replaced.
 /// </summary>
 public interface ICallWorkflowSignals
 {
-    Task CallEndedAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct = default);
+    /// <summary>The call ended; <paramref name="seenUnfinished"/>: the caller has just written or read the call as stored, without its workflow's finish mark.</summary>
+    Task CallEndedAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct = default, bool seenUnfinished = false);
     Task RecordingAsync(string tenantId, string callSid, RecordingReady recording, CancellationToken ct = default);
 }
