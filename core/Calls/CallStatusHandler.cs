@@ -37,7 +37,6 @@ public sealed class CallStatusHandler(TwilioSignature signature, CallRegistry re
         span?.SetTag(CallTelemetry.TenantAttribute, tenant.Id);
 
         // Statuses, their times and the duration only move forward: a repeated or late report costs no request.
-        var wrote = false;
         var stored = await calls.UpdateForwardAsync(tenant.Id, call.CallSid, c =>
         {
             var changed = CallStatusMachine.Apply(c, status, fields.At) is StatusOutcome.Advanced or StatusOutcome.RecordedLate;
@@ -47,8 +46,6 @@ public sealed class CallStatusHandler(TwilioSignature signature, CallRegistry re
                 changed = true;
             }
 
-            // The last run is the one written (under the stored row's ETag), or none was.
-            wrote = changed;
             return changed;
         }, ct) ?? call;
 
@@ -60,9 +57,8 @@ public sealed class CallStatusHandler(TwilioSignature signature, CallRegistry re
         if (stored.Status is { } final && final.IsTerminal() && final == status)
         {
             // On every delivery of the ending status: the workflow starts with the end in its input, once (a retry
-            // after a lost start still starts it; a repeat finds it started). A row just written is the stored one,
-            // so its missing finish mark is current.
-            await workflow.CallEndedAsync(tenant.Id, call.CallSid, new CallEnded(final.ToWire(), stored.DurationSeconds), ct, seenUnfinished: wrote);
+            // after a lost start still starts it; a repeat finds it started).
+            await workflow.CallEndedAsync(tenant.Id, call.CallSid, new CallEnded(final.ToWire(), stored.DurationSeconds), ct);
         }
 
         return WebhookAnswer.Empty;

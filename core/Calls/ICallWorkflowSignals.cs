@@ -7,7 +7,6 @@ namespace CallCenter.Core.Calls;
 /// </summary>
 public interface ICallWorkflowSignals
 {
-    /// <summary>The call ended; <paramref name="seenUnfinished"/>: the caller has just written or read the call as stored, without its workflow's finish mark.</summary>
-    Task CallEndedAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct = default, bool seenUnfinished = false);
+    Task CallEndedAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct = default);
     Task RecordingAsync(string tenantId, string callSid, RecordingReady recording, CancellationToken ct = default);
 }

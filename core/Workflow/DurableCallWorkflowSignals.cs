@@ -27,7 +27,7 @@ public sealed class DurableCallWorkflowSignals(
     CallLogStore calls,
     CallbackStore? callbacks = null) : ICallWorkflowSignals
 {
-    public async Task CallEndedAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct = default, bool seenUnfinished = false)
+    public async Task CallEndedAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct = default)
     {
         if (!known.Contains(CallWorkflowNames.InstanceId(callSid)))
         {
@@ -36,7 +36,7 @@ public sealed class DurableCallWorkflowSignals(
             var plan = await steps.PlanAsync(new CallRef(tenantId, callSid), ended, ct);
             if (!AwaitsRecording(plan, ended))
             {
-                await StartAsync(tenantId, callSid, ended, plan, swept: false, askFirst: !seenUnfinished, ct);
+                await StartAsync(tenantId, callSid, ended, plan, swept: false, ct);
             }
         }
 
@@ -64,7 +64,7 @@ public sealed class DurableCallWorkflowSignals(
 
         var ended = new CallEnded(status.ToWire(), call.DurationSeconds);
         var plan = await steps.PlanAsync(new CallRef(tenantId, callSid), ended, recording, ct);
-        if (!await StartAsync(tenantId, callSid, ended, plan, swept: false, askFirst: false, ct))
+        if (!await StartAsync(tenantId, callSid, ended, plan, swept: false, ct))
         {
             // Found started: an instance of an earlier shape may be waiting for the recording (a new one ignores it).
             await client.RaiseEventAsync(CallWorkflowNames.InstanceId(callSid), CallWorkflowNames.RecordingEvent, recording, ct);
@@ -78,18 +78,18 @@ public sealed class DurableCallWorkflowSignals(
     public async Task<bool> StartSweptAsync(string tenantId, string callSid, CallEnded? ended, CancellationToken ct = default)
     {
         var plan = await steps.PlanAsync(new CallRef(tenantId, callSid), ended, ct);
-        return await StartAsync(tenantId, callSid, ended, plan, swept: true, askFirst: true, ct);
+        return await StartAsync(tenantId, callSid, ended, plan, swept: true, ct);
     }
 
     /// <summary>A recording is to come and has not: the recording callback, or the sweep, starts the workflow.</summary>
     public static bool AwaitsRecording(CallPlan plan, CallEnded? ended) =>
         plan.RecordingExpected && plan.ParkedRecording is null && CallWorkflow.WaitsForRecording(ended);
 
-    private async Task<bool> StartAsync(string tenantId, string callSid, CallEnded? ended, CallPlan plan, bool swept, bool askFirst, CancellationToken ct)
+    private async Task<bool> StartAsync(string tenantId, string callSid, CallEnded? ended, CallPlan plan, bool swept, CancellationToken ct)
     {
         var instanceId = CallWorkflowNames.InstanceId(callSid);
         var input = new CallWorkflowInput(tenantId, callSid, options.Value.Timings, ended, plan, swept);
-        if (await client.StartOnceAsync(CallWorkflowNames.Orchestration, instanceId, input, askFirst, ct))
+        if (await client.StartOnceAsync(CallWorkflowNames.Orchestration, instanceId, input, ct))
         {
             // Only instances this process started are remembered: they are of this shape and wait for no event.
             known.Add(instanceId);

@@ -18,21 +18,12 @@ public static class DurableStart
     /// before the instance exists may each get true, and the engine still runs one execution, with the input of
     /// one of them.
     /// </returns>
-    public static Task<bool> StartOnceAsync(this DurableTaskClient client, TaskName orchestration, string instanceId, object input, CancellationToken ct = default) =>
-        client.StartOnceAsync(orchestration, instanceId, input, askFirst: true, ct);
-
-    /// <remarks>
-    /// <c>askFirst</c> false only when the caller has just seen, as stored, that the instance's work is not finished (so it is
-    /// absent or running, never finished): the backend refuses the start of a running instance in both hosts
-    /// (host.json's <c>NonRunningStates</c> on Functions, the dedupe statuses locally), and the engine's own check
-    /// costs the same request as this one.
-    /// </remarks>
-    public static async Task<bool> StartOnceAsync(this DurableTaskClient client, TaskName orchestration, string instanceId, object input, bool askFirst, CancellationToken ct = default)
+    public static async Task<bool> StartOnceAsync(this DurableTaskClient client, TaskName orchestration, string instanceId, object input, CancellationToken ct = default)
     {
         // Asked first rather than left to the backend: on Functions the extension merges a start's dedupe
         // statuses with host.json's overridable states (and older versions ignore them), so only this check
         // keeps a finished instance from being replaced whatever the host is configured to allow.
-        if (askFirst && await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is not null)
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is not null)
         {
             return false;
         }
