@@ -47,12 +47,17 @@ public sealed class CallLogStore(CallCenterTables tables)
         try
         {
             var row = ToEntity(call);
-            var added = await tables.Calls.SubmitTransactionAsync(
-                [
-                    new TableTransactionAction(TableTransactionActionType.Add, row),
-                    new TableTransactionAction(TableTransactionActionType.Add, ToDateIndexEntity(call)),
-                ],
-                ct).ConfigureAwait(false);
+            List<TableTransactionAction> actions =
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, row),
+                new TableTransactionAction(TableTransactionActionType.Add, ToDateIndexEntity(call)),
+            ];
+            if (call.WorkflowFinishedAt is null)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, ToOpenEntity(call)));
+            }
+
+            var added = await tables.Calls.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
             _rows.Remember(row, added.Value[0]);
             return (call, true);
         }
@@ -506,4 +511,65 @@ public sealed class CallLogStore(CallCenterTables tables)
         c.Cost = MetricJson.Read<CallCost>(e.GetString("CostJson"));
         c.Outcome = e.GetString("Outcome");
     }
+
+    private const string OpenPrefix = "~open|";
+
+    /// <summary>
+    /// The tenant's open calls (created, their workflow not known to have finished) created before
+    /// <paramref name="before"/>, oldest first: one row-key range of the partition, so one request per 1,000.
+    /// </summary>
+    /// <remarks>
+    /// An open row (<c>~open|{CreatedAt ticks:D19}|{CallSid}</c>) is added with the call, in the call's own
+    /// transaction (no request of its own), and removed by the open-call sweep once the call's workflow has
+    /// started or finished (<see cref="CloseOpenAsync"/>). It holds nothing but its key, so it never matches a
+    /// query on the call's columns.
+    /// </remarks>
+    public async Task<IReadOnlyList<OpenCallRow>> ListOpenAsync(string tenantId, DateTimeOffset before, CancellationToken ct = default)
+    {
+        var end = OpenPrefix + Ticks(before);
+        var rows = new List<OpenCallRow>();
+        await foreach (var e in tables.Calls.QueryAsync<TableEntity>(
+            e => e.PartitionKey == tenantId && e.RowKey.CompareTo(OpenPrefix) > 0 && e.RowKey.CompareTo(end) < 0, select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            var parts = e.RowKey.Split('|');
+            if (parts.Length == 3 && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks))
+            {
+                rows.Add(new OpenCallRow(parts[2], new DateTimeOffset(ticks, TimeSpan.Zero), e.RowKey));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Removes open rows, up to 100 in one transaction (one request); a row already gone is no error.</summary>
+    public async Task CloseOpenAsync(string tenantId, IReadOnlyList<OpenCallRow> rows, CancellationToken ct = default)
+    {
+        foreach (var chunk in rows.Chunk(100))
+        {
+            try
+            {
+                await tables.Calls.SubmitTransactionAsync(
+                    chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(tenantId, r.RowKey), ETag.All)), ct).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException)
+            {
+                // Another sweep removed one of them (which fails the whole transaction): each on its own.
+                foreach (var r in chunk)
+                {
+                    try
+                    {
+                        await tables.Calls.DeleteEntityAsync(tenantId, r.RowKey, ETag.All, ct).ConfigureAwait(false);
+                    }
+                    catch (RequestFailedException e) when (e.IsNotFound())
+                    {
+                        // Gone already.
+                    }
+                }
+            }
+        }
+    }
+
+    private static string Ticks(DateTimeOffset at) => at.UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static TableEntity ToOpenEntity(CallLog c) => new(c.TenantId, $"{OpenPrefix}{Ticks(c.CreatedAt)}|{c.CallSid}");
 }

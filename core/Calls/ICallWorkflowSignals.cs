@@ -1,9 +1,9 @@
 namespace CallCenter.Core.Calls;
 
 /// <summary>
-/// How the webhooks reach a call's workflow. The workflow starts once, when the call's end is known (its terminal
-/// status, or its recording, which Twilio finishes only when the call ends), never from the voice webhook; a live
-/// or finished workflow is never replaced.
+/// How the webhooks reach a call's workflow. The workflow starts once, when the call's end is known and, if a
+/// recording is expected, the recording too (whichever of the terminal status and the recording comes last starts
+/// it), never from the voice webhook; a live or finished workflow is never replaced.
 /// </summary>
 public interface ICallWorkflowSignals
 {

@@ -8,9 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace CallCenter.Core.Workflow;
 
 /// <summary>
-/// The per-call post-processing, written once and run by both hosts. It starts when the call has ended, with the end
-/// and the plan in its input; a call that expects a recording waits for it (bounded by a durable timer), any other
-/// goes straight on. Then one activity stores the recording, settles the transcript by the tenant's policy,
+/// The per-call post-processing, written once and run by both hosts. It starts when the call has ended and, when a
+/// recording is expected, when the recording has come too (whichever is last starts it, or the open-call sweep), with
+/// the end, the plan and the recording in its input, so it waits for nothing. Then one activity stores the recording, settles the transcript by the tenant's policy,
 /// summarizes into the CRM, marks the call finished, records its figures, starts its webhook deliveries and tells
 /// the tenant's dashboards. A step that fails there is taken over by its own activity, with its own retries, and
 /// the steps after it follow as their own activities. Every effect lives in idempotent code.
@@ -31,16 +31,19 @@ public static class CallWorkflow
         // The engine's span of this orchestration, in the call's trace when the start carried it there.
         CallTelemetry.TagCall(Activity.Current, input.TenantId, input.CallSid);
 
-        // Only an instance of the earlier shape (started by the voice webhook) has to wait for the end and plan.
-        var ended = input.Ended ?? await WaitForEventAsync<CallEnded>(context, CallWorkflowNames.CallEndedEvent, timings.CallEndTimeout);
+        // Only an instance of the earlier shape (started by the voice webhook) has to wait for the end and plan; a
+        // swept one goes on without the end when none was reported.
+        var ended = input.Ended ?? (input.Swept ? null : await WaitForEventAsync<CallEnded>(context, CallWorkflowNames.CallEndedEvent, timings.CallEndTimeout));
         var plan = input.Plan ?? await context.CallActivityAsync<CallPlan>(nameof(PlanCall), call, RetryOptions(timings));
 
-        // A recording parked before the plan was made is in it; otherwise wait for its event, if one is to come.
+        // Started by the last of the end and the recording, the workflow has both and waits for nothing. Only an
+        // instance of an earlier shape (started at the end, the recording to come) waits for the recording's event;
+        // a swept one was started after that wait would have run out.
         var recording = plan.RecordingExpected ? plan.ParkedRecording : null;
         var waitedInVain = false;
         if (plan.RecordingExpected && recording is null && WaitsForRecording(ended))
         {
-            recording = await WaitForEventAsync<RecordingReady>(context, CallWorkflowNames.RecordingEvent, timings.RecordingTimeout);
+            recording = input.Swept ? null : await WaitForEventAsync<RecordingReady>(context, CallWorkflowNames.RecordingEvent, timings.RecordingTimeout);
             waitedInVain = recording is null;
         }
 

@@ -7,4 +7,9 @@ namespace CallCenter.Core.Workflow;
 /// neither waits for the end nor plans; an instance of the earlier shape (started by the voice webhook, without
 /// them) still waits for the end and plans as it did.
 /// </summary>
-public sealed record CallWorkflowInput(string TenantId, string CallSid, CallWorkflowTimings Timings, CallEnded? Ended = null, CallPlan? Plan = null);
+/// <remarks>
+/// <c>Swept</c>: started by the open-call sweep after the wait was over (the recording overdue, or the end never
+/// reported); the workflow waits for nothing and goes on with what the input holds, looking once more for a parked
+/// recording.
+/// </remarks>
+public sealed record CallWorkflowInput(string TenantId, string CallSid, CallWorkflowTimings Timings, CallEnded? Ended = null, CallPlan? Plan = null, bool Swept = false);

@@ -13,5 +13,5 @@ namespace CallCenter.Core.Workflow;
 public sealed class CallWorkflowSignals(
     IOptions<CallWorkflowOptions> options, KnownCallWorkflows known, CallWorkflowSteps steps, CallLogStore calls, CallbackStore callbacks)
 {
-    public ICallWorkflowSignals For(DurableTaskClient client) => new DurableCallWorkflowSignals(client, options, known, steps, calls, callbacks);
+    public DurableCallWorkflowSignals For(DurableTaskClient client) => new DurableCallWorkflowSignals(client, options, known, steps, calls, callbacks);
 }

@@ -12,14 +12,17 @@ public sealed class CallWorkflowSteps(TenantCache tenants, CallLogStore calls, I
     /// What the workflow waits for: made by the webhook that starts it (the end known) or, for an instance of the
     /// earlier shape, by its first step. A parked recording is looked for only where the workflow would wait for one.
     /// </summary>
-    public async Task<CallPlan> PlanAsync(CallRef call, CallEnded? ended = null, CancellationToken ct = default)
+    public Task<CallPlan> PlanAsync(CallRef call, CallEnded? ended = null, CancellationToken ct = default) => PlanAsync(call, ended, null, ct);
+
+    /// <summary><see cref="PlanAsync(CallRef, CallEnded?, CancellationToken)"/> with the recording in hand (the recording callback's): no parked row is read.</summary>
+    public async Task<CallPlan> PlanAsync(CallRef call, CallEnded? ended, RecordingReady? recording, CancellationToken ct)
     {
         // The tenant's recording settings as the webhooks see them; the call's direction and numbers never change.
         var tenant = await tenants.GetAsync(call.TenantId, ct) ?? throw new PermanentFailureException($"Tenant {call.TenantId} is gone.");
         var log = await calls.GetLastKnownAsync(call.TenantId, call.CallSid, ct) ?? throw new PermanentFailureException($"Call {call.CallSid} is gone.");
         var tenantNumber = log.Direction == CallDirection.Inbound ? log.To : log.From;
         var records = tenant.Records(tenantNumber);
-        var parked = records && CallWorkflow.WaitsForRecording(ended) ? await calls.GetParkedRecordingAsync(call.CallSid, ct) : null;
+        var parked = records && CallWorkflow.WaitsForRecording(ended) ? recording ?? await calls.GetParkedRecordingAsync(call.CallSid, ct) : null;
         return new CallPlan(records, tenant.DeleteRecordingFromTwilio, parked);
     }
 

@@ -7,17 +7,17 @@ namespace CallCenter.Core.Workflow;
 
 /// <summary>
 /// The workflow signals over a Durable Task client (the Functions binding's, or the local host's). A call's workflow
-/// starts once, when its end is known, with the end and the plan in its input (no wait for the end, no timer for
-/// it). The call's end also starts the callbacks its agent asked for (<paramref name="callbacks"/>): the media bridge
+/// starts once, when its end is known and, if the call is to have a recording, when the recording has come too:
+/// whichever of the two comes last starts it, with both in its input, so it waits for nothing and sets no timer.
+/// The call's end also starts the callbacks its agent asked for (<paramref name="callbacks"/>): the media bridge
 /// that ran the tool has no Durable client, and an activity of the call's workflow has none in Functions either.
 /// </summary>
 /// <remarks>
-/// A recording and the end race each other without loss, because each side writes before it reads what the other
+/// The end and the recording race each other without loss, because each side writes before it reads what the other
 /// wrote: the recording callback parks the recording, then reads the call's status; the status callback writes the
-/// terminal status, then reads the parked recording into the plan. So either the plan holds the recording, or the
-/// recording callback sees the end and signals a workflow that exists (it starts it, with the same rule, if the
-/// end's start has not yet). The workflow's bounded wait ends in a last look at the parked recording, which covers
-/// the one order left (two starts racing, and the event overtaking its instance's start).
+/// terminal status, then reads the parked recording into the plan. So at least one of them sees both and starts the
+/// workflow; when both do, the start rule keeps one execution, and either input holds both. A recording that never
+/// comes, or an end never reported, is left to the open-call sweep (<see cref="OpenCallSweeper"/>).
 /// </remarks>
 public sealed class DurableCallWorkflowSignals(
     DurableTaskClient client,
@@ -29,7 +29,16 @@ public sealed class DurableCallWorkflowSignals(
 {
     public async Task CallEndedAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct = default)
     {
-        await StartAsync(tenantId, callSid, ended, ct);
+        if (!known.Contains(CallWorkflowNames.InstanceId(callSid)))
+        {
+            // Read after the end was written: a recording parked before that is in the plan; one parked after it
+            // finds the end and starts the workflow itself.
+            var plan = await steps.PlanAsync(new CallRef(tenantId, callSid), ended, ct);
+            if (!AwaitsRecording(plan, ended))
+            {
+                await StartAsync(tenantId, callSid, ended, plan, swept: false, ct);
+            }
+        }
 
         // On every delivery of the end, like the start: each start is once per callback, so a repeat starts nothing.
         foreach (var callback in callbacks is null ? [] : await callbacks.ListRequestedByCallAsync(tenantId, callSid, ct))
@@ -40,38 +49,60 @@ public sealed class DurableCallWorkflowSignals(
 
     public async Task RecordingAsync(string tenantId, string callSid, RecordingReady recording, CancellationToken ct = default)
     {
-        var instanceId = CallWorkflowNames.InstanceId(callSid);
-        if (!known.Contains(instanceId))
-        {
-            // Read as stored now, after the recording was parked: a call not ended yet starts with the parked
-            // recording in its plan, as its end is written before that plan is made.
-            if (await calls.GetAsync(tenantId, callSid, ct) is not { Status: { } status } call || !status.IsTerminal())
-            {
-                return;
-            }
-
-            await StartAsync(tenantId, callSid, new CallEnded(status.ToWire(), call.DurationSeconds), ct);
-        }
-
-        await client.RaiseEventAsync(instanceId, CallWorkflowNames.RecordingEvent, recording, ct);
-    }
-
-    private async Task StartAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct)
-    {
-        var instanceId = CallWorkflowNames.InstanceId(callSid);
-        if (known.Contains(instanceId))
+        // Started here already: by this recording (a repeat), or with nothing to wait for.
+        if (known.Contains(CallWorkflowNames.InstanceId(callSid)))
         {
             return;
         }
 
-        var plan = await steps.PlanAsync(new CallRef(tenantId, callSid), ended, ct);
-        if (!await client.StartOnceAsync(CallWorkflowNames.Orchestration, instanceId, new CallWorkflowInput(tenantId, callSid, options.Value.Timings, ended, plan), ct))
+        // Read as stored now, after the recording was parked: a call not ended yet is started by its end, which
+        // reads the parked recording after writing the end.
+        if (await calls.GetAsync(tenantId, callSid, ct) is not { Status: { } status } call || !status.IsTerminal() || call.WorkflowFinishedAt is not null)
         {
-            // Started before: elsewhere by this end or the recording (such an instance ignores the event), or by
-            // a voice webhook of the earlier shape, whose instance waits for it.
+            return;
+        }
+
+        var ended = new CallEnded(status.ToWire(), call.DurationSeconds);
+        var plan = await steps.PlanAsync(new CallRef(tenantId, callSid), ended, recording, ct);
+        if (!await StartAsync(tenantId, callSid, ended, plan, swept: false, ct))
+        {
+            // Found started: an instance of an earlier shape may be waiting for the recording (a new one ignores it).
+            await client.RaiseEventAsync(CallWorkflowNames.InstanceId(callSid), CallWorkflowNames.RecordingEvent, recording, ct);
+        }
+    }
+
+    /// <summary>
+    /// The open-call sweep's start, after the wait for the end or the recording ran out: with what is known (the end
+    /// may be unknown), waiting for nothing. False when the workflow was found started.
+    /// </summary>
+    public async Task<bool> StartSweptAsync(string tenantId, string callSid, CallEnded? ended, CancellationToken ct = default)
+    {
+        var plan = await steps.PlanAsync(new CallRef(tenantId, callSid), ended, ct);
+        return await StartAsync(tenantId, callSid, ended, plan, swept: true, ct);
+    }
+
+    /// <summary>A recording is to come and has not: the recording callback, or the sweep, starts the workflow.</summary>
+    public static bool AwaitsRecording(CallPlan plan, CallEnded? ended) =>
+        plan.RecordingExpected && plan.ParkedRecording is null && CallWorkflow.WaitsForRecording(ended);
+
+    private async Task<bool> StartAsync(string tenantId, string callSid, CallEnded? ended, CallPlan plan, bool swept, CancellationToken ct)
+    {
+        var instanceId = CallWorkflowNames.InstanceId(callSid);
+        var input = new CallWorkflowInput(tenantId, callSid, options.Value.Timings, ended, plan, swept);
+        if (await client.StartOnceAsync(CallWorkflowNames.Orchestration, instanceId, input, ct))
+        {
+            // Only instances this process started are remembered: they are of this shape and wait for no event.
+            known.Add(instanceId);
+            return true;
+        }
+
+        // Started before: elsewhere by the end or the recording (such an instance ignores the event), or by a
+        // voice webhook of the earliest shape, whose instance waits for it.
+        if (ended is not null)
+        {
             await client.RaiseEventAsync(instanceId, CallWorkflowNames.CallEndedEvent, ended, ct);
         }
 
-        known.Add(instanceId);
+        return false;
     }
 }

@@ -25,6 +25,7 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KnownCallWorkflows>();
         services.TryAddSingleton<CallWorkflowSignals>();
+        services.TryAddSingleton<OpenCallSweeper>();
 
         services.AddHttpClient<ITwilioMedia, TwilioMediaClient>(c => c.Timeout = TimeSpan.FromMinutes(5));
         services.TryAddSingleton<ITranscriber, OpenAiTranscriber>();

@@ -74,6 +74,7 @@ public sealed class LocalHost : IAsyncDisposable
             builder.Services.AddCallCenter(builder.Configuration);
             builder.AddCallCenterTelemetry("callcenter-local");
             await builder.AddLocalDurableEngineAsync(connection, settings.TaskHub, grpcPort, r => r.AddWorkflows(CallCenterWorkflows.All));
+            builder.Services.AddHostedService<OpenCallSweepService>();
 
             var app = builder.Build();
             await app.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync(ct);

@@ -11,8 +11,8 @@ namespace CallCenter.Calls.Tests;
 
 /// <summary>
 /// The call workflow's shape on the real engine (Azurite), read from the engine's own history table: it starts
-/// once, at the end, with the end in its input; a call without a recording to wait for is one activity and no
-/// timer; a recording that comes before or after the end is processed once.
+/// once, at the last of the end and the recording, with both in its input; it is one activity and no timer; a
+/// recording that comes before or after the end is processed once.
 /// </summary>
 [Collection(CallCenterCollection.Name)]
 public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
@@ -49,7 +49,7 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
     }
 
     [Fact]
-    public async Task Duplicate_late_and_other_instances_terminal_statuses_start_one_workflow_with_the_end_in_its_input()
+    public async Task Duplicate_late_and_other_instances_terminal_statuses_wait_for_the_recording_which_starts_one_workflow_with_both()
     {
         var tenant = await _host.NewTenantAsync();
         var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
@@ -58,15 +58,14 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
         Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
 
         // Three deliveries of the end at once, a late in-progress, and the end again through signals that remember
-        // nothing (another instance, or this one restarted).
+        // nothing (another instance, or this one restarted): a recording is to come, so none of them starts it.
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3))));
         await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "in-progress", 2));
-        var elsewhere = new DurableCallWorkflowSignals(
-            _host.Durable, _host.Get<IOptions<CallWorkflowOptions>>(), new KnownCallWorkflows(), _host.Get<CallWorkflowSteps>(), _host.Get<CallLogStore>());
-        await elsewhere.CallEndedAsync(tenant.Id, callSid, new CallEnded("completed", 42));
+        await Elsewhere().CallEndedAsync(tenant.Id, callSid, new CallEnded("completed", 42));
         await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
-        var started = await _host.Durable.WaitForInstanceStartAsync(CallWorkflowNames.InstanceId(callSid), getInputsAndOutputs: true);
+        Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
         await PostAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid)));
+        var started = await _host.Durable.WaitForInstanceStartAsync(CallWorkflowNames.InstanceId(callSid), getInputsAndOutputs: true);
 
         var done = await CompletedAsync(callSid);
 
@@ -74,9 +73,55 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
         var input = started.ReadInputAs<CallWorkflowInput>()!;
         Assert.Equal(new CallEnded("completed", 42), input.Ended);
         Assert.True(input.Plan!.RecordingExpected);
+        Assert.Equal(recordingSid, input.Plan.ParkedRecording?.RecordingSid);
         var history = await HistoryAsync(callSid);
         Assert.Single(history, e => e.Type == "ExecutionStarted");
+        Assert.DoesNotContain(history, e => e.Type == "TimerCreated");
         Assert.Equal(1, _host.Twilio.RecordingFetches[recordingSid]);
+    }
+
+    [Fact]
+    public async Task The_end_and_the_recording_delivered_together_and_repeatedly_on_two_instances_start_one_workflow_with_both_and_no_timer()
+    {
+        var tenant = await _host.NewTenantAsync();
+        var number = tenant.VoiceNumbers[0];
+        var calls = Enumerable.Range(0, 8).Select(_ => (CallSid: TwilioCall.NewCallSid(), RecordingSid: TwilioCall.NewRecordingSid())).ToList();
+        foreach (var (callSid, _) in calls)
+        {
+            await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        }
+
+        // Per call, at once: the end three times and the recording three times on this instance, and the end and the
+        // recording (parked first, as its callback does) through signals of another instance that remembers nothing.
+        await Task.WhenAll(calls.SelectMany(c =>
+        {
+            var recording = TwilioCall.Recording(c.CallSid, c.RecordingSid, _host.Twilio.RecordingUrl(c.RecordingSid));
+            var ready = new RecordingReady(c.RecordingSid, _host.Twilio.RecordingUrl(c.RecordingSid).AbsoluteUri, "completed", 42, 1);
+            return Enumerable.Range(0, 3).SelectMany(_ => new[]
+            {
+                Task.Run(() => PostAsync("/api/twilio/status", TwilioCall.Status(c.CallSid, number, "completed", 3))),
+                Task.Run(() => PostAsync("/api/twilio/recording", recording)),
+            }).Append(Task.Run(() => Elsewhere().CallEndedAsync(tenant.Id, c.CallSid, new CallEnded("completed", 42))))
+              .Append(Task.Run(async () =>
+              {
+                  await _host.Get<CallLogStore>().ParkRecordingAsync(c.CallSid, ready);
+                  await Elsewhere().RecordingAsync(tenant.Id, c.CallSid, ready);
+              }));
+        }));
+
+        foreach (var (callSid, recordingSid) in calls)
+        {
+            var done = await CompletedAsync(callSid);
+            var input = done.ReadInputAs<CallWorkflowInput>()!;
+            Assert.Equal("completed", input.Ended?.Status);
+            Assert.Equal(recordingSid, input.Plan?.ParkedRecording?.RecordingSid);
+            Assert.NotNull(done.ReadOutputAs<CallWorkflowResult>()!.RecordingBlobPath);
+            var history = await HistoryAsync(callSid);
+            Assert.Single(history, e => e.Type == "ExecutionStarted");
+            Assert.DoesNotContain(history, e => e.Type == "TimerCreated");
+            Assert.Equal([nameof(CompleteCall)], history.Where(e => e.Type == "TaskScheduled").Select(e => e.Name));
+            Assert.Equal(1, _host.Twilio.RecordingFetches[recordingSid]);
+        }
     }
 
     [Fact]
@@ -104,15 +149,14 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
     }
 
     [Fact]
-    public async Task A_recording_after_the_end_is_waited_for_and_processed_once_however_often_it_is_delivered()
+    public async Task A_recording_after_the_end_starts_the_workflow_and_is_processed_once_however_often_it_is_delivered_without_a_timer()
     {
         var tenant = await _host.NewTenantAsync();
         var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
         var number = tenant.VoiceNumbers[0];
         await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
         await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
-        var started = await _host.Durable.WaitForInstanceStartAsync(CallWorkflowNames.InstanceId(callSid), getInputsAndOutputs: true);
-        Assert.Null(started.ReadInputAs<CallWorkflowInput>()!.Plan!.ParkedRecording);
+        Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
         var recording = TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid));
 
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync("/api/twilio/recording", recording)));
@@ -121,10 +165,15 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
         Assert.NotNull(result.RecordingBlobPath);
         Assert.Equal(1, _host.Twilio.RecordingFetches[recordingSid]);
         var history = await HistoryAsync(callSid);
-        // The one bounded wait, for the recording; the steps after it are one activity.
-        Assert.Single(history, e => e.Type == "TimerCreated");
+        // One activity in two episodes: the start's and the activity's completion.
+        Assert.DoesNotContain(history, e => e.Type == "TimerCreated");
+        Assert.DoesNotContain(history, e => e.Type == "EventRaised");
         Assert.Equal([nameof(CompleteCall)], history.Where(e => e.Type == "TaskScheduled").Select(e => e.Name));
+        Assert.Equal(2, history.Count(e => e.Type == "OrchestratorStarted"));
     }
+
+    private DurableCallWorkflowSignals Elsewhere() =>
+        new(_host.Durable, _host.Get<IOptions<CallWorkflowOptions>>(), new KnownCallWorkflows(), _host.Get<CallWorkflowSteps>(), _host.Get<CallLogStore>());
 
     private async Task PostAsync(string path, Dictionary<string, string> form)
     {

@@ -126,6 +126,8 @@ public sealed class FunctionsFixture : IAsyncLifetime
         ["Webhooks:Timings:FirstRetryInterval"] = "00:00:01",
         ["Webhooks:Timings:MaxRetryInterval"] = "00:00:01",
         ["Webhooks:Timings:GiveUpAfter"] = "00:00:02",
+        // A recorded call ended without its recording starts at the local host's next sweep after the 3 s wait.
+        ["CallWorkflow:SweepPeriod"] = "00:00:02",
     };
 
     /// <summary>The Durable Task engine on Azurite, its worker running the app's own Durable functions.</summary>
