@@ -96,6 +96,35 @@ public sealed class CompleteCallTests(CallCenterFixture fixture)
     }
 
     [Fact]
+    public async Task The_next_summary_of_a_lead_updates_it_in_one_request_and_one_saying_nothing_of_it_leaves_it_alone()
+    {
+        Defaults();
+        _summaries.SetupSequence(s => s.SummarizeAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CallSummary("first", "intent", "Ada", LeadStatuses.Contacted, "send the quote"))
+            .ReturnsAsync(new CallSummary("second", "intent", null, LeadStatuses.Qualified, "call back on Monday"))
+            .ReturnsAsync(new CallSummary("third", "intent", null, null, null));
+        var tenant = await _host.NewTenantAsync(TranscriptionPolicy.FallbackToRecording);
+        var lead = (await _host.Get<LeadStore>().GetOrCreateByPhoneAsync(tenant.Id, "+15557654321", LeadSources.InboundCall)).Lead;
+        var requests = new StorageRequestLog();
+        await using var services = Services(requests);
+        var completer = services.GetRequiredService<CallCompleter>();
+        string[] calls = [await NewCallAsync(tenant, leadId: lead.Id), await NewCallAsync(tenant, leadId: lead.Id), await NewCallAsync(tenant, leadId: lead.Id)];
+        Assert.Null((await completer.CompleteAsync(Input(tenant, calls[0]), NoClient)).FailedAt);
+
+        requests.Clear();
+        Assert.Null((await completer.CompleteAsync(Input(tenant, calls[1]), NoClient)).FailedAt);
+        Assert.Equal([$"PUT {Table("Leads")}"], LeadRequests(requests));
+
+        requests.Clear();
+        Assert.Null((await completer.CompleteAsync(Input(tenant, calls[2]), NoClient)).FailedAt);
+        Assert.Empty(LeadRequests(requests));
+
+        var stored = (await _host.Get<LeadStore>().GetAsync(tenant.Id, lead.Id))!;
+        Assert.Equal(("Ada", LeadStatuses.Qualified), (stored.Name, stored.Status));
+        Assert.Equal([$"[{calls[0]}] send the quote", $"[{calls[1]}] call back on Monday"], stored.Notes!.Split('\n'));
+    }
+
+    [Fact]
     public async Task A_crash_between_the_transcript_and_the_summary_then_two_reruns_fetch_transcribe_summarize_note_count_and_deliver_once()
     {
         Defaults();
@@ -254,6 +283,9 @@ public sealed class CompleteCallTests(CallCenterFixture fixture)
             Assert.True(DateTimeOffset.UtcNow < until, "Timed out.");
         }
     }
+
+    private List<string> LeadRequests(StorageRequestLog requests) =>
+        [.. requests.Requests.Where(r => r.Contains(Table("Leads"), StringComparison.Ordinal)).Select(r => r[..(r.IndexOf('(', StringComparison.Ordinal) is var i and > 0 ? i : r.Length)])];
 
     private static int Count(StorageRequestLog requests, string request) => requests.Requests.Count(r => r == request);
 
