@@ -16,6 +16,10 @@ public sealed class CallStatsStore(CallCenterTables tables)
     private const string CountedPrefix = "counted|";
     private const int MaxAttempts = 20;
 
+    // Days this process wrote last, with their ETags: the next call of the day is one transaction, no read. Far
+    // above the (tenant, day) pairs one instance counts calls for; a reset costs one read each.
+    private readonly BoundedMemo<(string TenantId, string Day), TableEntity> _days = new(20_000);
+
     /// <summary>Adds the call to its day unless it was added before; true when this call added it.</summary>
     public async Task<bool> AddOnceAsync(string tenantId, CallStatsEntry entry, CancellationToken ct = default)
     {
@@ -26,11 +30,12 @@ public sealed class CallStatsStore(CallCenterTables tables)
             ["Minutes"] = entry.Minutes,
             ["CostMicros"] = Micros(entry.Cost),
         };
+        var dayKey = DayPrefix + DayText(entry.Date);
         for (var attempt = 1; ; attempt++)
         {
-            var found = await tables.CallStats.GetEntityIfExistsAsync<TableEntity>(tenantId, DayPrefix + DayText(entry.Date), cancellationToken: ct)
-                .ConfigureAwait(false);
-            var day = found.HasValue ? found.Value : null;
+            // The day as this process last wrote it, if it did: the transaction is conditional on its ETag, so a day
+            // another writer moved on fails it and is read below.
+            var day = attempt == 1 && _days.TryGetValue((tenantId, dayKey), out var known) ? known : await ReadDayAsync(tenantId, dayKey, ct).ConfigureAwait(false);
             var next = ToEntity(tenantId, Add(day is null ? DailyCallStats.Empty(entry.Date) : ToStats(day), entry));
             TableTransactionAction[] actions =
             [
@@ -39,11 +44,19 @@ public sealed class CallStatsStore(CallCenterTables tables)
             ];
             try
             {
-                await tables.CallStats.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                var written = await tables.CallStats.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                if (written.Value[1].Headers.ETag is { } etag)
+                {
+                    next.ETag = etag;
+                    _days.Set((tenantId, dayKey), next);
+                }
+
                 return true;
             }
             catch (TableTransactionFailedException e)
             {
+                _days.Remove((tenantId, dayKey));
+
                 // Either the marker exists (counted before: done) or the day moved under us (read it again).
                 if (await IsCountedAsync(tenantId, entry.CallSid, ct).ConfigureAwait(false))
                 {
@@ -56,6 +69,12 @@ public sealed class CallStatsStore(CallCenterTables tables)
                 }
             }
         }
+    }
+
+    private async Task<TableEntity?> ReadDayAsync(string tenantId, string dayKey, CancellationToken ct)
+    {
+        var found = await tables.CallStats.GetEntityIfExistsAsync<TableEntity>(tenantId, dayKey, cancellationToken: ct).ConfigureAwait(false);
+        return found.HasValue ? found.Value : null;
     }
 
     public async Task<bool> IsCountedAsync(string tenantId, string callSid, CancellationToken ct = default) =>

@@ -18,6 +18,9 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
     // Leads are never deleted and a lead's phone never changes, so a number's lead id, once it exists, is fixed.
     private readonly BoundedMemo<(string TenantId, string Phone), string> _leadIdByPhone = new(MaxRememberedPhones);
 
+    // Leads as this process last updated or read them for an update, with their ETags (the call workflow's summaries).
+    private readonly RememberedRows _written = new(MaxRememberedPhones);
+
     public async Task<Lead?> GetAsync(string tenantId, string leadId, CancellationToken ct = default)
     {
         var found = await tables.Leads.GetEntityIfExistsAsync<TableEntity>(tenantId, LeadPrefix + leadId, cancellationToken: ct)
@@ -95,20 +98,23 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
     }
 
     /// <summary>Applies a change to a lead under its ETag; null when the tenant has no such lead.</summary>
-    public Task<Lead?> UpdateAsync(string tenantId, string leadId, Func<Lead, Lead> change, CancellationToken ct = default) =>
-        OptimisticUpdate.RunAsync(
-            tables.Leads,
-            tenantId,
-            LeadPrefix + leadId,
-            ToLead,
-            lead =>
-            {
-                // Identity fields are not the caller's to change.
-                var next = change(lead) with { TenantId = lead.TenantId, Id = lead.Id, Phone = lead.Phone, UpdatedAt = lead.UpdatedAt };
-                return next == lead ? null : next with { UpdatedAt = time.GetUtcNow() };
-            },
-            ToEntity,
-            ct);
+    /// <remarks>
+    /// A change that writes starts from the lead as this process last wrote it (one conditional replace, no read; a
+    /// lead changed elsewhere fails it and is read again). A change that finds nothing to do on that copy is checked
+    /// against the lead as stored, since a lead's fields move both ways (the CRM edits them).
+    /// </remarks>
+    public Task<Lead?> UpdateAsync(string tenantId, string leadId, Func<Lead, Lead> change, CancellationToken ct = default)
+    {
+        Lead? Apply(Lead lead)
+        {
+            // Identity fields are not the caller's to change.
+            var next = change(lead) with { TenantId = lead.TenantId, Id = lead.Id, Phone = lead.Phone, UpdatedAt = lead.UpdatedAt };
+            return next == lead ? null : next with { UpdatedAt = time.GetUtcNow() };
+        }
+
+        var writes = _written.TryGet(tenantId, LeadPrefix + leadId) is { } copy && Apply(ToLead(copy)) is not null;
+        return OptimisticUpdate.RunAsync(tables.Leads, tenantId, LeadPrefix + leadId, ToLead, Apply, ToEntity, ct, _written, startFromRemembered: writes);
+    }
 
     public async Task<IReadOnlyList<Lead>> ListAsync(string tenantId, CancellationToken ct = default)
     {

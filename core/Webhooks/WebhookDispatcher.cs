@@ -15,25 +15,32 @@ public sealed partial class WebhookDispatcher(
     /// </summary>
     public async Task<IReadOnlyList<WebhookDelivery>> PlanCallAsync(string tenantId, string callSid, CancellationToken ct = default)
     {
-        var endpoints = await store.ListEndpointsAsync(tenantId, ct).ConfigureAwait(false);
+        var endpoints = await store.ListEndpointsForCallsAsync(tenantId, ct).ConfigureAwait(false);
         if (endpoints.Count == 0)
         {
             return [];
         }
 
         var call = await calls.GetAsync(tenantId, callSid, ct).ConfigureAwait(false);
-        if (call is null)
-        {
-            return [];
-        }
+        return call is null ? [] : await PlanAsync(call, endpoints, ct).ConfigureAwait(false);
+    }
 
+    /// <summary><see cref="PlanCallAsync(string, string, CancellationToken)"/> for the call as the caller holds it, stored (no read of the call).</summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> PlanCallAsync(CallLog call, CancellationToken ct = default)
+    {
+        var endpoints = await store.ListEndpointsForCallsAsync(call.TenantId, ct).ConfigureAwait(false);
+        return endpoints.Count == 0 ? [] : await PlanAsync(call, endpoints, ct).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<WebhookDelivery>> PlanAsync(CallLog call, IReadOnlyList<WebhookEndpoint> endpoints, CancellationToken ct)
+    {
         var deliveries = new List<WebhookDelivery>();
         foreach (var e in CallWebhookEvents.For(call, twilio.Value.PublicRoot))
         {
             foreach (var endpoint in endpoints.Where(x => x.Events.Contains(e.Type)))
             {
                 deliveries.Add(await store.CreateDeliveryIfMissingAsync(
-                    NewDelivery(tenantId, endpoint.Id, e.Id, e.Type, e.CallId, e.ToJson(), e.CreatedAt, seed: e.Id + "\n" + endpoint.Id), ct).ConfigureAwait(false));
+                    NewDelivery(call.TenantId, endpoint.Id, e.Id, e.Type, e.CallId, e.ToJson(), e.CreatedAt, seed: e.Id + "\n" + endpoint.Id), ct).ConfigureAwait(false));
             }
         }
 

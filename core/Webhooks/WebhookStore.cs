@@ -16,6 +16,12 @@ public sealed class WebhookStore(CallCenterTables tables, WebhookSecrets secrets
     private const string EndpointPrefix = "e|";
     private const string DeliveryPrefix = "d|";
 
+    /// <summary>How long a finished call may go by a listing of the tenant's endpoints (as <c>TenantCache:Ttl</c>'s default).</summary>
+    public static readonly TimeSpan EndpointsForCallsTtl = TimeSpan.FromSeconds(5);
+
+    // Far above the tenants one instance finishes calls for; a reset costs one query each.
+    private readonly BoundedMemo<string, (IReadOnlyList<WebhookEndpoint> Endpoints, long ListedAt)> _endpointsForCalls = new(20_000, StringComparer.Ordinal);
+
     /// <summary>A new endpoint and its secret (the only time the secret leaves the store in clear).</summary>
     public async Task<(WebhookEndpoint Endpoint, string Secret)> CreateEndpointAsync(string tenantId, Uri url, IReadOnlyList<string> events, CancellationToken ct = default)
     {
@@ -30,6 +36,7 @@ public sealed class WebhookStore(CallCenterTables tables, WebhookSecrets secrets
                 ["Secret"] = secrets.Seal(tenantId, endpoint.Id, secret),
             },
             ct).ConfigureAwait(false);
+        _endpointsForCalls.Remove(tenantId);
         return (endpoint, secret);
     }
 
@@ -44,6 +51,25 @@ public sealed class WebhookStore(CallCenterTables tables, WebhookSecrets secrets
         return result;
     }
 
+    /// <summary>
+    /// The endpoints as finished calls see them: listed at most once per <see cref="EndpointsForCallsTtl"/> per tenant
+    /// (most tenants have none, and every call would otherwise query for them), dropped when an endpoint is created or
+    /// deleted here. An endpoint created on another instance is seen by calls that finish after the TTL; the API
+    /// lists with <see cref="ListEndpointsAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsForCallsAsync(string tenantId, CancellationToken ct = default)
+    {
+        var now = time.GetTimestamp();
+        if (_endpointsForCalls.TryGetValue(tenantId, out var known) && time.GetElapsedTime(known.ListedAt, now) < EndpointsForCallsTtl)
+        {
+            return known.Endpoints;
+        }
+
+        var endpoints = await ListEndpointsAsync(tenantId, ct).ConfigureAwait(false);
+        _endpointsForCalls.Set(tenantId, (endpoints, now));
+        return endpoints;
+    }
+
     public async Task<WebhookEndpoint?> GetEndpointAsync(string tenantId, string endpointId, CancellationToken ct = default) =>
         await ReadAsync(tenantId, EndpointPrefix + endpointId, ct).ConfigureAwait(false) is { } e ? ToEndpoint(e) : null;
 
@@ -51,6 +77,7 @@ public sealed class WebhookStore(CallCenterTables tables, WebhookSecrets secrets
     public async Task<bool> DeleteEndpointAsync(string tenantId, string endpointId, CancellationToken ct = default)
     {
         var response = await tables.Webhooks.DeleteEntityAsync(tenantId, EndpointPrefix + endpointId, ETag.All, ct).ConfigureAwait(false);
+        _endpointsForCalls.Remove(tenantId);
         return response.Status != 404;
     }
 

@@ -17,25 +17,38 @@ public sealed class CallMetricsRecorder(TenantCache tenants, CallLogStore calls,
     public async Task<bool> RecordAsync(CallMetricsInput input, CancellationToken ct = default)
     {
         var tenant = await tenants.GetAsync(input.TenantId, ct) ?? throw new PermanentFailureException($"Tenant {input.TenantId} is gone.");
-        var table = pricing.Value;
         // From the last known row: a cost is set once, so a copy that has one means the row has it, and a price
         // made from an older copy is written under its ETag, so it is made again from the row if that moved on.
-        var call = await calls.UpdateForwardAsync(input.TenantId, input.CallSid, c =>
+        var call = await calls.UpdateForwardAsync(input.TenantId, input.CallSid, PriceOnce(input.RecordingSeconds), ct)
+            ?? throw new PermanentFailureException($"Call {input.CallSid} is gone.");
+
+        // From the stored call: a replay after a crash between the two writes adds the same figures.
+        return await AddToDayAsync(tenant, call, ct);
+    }
+
+    /// <summary>The row's change that prices the call, once: a call that has a cost keeps it (and its table's version).</summary>
+    public Func<CallLog, bool> PriceOnce(int? recordingSeconds)
+    {
+        var table = pricing.Value;
+        return c =>
         {
             if (c.Cost is not null)
             {
                 return false;
             }
 
-            c.RecordingSeconds ??= input.RecordingSeconds;
+            c.RecordingSeconds ??= recordingSeconds;
             // An outcome set before (the demo seed's, or one a step learned) is kept.
             c.Outcome ??= CallOutcomes.Of(c);
             c.Cost = CallPricing.Price(c, table);
             return true;
-        }, ct) ?? throw new PermanentFailureException($"Call {input.CallSid} is gone.");
+        };
+    }
 
-        // From the stored call: a replay after a crash between the two writes adds the same figures.
+    /// <summary>Adds the priced call, as stored, to its tenant's day in the tenant's time zone, once (<see cref="CallStatsStore.AddOnceAsync"/>).</summary>
+    public Task<bool> AddToDayAsync(Tenant tenant, CallLog call, CancellationToken ct = default)
+    {
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tenant.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
-        return await stats.AddOnceAsync(input.TenantId, CallStatsEntry.Of(call, zone), ct);
+        return stats.AddOnceAsync(tenant.Id, CallStatsEntry.Of(call, zone), ct);
     }
 }

@@ -70,62 +70,67 @@ public static class CallWorkflow
             ? (await TryStepAsync<CallPlan>(context, log, call, timings, null, CallStage.Recording, nameof(PlanCall), call))?.ParkedRecording
             : done?.Recording ?? recording;
 
-        // Without the recording the transcript falls back to what the policy allows; the call is kept.
+        // The stages CompleteCall did not finish, each as its own activity, in the one order (CallStages).
         var blobPath = done?.RecordingBlobPath;
-        if (from <= CallStage.Recording && recording is { Status: "completed" })
-        {
-            blobPath = await TryStepAsync<string>(context, log, call, timings, done, CallStage.Recording, nameof(DownloadRecording),
-                new DownloadRecordingInput(call.TenantId, call.CallSid, recording.RecordingSid, recording.RecordingUrl, plan.DeleteRecordingFromTwilio));
-        }
-
         var source = done?.TranscriptSource ?? TranscriptSource.None;
-        if (from <= CallStage.Transcript)
-        {
-            var (resolved, outcome, reason) = await RunStepAsync<TranscriptOutcome>(context, timings, done, CallStage.Transcript, nameof(ResolveTranscript),
-                new TranscriptInput(call.TenantId, call.CallSid, blobPath));
-            if (resolved)
-            {
-                source = outcome!.Source;
-            }
-            else
-            {
-                WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, nameof(ResolveTranscript), reason!);
-                await context.CallActivityAsync(nameof(RecordTranscriptFailure), new TranscriptFailure(call.TenantId, call.CallSid, reason!), RetryOptions(timings));
-                source = TranscriptSource.Failed;
-            }
-        }
-
-        // The call keeps its transcript; the summary can be asked for again from the API.
         var summarized = done?.Summarized ?? false;
-        if (from <= CallStage.Summary && Summarizes(source, !NeverConnected(ended)))
+        foreach (var step in CallStages.From(from))
         {
-            summarized = await TryStepAsync<bool>(context, log, call, timings, done, CallStage.Summary, nameof(SummarizeCall), call);
-        }
-
-        if (from <= CallStage.Finish)
-        {
-            var (finished, _, reason) = await RunStepAsync<bool>(context, timings, done, CallStage.Finish, nameof(FinishCall), call);
-            if (!finished)
+            switch (step.Stage)
             {
-                throw new InvalidOperationException($"Call {call.CallSid} could not be marked finished: {reason}");
+                // Without the recording the transcript falls back to what the policy allows; the call is kept.
+                case CallStage.Recording when recording is { Status: "completed" }:
+                    blobPath = await TryStepAsync<string>(context, log, call, timings, done, step.Stage, step.Activity,
+                        new DownloadRecordingInput(call.TenantId, call.CallSid, recording.RecordingSid, recording.RecordingUrl, plan.DeleteRecordingFromTwilio));
+                    break;
+
+                case CallStage.Transcript:
+                    var (resolved, outcome, reason) = await RunStepAsync<TranscriptOutcome>(context, timings, done, step.Stage, step.Activity,
+                        new TranscriptInput(call.TenantId, call.CallSid, blobPath));
+                    if (resolved)
+                    {
+                        source = outcome!.Source;
+                    }
+                    else
+                    {
+                        WorkflowTrace.StepFailed(log, call.CallSid, call.TenantId, step.Activity, reason!);
+                        await context.CallActivityAsync(nameof(RecordTranscriptFailure), new TranscriptFailure(call.TenantId, call.CallSid, reason!), RetryOptions(timings));
+                        source = TranscriptSource.Failed;
+                    }
+
+                    break;
+
+                // The call keeps its transcript; the summary can be asked for again from the API.
+                case CallStage.Summary when Summarizes(source, !NeverConnected(ended)):
+                    summarized = await TryStepAsync<bool>(context, log, call, timings, done, step.Stage, step.Activity, call);
+                    break;
+
+                case CallStage.Finish:
+                    var (finished, _, failure) = await RunStepAsync<bool>(context, timings, done, step.Stage, step.Activity, call);
+                    if (!finished)
+                    {
+                        throw new InvalidOperationException($"Call {call.CallSid} could not be marked finished: {failure}");
+                    }
+
+                    break;
+
+                // The call is kept and finished; only its cost and its place in the day's figures would be missing.
+                case CallStage.Metrics:
+                    await TryStepAsync<bool>(context, log, call, timings, done, step.Stage, step.Activity,
+                        new CallMetricsInput(call.TenantId, call.CallSid, recording?.DurationSeconds));
+                    break;
+
+                // Only starts the deliveries; each runs as its own workflow, so no endpoint holds up the call.
+                case CallStage.Webhooks:
+                    await TryStepAsync<int>(context, log, call, timings, done, step.Stage, step.Activity, call);
+                    break;
+
+                // Dashboards also read the call from the API; a lost notice loses no data.
+                case CallStage.Publish:
+                    await TryStepAsync<bool>(context, log, call, timings, done, step.Stage, step.Activity, call);
+                    break;
             }
         }
-
-        // The call is kept and finished; only its cost and its place in the day's figures would be missing.
-        if (from <= CallStage.Metrics)
-        {
-            await TryStepAsync<bool>(context, log, call, timings, done, CallStage.Metrics, nameof(RecordCallMetrics),
-                new CallMetricsInput(call.TenantId, call.CallSid, recording?.DurationSeconds));
-        }
-
-        // Only starts the deliveries; each runs as its own workflow, so no endpoint holds up the call.
-        if (from <= CallStage.Webhooks)
-        {
-            await TryStepAsync<int>(context, log, call, timings, done, CallStage.Webhooks, nameof(DeliverCallWebhooks), call);
-        }
-
-        // Dashboards also read the call from the API; a lost notice loses no data.
-        await TryStepAsync<bool>(context, log, call, timings, done, CallStage.Publish, nameof(PublishCallFinished), call);
 
         return new CallWorkflowResult(ended?.Status, blobPath, source, summarized);
     }

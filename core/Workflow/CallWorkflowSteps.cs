@@ -28,22 +28,32 @@ public sealed class CallWorkflowSteps(TenantCache tenants, CallLogStore calls, I
 
     /// <summary>After this, callbacks for the call no longer start or signal its workflow.</summary>
     /// <remarks>From the last known row: the mark only moves forward, so a copy that has it means the row has it.</remarks>
-    public Task FinishAsync(CallRef call) =>
-        calls.UpdateForwardAsync(call.TenantId, call.CallSid, c =>
+    public Task FinishAsync(CallRef call) => calls.UpdateForwardAsync(call.TenantId, call.CallSid, MarkFinished());
+
+    /// <summary>The row's change that marks the workflow finished, once (a row that has the mark keeps its time).</summary>
+    public Func<CallLog, bool> MarkFinished()
+    {
+        var now = time.GetUtcNow();
+        return c =>
         {
             if (c.WorkflowFinishedAt is not null)
             {
                 return false;
             }
 
-            c.WorkflowFinishedAt = time.GetUtcNow();
+            c.WorkflowFinishedAt = now;
             return true;
-        });
+        };
+    }
 
     /// <summary>Call-finished to the tenant's dashboards, carrying the summary; sent at least once.</summary>
     public async Task PublishFinishedAsync(CallRef call, CancellationToken ct = default)
     {
         var log = await calls.GetAsync(call.TenantId, call.CallSid, ct);
-        await live.PublishAsync(call.TenantId, [new LiveEvent(call.CallSid, LiveEventKind.CallFinished, null, log?.Summary, 0, time.GetUtcNow())], ct);
+        await PublishFinishedAsync(call, log?.Summary, ct);
     }
+
+    /// <summary>Call-finished with the summary the caller holds (no read of the call).</summary>
+    public Task PublishFinishedAsync(CallRef call, string? summary, CancellationToken ct = default) =>
+        live.PublishAsync(call.TenantId, [new LiveEvent(call.CallSid, LiveEventKind.CallFinished, null, summary, 0, time.GetUtcNow())], ct);
 }

@@ -23,9 +23,12 @@ public sealed class DeliverCallWebhooks(WebhookDispatcher dispatcher, IOptions<W
 
     /// <summary>Creates the call's deliveries (each once) and starts each one's workflow (once); waits for none.</summary>
     /// <remarks>The client is asked for only when there is a delivery to start.</remarks>
-    public static async Task<int> StartAsync(WebhookDispatcher dispatcher, Func<DurableTaskClient> client, WebhookDeliveryTimings timings, CallRef call)
+    public static async Task<int> StartAsync(WebhookDispatcher dispatcher, Func<DurableTaskClient> client, WebhookDeliveryTimings timings, CallRef call) =>
+        await StartEachAsync(await dispatcher.PlanCallAsync(call.TenantId, call.CallSid), client, timings);
+
+    /// <summary>Starts each delivery's workflow, once (instance id from the delivery id); waits for none.</summary>
+    public static async Task<int> StartEachAsync(IReadOnlyList<WebhookDelivery> deliveries, Func<DurableTaskClient> client, WebhookDeliveryTimings timings)
     {
-        var deliveries = await dispatcher.PlanCallAsync(call.TenantId, call.CallSid);
         foreach (var delivery in deliveries)
         {
             await WebhookDeliveryWorkflow.StartAsync(client(), delivery, timings);

@@ -11,21 +11,46 @@ namespace CallCenter.Core.Workflow;
 /// </summary>
 public sealed class TranscriptResolver(TenantCache tenants, CallLogStore calls, TurnStore turns, RecordingStore recordings, ITranscriber transcriber)
 {
+    /// <summary>The workflow's own step (<see cref="ResolveTranscript"/>): the call as stored now, settled and written.</summary>
     public async Task<TranscriptOutcome> ResolveAsync(TranscriptInput input, CancellationToken ct = default)
     {
         var call = await calls.GetAsync(input.TenantId, input.CallSid, ct) ?? throw new PermanentFailureException($"Call {input.CallSid} is gone.");
-        var tenant = await tenants.GetAsync(input.TenantId, ct) ?? throw new PermanentFailureException($"Tenant {input.TenantId} is gone.");
-        var realtime = RealtimeTranscript(await turns.ListAsync(input.TenantId, input.CallSid, ct));
-        var decision = TranscriptPolicy.Decide(tenant.TranscriptionPolicy, realtime is not null, input.RecordingBlobPath is not null);
+        var settled = await SettleAsync(call, input.RecordingBlobPath, null, ct);
+
+        // Written under the ETag of the row read above (no second read): a row changed meanwhile is read again.
+        if (settled.Change is { } change)
+        {
+            await calls.UpdateForwardAsync(input.TenantId, input.CallSid, change, ct);
+        }
+
+        return settled.Outcome;
+    }
+
+    /// <summary>
+    /// Settles the transcript of <paramref name="call"/> (a copy read by this run) without writing it: transcribes
+    /// only when the policy says so and the call has no transcript of that source yet, from <paramref name="audio"/>
+    /// when the caller holds the recording's bytes, else from the stored blob.
+    /// </summary>
+    public async Task<TranscriptSettlement> SettleAsync(CallLog call, string? recordingBlobPath, Stream? audio, CancellationToken ct = default)
+    {
+        var tenant = await tenants.GetAsync(call.TenantId, ct) ?? throw new PermanentFailureException($"Tenant {call.TenantId} is gone.");
+        var hasRecording = recordingBlobPath is not null;
+
+        // Preferring a recording that is there, the policy does not ask about the realtime turns: no query for them.
+        var realtime = tenant.TranscriptionPolicy == TranscriptionPolicy.PreferRecording && hasRecording
+            ? null
+            : RealtimeTranscript(await turns.ListAsync(call.TenantId, call.CallSid, ct));
+        var decision = TranscriptPolicy.Decide(tenant.TranscriptionPolicy, realtime is not null, hasRecording);
         var source = TranscriptPolicy.SourceOf(decision);
+        var outcome = new TranscriptOutcome(source, decision);
 
         // Settled by an earlier run of this step: nothing to redo (and no second transcription).
         if (call.TranscriptSource == source && source != TranscriptSource.None)
         {
-            return new TranscriptOutcome(source, decision);
+            return new TranscriptSettlement(outcome, null, false);
         }
 
-        var transcribed = decision == TranscriptAction.TranscribeRecording ? await TranscribeAsync(tenant, input, ct) : null;
+        var transcribed = decision == TranscriptAction.TranscribeRecording ? await TranscribeAsync(tenant, call.TenantId, recordingBlobPath!, audio, ct) : null;
         var text = decision switch
         {
             TranscriptAction.KeepRealtime => realtime,
@@ -33,16 +58,19 @@ public sealed class TranscriptResolver(TenantCache tenants, CallLogStore calls, 
             _ => null,
         };
 
-        // Written under the ETag of the row read above (no second read): a row changed meanwhile is read again.
-        await calls.UpdateForwardAsync(input.TenantId, input.CallSid, c =>
+        return new TranscriptSettlement(outcome, c =>
         {
+            if (c.TranscriptSource == source && c.FinalTranscript == text && c.TranscriptFailure is null && transcribed?.Usage is null)
+            {
+                return false;
+            }
+
             c.FinalTranscript = text;
             c.TranscriptSource = source;
             c.TranscriptFailure = null;
             c.TranscriptionUsage = transcribed?.Usage ?? c.TranscriptionUsage;
             return true;
-        }, ct);
-        return new TranscriptOutcome(source, decision);
+        }, transcribed is not null);
     }
 
     public Task RecordFailureAsync(TranscriptFailure failure, CancellationToken ct = default) =>
@@ -62,10 +90,15 @@ public sealed class TranscriptResolver(TenantCache tenants, CallLogStore calls, 
             : null;
     }
 
-    private async Task<Transcription> TranscribeAsync(Tenant tenant, TranscriptInput input, CancellationToken ct)
+    private async Task<Transcription> TranscribeAsync(Tenant tenant, string tenantId, string blobPath, Stream? audio, CancellationToken ct)
     {
-        await using var audio = await recordings.OpenReadAsync(input.TenantId, input.RecordingBlobPath!, ct)
-            ?? throw new PermanentFailureException($"Recording {input.RecordingBlobPath} is missing.");
-        return await transcriber.TranscribeAsync(audio, Path.GetFileName(input.RecordingBlobPath!), tenant.Language, ct);
+        if (audio is not null)
+        {
+            return await transcriber.TranscribeAsync(audio, Path.GetFileName(blobPath), tenant.Language, ct);
+        }
+
+        await using var stored = await recordings.OpenReadAsync(tenantId, blobPath, ct)
+            ?? throw new PermanentFailureException($"Recording {blobPath} is missing.");
+        return await transcriber.TranscribeAsync(stored, Path.GetFileName(blobPath), tenant.Language, ct);
     }
 }

@@ -32,6 +32,7 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<ICallSummaryModel, OpenAiCallSummaryModel>();
         services.TryAddSingleton<CallWorkflowSteps>();
         services.TryAddTransient<RecordingDownloader>();
+        services.TryAddTransient<CallCompleter>();
         services.TryAddSingleton<TranscriptResolver>();
         services.TryAddSingleton<CallSummarizer>();
         services.TryAddSingleton<CallMetricsRecorder>();

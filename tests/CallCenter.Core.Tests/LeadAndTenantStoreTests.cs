@@ -1,4 +1,5 @@
 using CallCenter.Core.Crm;
+using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -162,4 +163,25 @@ public sealed class LeadAndTenantStoreTests(AzuriteFixture azurite) : IAsyncLife
 
     private static Tenant NewTenant(string id, string number, string? whatsApp = null) =>
         new() { Id = id, Name = id.ToUpperInvariant(), VoiceNumbers = [number], WhatsAppNumber = whatsApp };
+
+    [Fact]
+    public async Task An_update_from_this_instances_copy_of_a_lead_another_instance_changed_since_applies_to_the_stored_lead()
+    {
+        var (lead, _) = await Leads.GetOrCreateByPhoneAsync("acme", "+15557770003", LeadSources.InboundCall);
+        var other = new LeadStore(_services.GetRequiredService<CallCenterTables>(), TimeProvider.System);
+        await Leads.UpdateAsync("acme", lead.Id, l => l with { Status = LeadStatuses.Qualified });
+        await other.UpdateAsync("acme", lead.Id, l => l with { Status = LeadStatuses.Lost, Notes = "from the CRM" });
+
+        // Nothing to do on this instance's copy (qualified there) is something to do on the stored lead.
+        await Leads.UpdateAsync("acme", lead.Id, l => l with { Status = LeadStatuses.Qualified });
+        Assert.Equal((LeadStatuses.Qualified, "from the CRM"), await StatusAndNotesAsync());
+
+        // A change written from a copy the other instance moved on keeps that instance's change.
+        await other.UpdateAsync("acme", lead.Id, l => l with { Name = "Dana" });
+        await Leads.UpdateAsync("acme", lead.Id, l => l with { Notes = l.Notes + " + call" });
+        var stored = (await Leads.GetAsync("acme", lead.Id))!;
+        Assert.Equal(("Dana", LeadStatuses.Qualified, "from the CRM + call"), (stored.Name, stored.Status, stored.Notes));
+
+        async Task<(string, string?)> StatusAndNotesAsync() => (await Leads.GetAsync("acme", lead.Id)) is { } l ? (l.Status, l.Notes) : default;
+    }
 }
