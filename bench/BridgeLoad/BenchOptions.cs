@@ -13,7 +13,8 @@ internal sealed record BenchOptions(
     bool PerfMap,
     IReadOnlyList<KeyValuePair<string, string>> BridgeEnvironment,
     string[] Systems,
-    int Repeat)
+    int Repeat,
+    string? BridgeExe = null)
 {
     public const string Bridge = "bridge";
     public const string Floor = "floor";
@@ -48,6 +49,14 @@ internal sealed record BenchOptions(
             throw new ArgumentException("--repeat must be at least 1");
         }
 
+        // A published bridge (media-bridge/Program.cs itself) instead of serve-bridge: the Native AOT binary, or the
+        // apphost of a JIT publish, to compare the two on the same footing.
+        var bridgeExe = Arg("--bridge-exe", "") is { Length: > 0 } exe ? Path.GetFullPath(exe) : null;
+        if (bridgeExe is not null && !File.Exists(bridgeExe))
+        {
+            throw new ArgumentException($"--bridge-exe: no file {bridgeExe}");
+        }
+
         return new BenchOptions(
             Arg("--calls", "100,500,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(),
             int.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture),
@@ -58,6 +67,7 @@ internal sealed record BenchOptions(
             args.Contains("--perf-map"),
             environment,
             systems,
-            repeat);
+            repeat,
+            bridgeExe);
     }
 }

@@ -13,7 +13,8 @@ namespace CallCenter.Bench.BridgeLoad;
 /// <summary>
 /// The media bridge (<c>BridgeLoad serve-bridge</c>) with everything it needs: a seeded tenant in Azurite, the fake
 /// Twilio REST API and Web PubSub. It checks each caller's signature and stream token, serves <c>/healthz</c> and
-/// <c>/metrics</c> on its internal port, and is JIT-compiled.
+/// <c>/metrics</c> on its internal port. With <c>--bridge-exe PATH</c> it is that published bridge instead
+/// (<c>media-bridge/Program.cs</c> with core's prompt builder): the Native AOT binary, or a JIT publish's apphost.
 /// </summary>
 internal sealed class BridgeUnderTest : SystemUnderTest
 {
@@ -29,9 +30,10 @@ internal sealed class BridgeUnderTest : SystemUnderTest
     private readonly FakeWebPubSub _liveEvents;
     private readonly FakeTwilioApi _twilio;
 
-    private BridgeUnderTest(Uri mediaUrl, Process process, HttpClient http, IHost seed, FakeWebPubSub liveEvents, FakeTwilioApi twilio)
+    private BridgeUnderTest(Uri mediaUrl, Process process, HttpClient http, IHost seed, FakeWebPubSub liveEvents, FakeTwilioApi twilio, bool jitted)
         : base(BenchOptions.Bridge, mediaUrl, process)
     {
+        Jitted = jitted;
         _http = http;
         _seed = seed;
         _tokens = seed.Services.GetRequiredService<StreamTokens>();
@@ -40,7 +42,7 @@ internal sealed class BridgeUnderTest : SystemUnderTest
         Signature = TwilioRequestSigner.Sign(AuthToken, mediaUrl.ToString(), []);
     }
 
-    public override bool Jitted => true;
+    public override bool Jitted { get; }
 
     public override string Signature { get; }
 
@@ -95,15 +97,29 @@ internal sealed class BridgeUnderTest : SystemUnderTest
         await seedHost.Services.GetRequiredService<CallCenterTables>().CreateIfNotExistsAsync();
         await seedHost.Services.GetRequiredService<TenantStore>().SaveAsync(new Tenant { Id = "bench-tenant", Name = "Bench" });
 
-        var runtimeConfig = Path.Combine(AppContext.BaseDirectory, "CallCenter.MediaBridge.runtimeconfig.json");
-        var process = StartPinned(
-            BenchOptions.Bridge, options.Core, "dotnet",
-            ["exec", "--runtimeconfig", runtimeConfig, typeof(Histogram).Assembly.Location, "serve-bridge"],
-            [.. settings, .. options.BridgeEnvironment], _ => { });
+        Process process;
+        bool jitted;
+        if (options.BridgeExe is { } exe)
+        {
+            // Run from its own folder, as the container runs /app: its appsettings.json, and no file watcher on the
+            // caller's working directory. A JIT publish has its IL beside the apphost; the Native AOT binary has none.
+            process = StartPinned(
+                BenchOptions.Bridge, options.Core, exe, [], [.. settings, .. options.BridgeEnvironment], _ => { }, Path.GetDirectoryName(exe));
+            jitted = File.Exists(Path.ChangeExtension(exe, ".dll"));
+        }
+        else
+        {
+            var runtimeConfig = Path.Combine(AppContext.BaseDirectory, "CallCenter.MediaBridge.runtimeconfig.json");
+            process = StartPinned(
+                BenchOptions.Bridge, options.Core, "dotnet",
+                ["exec", "--runtimeconfig", runtimeConfig, typeof(Histogram).Assembly.Location, "serve-bridge"],
+                [.. settings, .. options.BridgeEnvironment], _ => { });
+            jitted = true;
+        }
 
         // Health and metrics are served on the bridge's internal port only.
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{internalPort}") };
-        return new BridgeUnderTest(mediaUrl, process, http, seedHost, liveEvents, twilio);
+        return new BridgeUnderTest(mediaUrl, process, http, seedHost, liveEvents, twilio, jitted);
     }
 
     public override string StreamToken(string callSid) => _tokens.Issue("bench-tenant", callSid, CallDirection.Inbound);

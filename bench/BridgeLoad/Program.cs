@@ -11,7 +11,7 @@ using CallCenter.Simulators;
 //   serve-bridge            the media bridge, wired as media-bridge/Program.cs wires it (plus the static prompt
 //                           builder), configured from the environment; the load run starts it pinned to core 0.
 //   [--calls 100,500,1000] [--seconds 20] [--warmup 5] [--bridge-core 0] [--sut bridge|floor|bridge,floor] [--repeat 1]
-//   [--transport SdkSocket|SdkProtocol] [--inline true|false] [--env NAME=VALUE]… [--perf-map]
+//   [--transport SdkSocket|SdkProtocol] [--inline true|false] [--env NAME=VALUE]… [--perf-map] [--bridge-exe PATH]
 //                           the load run: Azurite, the OpenAI side (LoadRealtimeServer) and the fake Twilio REST
 //                           in this process, N concurrent full-duplex calls (LoadCaller) at real 20 ms pacing
 //                           through each system under test in turn (the bridge, or the C floor relay of
@@ -50,7 +50,8 @@ var floorRelay = options.Systems.Contains(BenchOptions.Floor) ? await FloorUnder
 await using var azurite = options.Systems.Contains(BenchOptions.Bridge) ? await AzuriteServer.StartAsync() : null;
 Console.WriteLine($"# bench: {string.Join(',', options.Calls)} calls, {options.Seconds} s measured after {options.Warmup} s warm-up, "
     + $"{string.Join(" and ", options.Systems)} on core {options.Core}, {options.Repeat} run(s) each, interleaved; "
-    + $"bridge transport {options.Transport}, inline socket scheduling {options.Inline}");
+    + $"bridge transport {options.Transport}, inline socket scheduling {options.Inline}; "
+    + (options.BridgeExe is { } exe ? $"bridge {exe}" : "bridge serve-bridge (JIT, this build)"));
 if (floorRelay is not null)
 {
     Console.WriteLine($"# floor relay built with gcc -O2 -Wall -lcrypto: {floorRelay}");

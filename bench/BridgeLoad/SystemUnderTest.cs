@@ -46,11 +46,12 @@ internal abstract class SystemUnderTest(string name, Uri mediaUrl, Process proce
     /// <summary>Starts <paramref name="file"/> pinned to <paramref name="core"/>; its standard error is echoed.</summary>
     protected static Process StartPinned(
         string name, string core, string file, IEnumerable<string> arguments,
-        IEnumerable<KeyValuePair<string, string>> environment, Action<string> onOutput)
+        IEnumerable<KeyValuePair<string, string>> environment, Action<string> onOutput, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("taskset", ["-c", core, file, .. arguments])
         {
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

@@ -2,6 +2,7 @@ using CallCenter.Core.Twilio;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CallCenter.Core.Calls;
 
@@ -13,7 +14,8 @@ public static class CallsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCallCenterCalls(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>());
         services.AddStreamTokens(configuration);
         services.TryAddSingleton(TimeProvider.System);
 
@@ -47,7 +49,8 @@ public static class CallsServiceCollectionExtensions
     /// <summary>Stream tokens shared by the voice webhook (issues them) and the media bridge (verifies them).</summary>
     public static IServiceCollection AddStreamTokens(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BridgeOptions>, BridgeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StreamTokens>();
         return services;

@@ -10,5 +10,5 @@ public static class LiveEventWire
     /// <summary>Each tenant's dashboards join one group; tenant ids are lowercase letters, digits and dashes.</summary>
     public static string Group(string tenantId) => "tenant-" + tenantId;
 
-    public static byte[] Serialize(IReadOnlyList<LiveEvent> events) => JsonSerializer.SerializeToUtf8Bytes(events, Json);
+    public static byte[] Serialize(IReadOnlyList<LiveEvent> events) => JsonSerializer.SerializeToUtf8Bytes(events, LiveEventJsonContext.Default.IReadOnlyListLiveEvent);
 }

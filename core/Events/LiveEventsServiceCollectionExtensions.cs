@@ -11,7 +11,8 @@ public static class LiveEventsServiceCollectionExtensions
     /// <summary>Live events through Azure Web PubSub (the <c>WebPubSub</c> section, validated at start-up).</summary>
     public static IServiceCollection AddCallCenterLiveEvents(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebPubSubOptions>().Bind(configuration.GetSection(WebPubSubOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebPubSubOptions>().Bind(configuration.GetSection(WebPubSubOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebPubSubOptions>, WebPubSubOptionsValidator>());
         services.AddHttpClient(WebPubSubLiveEvents.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new WebPubSubLiveEvents(

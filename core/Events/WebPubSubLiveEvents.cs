@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -80,8 +81,23 @@ public sealed class WebPubSubLiveEvents(IHttpClientFactory http, IOptions<WebPub
     {
         var exp = time.GetUtcNow().AddMinutes(5).ToUnixTimeSeconds();
         var header = Base64Url.EncodeToString("""{"alg":"HS256","typ":"JWT"}"""u8);
-        var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new { aud = url.AbsoluteUri, exp }));
+        var payload = Base64Url.EncodeToString(KeyTokenClaims(url, exp));
         var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(_options.AccessKey!), Encoding.ASCII.GetBytes($"{header}.{payload}"));
         return $"{header}.{payload}.{Base64Url.EncodeToString(signature)}";
+    }
+
+    /// <summary><c>{"aud":…,"exp":…}</c>, written directly: the bridge's Native AOT build has no reflection-based serializer.</summary>
+    private static byte[] KeyTokenClaims(Uri url, long exp)
+    {
+        var claims = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(claims))
+        {
+            json.WriteStartObject();
+            json.WriteString("aud", url.AbsoluteUri);
+            json.WriteNumber("exp", exp);
+            json.WriteEndObject();
+        }
+
+        return claims.WrittenSpan.ToArray();
     }
 }

@@ -25,7 +25,7 @@ public sealed class OpenAiCallSummaryModel(IOptions<OpenAiOptions> options) : IC
         }
         """);
 
-    private readonly ChatClient _client = new(options.Value.ChatModel, options.Value.Credential, options.Value.ClientOptions);
+    private readonly ChatClient _client = new(options.Value.ChatModel, options.Value.Credential, options.Value.ClientOptions());
 
     public async Task<CallSummary> SummarizeAsync(string transcript, string language, CancellationToken ct = default)
     {

@@ -29,5 +29,6 @@ public sealed class OpenAiOptions
 
     internal ApiKeyCredential Credential => new(ApiKey);
 
-    internal OpenAIClientOptions ClientOptions => Endpoint is null ? new() : new() { Endpoint = Endpoint };
+    /// <summary>A method, not a property: the configuration binder's generator would try to bind it.</summary>
+    internal OpenAIClientOptions ClientOptions() => Endpoint is null ? new() : new() { Endpoint = Endpoint };
 }

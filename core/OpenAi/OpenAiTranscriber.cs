@@ -8,7 +8,7 @@ namespace CallCenter.Core.OpenAi;
 /// <summary>OpenAI's audio transcription endpoint through the OpenAI SDK.</summary>
 public sealed class OpenAiTranscriber(IOptions<OpenAiOptions> options) : ITranscriber
 {
-    private readonly AudioClient _client = new(options.Value.TranscriptionModel, options.Value.Credential, options.Value.ClientOptions);
+    private readonly AudioClient _client = new(options.Value.TranscriptionModel, options.Value.Credential, options.Value.ClientOptions());
 
     public async Task<Transcription> TranscribeAsync(Stream audio, string fileName, string language, CancellationToken ct = default)
     {

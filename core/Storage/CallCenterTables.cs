@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,9 @@ namespace CallCenter.Core.Storage;
 /// </summary>
 public sealed class CallCenterTables
 {
+    // The table client makes every TableEntity it reads with Activator.CreateInstance<T>(): the media bridge's Native
+    // AOT build keeps that constructor only when told (without it every read throws MissingMethodException).
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]
     public CallCenterTables(TableServiceClient tables, BlobServiceClient blobs, IOptions<StorageOptions> options)
     {
         var prefix = options.Value.TablePrefix;

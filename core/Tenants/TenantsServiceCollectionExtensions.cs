@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CallCenter.Core.Tenants;
 
@@ -10,7 +11,8 @@ public static class TenantsServiceCollectionExtensions
     public static IServiceCollection AddTenantStores(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton<TenantStore>();
-        services.AddOptions<TenantCacheOptions>().Bind(configuration.GetSection(TenantCacheOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TenantCacheOptions>().Bind(configuration.GetSection(TenantCacheOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TenantCacheOptions>, TenantCacheOptionsValidator>());
         services.TryAddSingleton<TenantCache>();
         return services;
     }

@@ -13,7 +13,7 @@ namespace CallCenter.Core.WhatsApp;
 /// </summary>
 public sealed class OpenAiWhatsAppReplyModel(IOptions<OpenAiOptions> options) : IWhatsAppReplyModel
 {
-    private readonly ChatClient _client = new(options.Value.ChatModel, options.Value.Credential, options.Value.ClientOptions);
+    private readonly ChatClient _client = new(options.Value.ChatModel, options.Value.Credential, options.Value.ClientOptions());
 
     public async Task<WhatsAppModelTurn> ReplyAsync(WhatsAppModelRequest request, CancellationToken ct = default)
     {

@@ -30,14 +30,12 @@ public sealed class MediaBridgeOptions : IValidatableObject
     public int TranscriptQueueCapacity { get; set; } = 8192;
 
     /// <summary>How long the goodbye may take to play before the bridge hangs up anyway.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan GoodbyeTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Keep-alive frames on the Twilio socket.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long Twilio has to send <c>start</c> after the socket opens.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
@@ -51,7 +49,6 @@ public sealed class MediaBridgeOptions : IValidatableObject
     /// A call whose Twilio socket sends nothing for this long is over (Twilio sends a frame every 20 ms):
     /// the bridge hangs it up once and closes its OpenAI session.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
@@ -92,6 +89,21 @@ public sealed class MediaBridgeOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // TimeSpan ranges here rather than as [Range(typeof(TimeSpan), …)], whose type-converter lookup the Native AOT
+        // build cannot keep.
+        foreach (var (name, value, max) in new[]
+        {
+            (nameof(GoodbyeTimeout), GoodbyeTimeout, TimeSpan.FromMinutes(1)),
+            (nameof(StartTimeout), StartTimeout, TimeSpan.FromMinutes(1)),
+            (nameof(IdleTimeout), IdleTimeout, TimeSpan.FromMinutes(5)),
+        })
+        {
+            if (value < TimeSpan.FromSeconds(1) || value > max)
+            {
+                yield return new ValidationResult($"The field {name} must be between 00:00:01 and {max:c}.", [name]);
+            }
+        }
+
         if (Port == InternalPort)
         {
             yield return new ValidationResult("the internal port must differ from the public port", [nameof(InternalPort)]);

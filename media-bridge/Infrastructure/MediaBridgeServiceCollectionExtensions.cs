@@ -14,16 +14,19 @@ public static class MediaBridgeServiceCollectionExtensions
 {
     /// <summary>
     /// The bridge: options (validated at start-up), storage, stream tokens, the OpenAI connector, Twilio call
-    /// control through core's REST client, the transcript writer and metrics. <see cref="IPromptBuilder"/> comes from core's prompt
+    /// control over Twilio's REST API, the transcript writer and metrics. <see cref="IPromptBuilder"/> comes from core's prompt
     /// registration and must be added by the host.
     /// </summary>
     public static IServiceCollection AddMediaBridge(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MediaBridgeOptions>().Bind(configuration.GetSection(MediaBridgeOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
+        // Validated by generated code, not reflection over the attributes: the same in the JIT and the Native AOT build.
+        services.AddOptions<MediaBridgeOptions>().Bind(configuration.GetSection(MediaBridgeOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediaBridgeOptions>, MediaBridgeOptionsValidator>());
         // The accounts and keys the Functions app uses too: a deployment sets each secret once.
-        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>());
+        services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpenAiOptions>, OpenAiOptionsValidator>());
         services.AddOptions<DeclaredToolsOptions>().Bind(configuration.GetSection(DeclaredToolsOptions.Section));
         services.AddCallCenterStorage(configuration);
         services.AddStreamTokens(configuration);
@@ -43,7 +46,7 @@ public static class MediaBridgeServiceCollectionExtensions
 
         services.TryAddSingleton<IRealtimeConnector, OpenAiRealtimeConnector>();
 
-        services.AddTwilioRest();
+        services.AddHttpClient(TwilioCallControl.HttpClientName);
         services.TryAddSingleton<ICallControl, TwilioCallControl>();
 
         services.TryAddSingleton<CallContextLoader>();

@@ -20,11 +20,11 @@ public static class MediaEndpoints
         // By the port the connection came in on, not the Host header, which any client can set.
         var internalOnly = app.MapGroup("").AddEndpointFilter((context, next) =>
             context.HttpContext.Connection.LocalPort == internalPort ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
-        internalOnly.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        internalOnly.MapGet("/healthz", () => Results.Json(new BridgeStatus("ok"), BridgeJsonContext.Default.BridgeStatus));
         internalOnly.MapGet("/readyz", (LiveCalls calls) => calls.Draining
-            ? Results.Json(new { status = "draining" }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Ok(new { status = "ready" }));
-        internalOnly.MapGet("/metrics", (BridgeMetrics metrics) => Results.Ok(metrics.Snapshot()));
+            ? Results.Json(new BridgeStatus("draining"), BridgeJsonContext.Default.BridgeStatus, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Json(new BridgeStatus("ready"), BridgeJsonContext.Default.BridgeStatus));
+        internalOnly.MapGet("/metrics", (BridgeMetrics metrics) => Results.Json(metrics.Snapshot(), BridgeJsonContext.Default.BridgeMetricsSnapshot));
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CallCenter.Core.Calls;
 using CallCenter.MediaBridge.Infrastructure;
 
@@ -49,7 +50,7 @@ internal sealed class HumanTransfer(CallContext context, CallLogStore calls, ICa
         if (refusal is not null)
         {
             TransferTrace.Refused(logger, context.Claims.CallSid, refusal);
-            return JsonSerializer.Serialize(new { ok = false, error = refusal });
+            return new JsonObject { ["ok"] = false, ["error"] = refusal }.ToJsonString();
         }
 
         var transfer = new CallTransfer(string.Join(',', tenant.TransferNumbers), reason!, summary!, time.GetUtcNow(), TransferOutcomes.Pending, null);

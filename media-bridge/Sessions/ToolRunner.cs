@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CallCenter.Core.Callbacks;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Prompts;
@@ -52,12 +53,12 @@ public sealed class ToolRunner(CallContext context, LeadStore leads, CallbackReq
         {
             AgentTools.LookupLead => _lead is null
                 ? """{"found":false}"""
-                : JsonSerializer.Serialize(new { found = true, name = _lead.Name, status = _lead.Status, notes = _lead.Notes, phone = _lead.Phone }),
+                : new JsonObject { ["found"] = true, ["name"] = _lead.Name, ["status"] = _lead.Status, ["notes"] = _lead.Notes, ["phone"] = _lead.Phone }.ToJsonString(),
             AgentTools.UpdateLead => await UpdateLeadAsync(
                 Str(root, "name"), Str(root, "status"), Str(root, "note"), ct).ConfigureAwait(false),
             AgentTools.ScheduleCallback => await ScheduleCallbackAsync(Str(root, "at"), Str(root, "reason"), ct).ConfigureAwait(false),
             _ when context.DeclaredTools.TryGetValue(name, out var declared) => await RunDeclaredAsync(declared, arguments, ct).ConfigureAwait(false),
-            _ => JsonSerializer.Serialize(new { error = $"unknown tool {name}" }),
+            _ => Error($"unknown tool {name}"),
         };
     }
 
@@ -65,7 +66,7 @@ public sealed class ToolRunner(CallContext context, LeadStore leads, CallbackReq
     {
         if (status is not null && !LeadStatuses.All.Contains(status))
         {
-            return JsonSerializer.Serialize(new { error = $"unknown status {status}" });
+            return Error($"unknown status {status}");
         }
 
         return await ChangeLeadAsync(l => l with
@@ -86,7 +87,7 @@ public sealed class ToolRunner(CallContext context, LeadStore leads, CallbackReq
         if (!DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var when)
             || when <= time.GetUtcNow())
         {
-            return JsonSerializer.Serialize(new { error = "at must be a future ISO 8601 date and time with offset" });
+            return Error("at must be a future ISO 8601 date and time with offset");
         }
 
         if (_lead is null)
@@ -98,21 +99,21 @@ public sealed class ToolRunner(CallContext context, LeadStore leads, CallbackReq
             context.Tenant, _lead.Id, at, reason, CallbackSources.Call, context.Claims.CallSid, ct).ConfigureAwait(false);
         if (callback is null)
         {
-            return JsonSerializer.Serialize(new { error = string.Join("; ", errors) });
+            return Error(string.Join("; ", errors));
         }
 
         var note = $"Callback requested for {when:O}{(reason is null ? "" : ": " + reason)}";
         await ChangeLeadAsync(l => l.Notes?.Contains(note, StringComparison.Ordinal) == true ? l : l with { Notes = AppendNote(l.Notes, note) }, ct).ConfigureAwait(false);
-        return JsonSerializer.Serialize(new { ok = true, scheduledFor = callback.ScheduledFor });
+        return new JsonObject { ["ok"] = true, ["scheduledFor"] = callback.ScheduledFor }.ToJsonString();
     }
 
     private async Task<string> RunDeclaredAsync(DeclaredTool tool, string arguments, CancellationToken ct) =>
         tool.Effect switch
         {
-            DeclaredToolEffect.Reply => JsonSerializer.Serialize(new { reply = tool.ReplyText }),
+            DeclaredToolEffect.Reply => new JsonObject { ["reply"] = tool.ReplyText }.ToJsonString(),
             DeclaredToolEffect.AppendToLeadNotes => await ChangeLeadAsync(
                 l => l with { Notes = AppendNote(l.Notes, $"{tool.Name}: {arguments}") }, ct).ConfigureAwait(false),
-            _ => JsonSerializer.Serialize(new { error = "unsupported effect" }),
+            _ => Error("unsupported effect"),
         };
 
     private async Task<string> ChangeLeadAsync(Func<Lead, Lead> change, CancellationToken ct)
@@ -134,4 +135,8 @@ public sealed class ToolRunner(CallContext context, LeadStore leads, CallbackReq
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
             ? v.GetString()
             : null;
+
+    // Tool outputs are built as JSON nodes, not serialized anonymous objects: the Native AOT build has no
+    // reflection-based serializer. Same text: camelCase names, nulls written, the serializer's default escaping.
+    private static string Error(string error) => new JsonObject { ["error"] = error }.ToJsonString();
 }

@@ -80,7 +80,7 @@ public sealed partial class AzdLayoutTests
         var from = lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, from.Count);
         Assert.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0 ", from[0], StringComparison.Ordinal);
-        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", from[1], StringComparison.Ordinal);
+        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/runtime-deps:10.0", from[1], StringComparison.Ordinal);
 
         var runtime = lines.SkipWhile(l => l != from[1]).ToList();
         var user = runtime.LastOrDefault(l => l.StartsWith("USER ", StringComparison.Ordinal));
@@ -96,6 +96,32 @@ public sealed partial class AzdLayoutTests
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_GCgen0size=0x200000", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("COPY --from=build ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bridge_image_publishes_the_native_aot_binary_and_runs_it_without_a_dotnet_runtime()
+    {
+        var project = File.ReadAllText(Repository.PathOf("media-bridge", "CallCenter.MediaBridge.csproj"));
+        Assert.Matches(@"<PublishAot>\s*true\s*</PublishAot>", project);
+
+        // Instructions joined across their line continuations.
+        var text = File.ReadAllText(Repository.PathOf("media-bridge", "Dockerfile")).Replace("\\\n", " ", StringComparison.Ordinal);
+        var lines = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        var runtimeStage = lines.FindIndex(l => l.StartsWith("FROM ", StringComparison.Ordinal) && l.Contains(" AS runtime", StringComparison.Ordinal));
+        Assert.True(runtimeStage > 0, "no runtime stage");
+        var build = lines.Take(runtimeStage).ToList();
+        var runtime = lines.Skip(runtimeStage).ToList();
+
+        // The AOT toolchain links with clang against zlib; the publish names the runtime it compiles for.
+        Assert.Contains(build, l => l.StartsWith("RUN ", StringComparison.Ordinal) && l.Contains("apt-get install", StringComparison.Ordinal)
+            && l.Contains(" clang", StringComparison.Ordinal) && l.Contains(" zlib1g-dev", StringComparison.Ordinal));
+        Assert.Contains(build, l => l.StartsWith("RUN dotnet restore ", StringComparison.Ordinal) && l.Contains("--runtime linux-x64", StringComparison.Ordinal));
+        var publish = Assert.Single(build, l => l.StartsWith("RUN dotnet publish ", StringComparison.Ordinal));
+        Assert.Contains("--runtime linux-x64", publish, StringComparison.Ordinal);
+        Assert.DoesNotContain("PublishAot=false", publish, StringComparison.Ordinal);
+
+        // The binary itself is the entry point: no `dotnet` host, no IL.
+        Assert.Equal("ENTRYPOINT [\"./CallCenter.MediaBridge\"]", runtime.Last(l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -117,9 +117,11 @@ public sealed partial class OptionsCoverageTests
             register(services, configuration);
         }
 
+        // Options bound to configuration, by reflection or by the binding source generator (core and the bridge use
+        // it): either way the binding registers a configuration change-token source for the options type.
         var bound = services
-            .Where(d => d.ServiceType.IsGenericType && d.ServiceType.GetGenericTypeDefinition() == typeof(IConfigureOptions<>)
-                && d.ImplementationInstance?.GetType() is { IsGenericType: true } t && t.GetGenericTypeDefinition() == typeof(NamedConfigureFromConfigurationOptions<>))
+            .Where(d => d.ServiceType.IsGenericType && d.ServiceType.GetGenericTypeDefinition() == typeof(IOptionsChangeTokenSource<>)
+                && d.ImplementationInstance?.GetType() is { IsGenericType: true } t && t.GetGenericTypeDefinition() == typeof(ConfigurationChangeTokenSource<>))
             .Select(d => d.ServiceType.GetGenericArguments()[0])
             .Distinct()
             .ToList();

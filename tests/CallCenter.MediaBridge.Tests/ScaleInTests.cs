@@ -143,11 +143,17 @@ public sealed class ScaleInTests(AzuriteFixture azurite)
         }
     }
 
+    /// <summary>
+    /// The bridge built with the tests, or with <c>MEDIA_BRIDGE_EXE</c> set a published one (the Native AOT binary,
+    /// docs/runbook.md), so these calls also run against what the container runs.
+    /// </summary>
     private static Process StartBridge(Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CallCenter.MediaBridge.dll")])
+        var exe = Environment.GetEnvironmentVariable("MEDIA_BRIDGE_EXE");
+        var start = new ProcessStartInfo(
+            exe is { Length: > 0 } ? exe : "dotnet", exe is { Length: > 0 } ? [] : [Path.Combine(AppContext.BaseDirectory, "CallCenter.MediaBridge.dll")])
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = exe is { Length: > 0 } ? Path.GetDirectoryName(Path.GetFullPath(exe))! : AppContext.BaseDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Options;
+
+namespace CallCenter.Core.Events;
+
+/// <summary>
+/// <see cref="WebPubSubOptions"/>'s validation attributes, checked by generated code rather than by reflection, so that the
+/// media bridge's Native AOT build validates them too.
+/// </summary>
+[OptionsValidator]
+public sealed partial class WebPubSubOptionsValidator : IValidateOptions<WebPubSubOptions>;
