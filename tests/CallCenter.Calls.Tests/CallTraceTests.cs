@@ -42,10 +42,11 @@ public sealed class CallTraceTests(CallCenterFixture fixture)
             Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(webhook));
         }
 
-        // The call's end starts the workflow (the voice webhook does not), and the engine carries its span to the orchestration.
-        var status = Single(spans, CallTelemetry.StatusWebhook);
+        // The last of the end and the recording starts the workflow (here the recording; the voice webhook never
+        // does), and the engine carries its span to the orchestration.
+        var recording = Single(spans, CallTelemetry.RecordingWebhook);
         var scheduled = Single(spans, $"create_orchestration:{CallWorkflowNames.Orchestration}");
-        Assert.Equal(status.SpanId, scheduled.ParentSpanId);
+        Assert.Equal(recording.SpanId, scheduled.ParentSpanId);
         Assert.Equal(scheduled.SpanId, orchestration.ParentSpanId);
         Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(orchestration));
 
@@ -64,8 +65,8 @@ public sealed class CallTraceTests(CallCenterFixture fixture)
             Assert.Equal((callSid, tenant.Id), TraceRecorder.CallOf(ours));
         }
 
-        // The recording webhook signals the running workflow from its own span; the end is no event.
-        Assert.Equal(Single(spans, CallTelemetry.RecordingWebhook).SpanId, Single(spans, $"orchestration_event:{CallWorkflowNames.RecordingEvent}").ParentSpanId);
+        // Both facts are in the start's input: neither the recording nor the end is an event.
+        Assert.Empty(spans.Named($"orchestration_event:{CallWorkflowNames.RecordingEvent}"));
         Assert.Empty(spans.Named($"orchestration_event:{CallWorkflowNames.CallEndedEvent}"));
 
         // A call whose transcript came from the realtime session records no failure.

@@ -117,15 +117,17 @@ public sealed class WorkflowIntegrationTests(CallCenterFixture fixture)
     {
         var tenant = await _host.NewTenantAsync();
         var callSid = TwilioCall.NewCallSid();
-        await _host.PostTwilioAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
-        await _host.PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
-        await _host.Durable.WaitForInstanceStartAsync(CallWorkflowNames.InstanceId(callSid));
+        await _host.AnsweredCallAsync(tenant, callSid, TwilioCall.NewRecordingSid());
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            await _host.Durable.WaitForInstanceCompletionAsync(CallWorkflowNames.InstanceId(callSid), timeout.Token);
+        }
         var key = (await _host.Get<ApiKeyService>().IssueAsync(tenant.Id, "support")).Key;
 
         var body = await GetWorkflowAsync(tenant.Id, callSid, key);
 
         Assert.Equal(CallWorkflowNames.InstanceId(callSid), body.GetProperty("instanceId").GetString());
-        Assert.Equal("Running", body.GetProperty("status").GetString());
+        Assert.Equal("Completed", body.GetProperty("status").GetString());
     }
 
     [Fact]
