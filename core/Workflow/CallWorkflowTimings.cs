@@ -1,15 +1,16 @@
 namespace CallCenter.Core.Workflow;
 
 /// <summary>How long the workflow waits and retries; fixed when the workflow starts, so replays agree.</summary>
+/// <remarks>Settable, not init-only: core's options are bound by generated code, which fills the existing instance.</remarks>
 public sealed record CallWorkflowTimings
 {
     /// <summary>Bound on a call's length before the workflow goes on without its end.</summary>
-    public TimeSpan CallEndTimeout { get; init; } = TimeSpan.FromHours(4);
+    public TimeSpan CallEndTimeout { get; set; } = TimeSpan.FromHours(4);
 
     /// <summary>Bound on the wait for the recording after the call ended.</summary>
-    public TimeSpan RecordingTimeout { get; init; } = TimeSpan.FromMinutes(15);
+    public TimeSpan RecordingTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
-    public int MaxAttempts { get; init; } = 5;
-    public TimeSpan FirstRetryInterval { get; init; } = TimeSpan.FromSeconds(5);
-    public TimeSpan MaxRetryInterval { get; init; } = TimeSpan.FromMinutes(2);
+    public int MaxAttempts { get; set; } = 5;
+    public TimeSpan FirstRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromMinutes(2);
 }
