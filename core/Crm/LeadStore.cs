@@ -19,6 +19,9 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
     private readonly BoundedMemo<(string TenantId, string Phone), string> _leadIdByPhone = new(MaxRememberedPhones);
 
     // Leads as this process last updated or read them for an update, with their ETags (the call workflow's summaries).
+    // Below Azure Tables' 64 KiB per string property (UTF-16), with room for the rest of the row.
+    internal const int MaxNotesLength = 30_000;
+
     private readonly RememberedRows _written = new(MaxRememberedPhones);
 
     public async Task<Lead?> GetAsync(string tenantId, string leadId, CancellationToken ct = default)
@@ -109,11 +112,29 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
         {
             // Identity fields are not the caller's to change.
             var next = change(lead) with { TenantId = lead.TenantId, Id = lead.Id, Phone = lead.Phone, UpdatedAt = lead.UpdatedAt };
+            next = next with { Notes = LatestNotes(next.Notes) };
             return next == lead ? null : next with { UpdatedAt = time.GetUtcNow() };
         }
 
         var writes = _written.TryGet(tenantId, LeadPrefix + leadId) is { } copy && Apply(ToLead(copy)) is not null;
         return OptimisticUpdate.RunAsync(tables.Leads, tenantId, LeadPrefix + leadId, ToLead, Apply, ToEntity, ct, _written, startFromRemembered: writes);
+    }
+
+    /// <summary>
+    /// A lead's notes within one table property (at most 32K UTF-16 characters): every call's summary adds a line,
+    /// so a lead with hundreds of calls would outgrow it and fail every later update. The oldest whole lines go;
+    /// the latest ones, which a retried summary looks for its call's marker in, stay.
+    /// </summary>
+    internal static string? LatestNotes(string? notes)
+    {
+        if (notes is null || notes.Length <= MaxNotesLength)
+        {
+            return notes;
+        }
+
+        var tail = notes[^MaxNotesLength..];
+        var lineStart = tail.IndexOf('\n');
+        return lineStart >= 0 ? tail[(lineStart + 1)..] : tail;
     }
 
     public async Task<IReadOnlyList<Lead>> ListAsync(string tenantId, CancellationToken ct = default)

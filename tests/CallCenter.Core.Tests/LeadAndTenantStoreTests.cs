@@ -184,4 +184,20 @@ public sealed class LeadAndTenantStoreTests(AzuriteFixture azurite) : IAsyncLife
 
         async Task<(string, string?)> StatusAndNotesAsync() => (await Leads.GetAsync("acme", lead.Id)) is { } l ? (l.Status, l.Notes) : default;
     }
+    [Fact]
+    public async Task A_lead_with_many_call_notes_keeps_the_latest_within_a_table_property_and_still_takes_updates()
+    {
+        var (lead, _) = await Leads.GetOrCreateByPhoneAsync("acme", "+15557770004", LeadSources.InboundCall);
+        var lines = Enumerable.Range(1, 800).Select(i => $"[CA{i:D32}] call back about the quote, number {i}").ToList();
+
+        await Leads.UpdateAsync("acme", lead.Id, l => l with { Notes = string.Join('\n', lines) });
+        await Leads.UpdateAsync("acme", lead.Id, l => l with { Notes = l.Notes + "\n[CAlatest] send the invoice" });
+
+        var notes = (await Leads.GetAsync("acme", lead.Id))!.Notes!;
+        Assert.True(notes.Length <= LeadStore.MaxNotesLength, $"{notes.Length} characters");
+        Assert.EndsWith("[CAlatest] send the invoice", notes, StringComparison.Ordinal);
+        Assert.Contains(lines[^1], notes, StringComparison.Ordinal);
+        Assert.DoesNotContain(lines[0], notes, StringComparison.Ordinal);
+        Assert.StartsWith("[CA", notes, StringComparison.Ordinal);
+    }
 }
