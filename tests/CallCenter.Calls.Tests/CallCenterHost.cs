@@ -4,10 +4,12 @@ using System.Text.Json;
 using CallCenter.Core.Auth;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
+using CallCenter.Core.Workflow;
 using CallCenter.Fakes;
 using CallCenter.Local.Host;
 using CallCenter.Testing;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CallCenter.Calls.Tests;
@@ -137,6 +139,43 @@ public sealed class CallCenterHost : IAsyncDisposable
         await PostTwilioAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
         await PostTwilioAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, Twilio.RecordingUrl(recordingSid)));
     }
+
+    /// <summary>Posts a signed Twilio webhook and expects Twilio's 200.</summary>
+    public async Task PostTwilioOkAsync(string path, Dictionary<string, string> form)
+    {
+        using var response = await PostTwilioAsync(path, form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>Waits for the call's workflow to complete (with its input and output) and says why when it did not.</summary>
+    public async Task<OrchestrationMetadata> CallWorkflowCompletedAsync(string callSid)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var done = await Durable.WaitForInstanceCompletionAsync(CallWorkflowNames.InstanceId(callSid), getInputsAndOutputs: true, timeout.Token);
+        Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
+        return done;
+    }
+
+    /// <summary>
+    /// The settings a service collection of the product's own needs to run over this host's tables and blobs (the
+    /// tests that count a step's storage requests build one with logging clients).
+    /// </summary>
+    public IConfiguration ProductConfiguration(string storageConnectionString) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = storageConnectionString,
+            ["Storage:TablePrefix"] = Host.App.Configuration["Storage:TablePrefix"],
+            ["Storage:RecordingsContainer"] = Host.App.Configuration["Storage:RecordingsContainer"],
+            ["Twilio:AccountSid"] = AccountSid,
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:PublicBaseUrl"] = "https://calls.test/",
+            ["OpenAI:ApiKey"] = "unused",
+            ["Bridge:StreamUrl"] = "wss://bridge.test/media",
+            ["Bridge:TokenSigningKey"] = "test-bridge-signing-key-0123456789abcdef",
+            ["WebPubSub:Endpoint"] = "http://127.0.0.1:9/",
+            // A slow machine must not expire a warmed tenant between two calls.
+            ["TenantCache:Ttl"] = "00:05:00",
+        }).Build();
 
     /// <summary>A new tenant (<see cref="NewTenantAsync"/>) and an API key of its own, as a CRM holds one.</summary>
     public async Task<(Tenant Tenant, string Key)> NewTenantWithKeyAsync()

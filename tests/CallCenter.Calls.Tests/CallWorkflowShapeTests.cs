@@ -1,10 +1,8 @@
-using System.Net;
 using Azure.Data.Tables;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using CallCenter.Testing;
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace CallCenter.Calls.Tests;
@@ -26,15 +24,15 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
         tenant = tenant with { UnrecordedNumbers = [tenant.VoiceNumbers[0]] };
         await _host.Get<TenantStore>().SaveAsync(tenant);
         var callSid = TwilioCall.NewCallSid();
-        await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
+        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
         await _host.Get<TurnStore>().AppendAsync(tenant.Id,
         [
             new ConversationTurn(callSid, 1, TurnRole.Agent, "Hello, how can I help?", TimeSpan.Zero),
             new ConversationTurn(callSid, 2, TurnRole.Caller, "I need a plumber.", TimeSpan.FromSeconds(2)),
         ]);
-        await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
+        await _host.PostTwilioOkAsync("/api/twilio/status", TwilioCall.Status(callSid, tenant.VoiceNumbers[0], "completed", 3));
 
-        var result = (await CompletedAsync(callSid)).ReadOutputAs<CallWorkflowResult>()!;
+        var result = (await _host.CallWorkflowCompletedAsync(callSid)).ReadOutputAs<CallWorkflowResult>()!;
 
         Assert.Equal("completed", result.EndStatus);
         Assert.Equal(TranscriptSource.Realtime, result.TranscriptSource);
@@ -54,20 +52,20 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
         var tenant = await _host.NewTenantAsync();
         var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
         var number = tenant.VoiceNumbers[0];
-        await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
         Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
 
         // Three deliveries of the end at once, a late in-progress, and the end again through signals that remember
         // nothing (another instance, or this one restarted): a recording is to come, so none of them starts it.
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3))));
-        await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "in-progress", 2));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _host.PostTwilioOkAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3))));
+        await _host.PostTwilioOkAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "in-progress", 2));
         await Elsewhere().CallEndedAsync(tenant.Id, callSid, new CallEnded("completed", 42));
-        await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
+        await _host.PostTwilioOkAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
         Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
-        await PostAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid)));
+        await _host.PostTwilioOkAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid)));
         var started = await _host.Durable.WaitForInstanceStartAsync(CallWorkflowNames.InstanceId(callSid), getInputsAndOutputs: true);
 
-        var done = await CompletedAsync(callSid);
+        var done = await _host.CallWorkflowCompletedAsync(callSid);
 
         Assert.Equal(started.CreatedAt, done.CreatedAt);
         var input = started.ReadInputAs<CallWorkflowInput>()!;
@@ -88,7 +86,7 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
         var calls = Enumerable.Range(0, 8).Select(_ => (CallSid: TwilioCall.NewCallSid(), RecordingSid: TwilioCall.NewRecordingSid())).ToList();
         foreach (var (callSid, _) in calls)
         {
-            await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+            await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
         }
 
         // Per call, at once: the end three times and the recording three times on this instance, and the end and the
@@ -99,8 +97,8 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
             var ready = new RecordingReady(c.RecordingSid, _host.Twilio.RecordingUrl(c.RecordingSid).AbsoluteUri, "completed", 42, 1);
             return Enumerable.Range(0, 3).SelectMany(_ => new[]
             {
-                Task.Run(() => PostAsync("/api/twilio/status", TwilioCall.Status(c.CallSid, number, "completed", 3))),
-                Task.Run(() => PostAsync("/api/twilio/recording", recording)),
+                Task.Run(() => _host.PostTwilioOkAsync("/api/twilio/status", TwilioCall.Status(c.CallSid, number, "completed", 3))),
+                Task.Run(() => _host.PostTwilioOkAsync("/api/twilio/recording", recording)),
             }).Append(Task.Run(() => Elsewhere().CallEndedAsync(tenant.Id, c.CallSid, new CallEnded("completed", 42))))
               .Append(Task.Run(async () =>
               {
@@ -111,7 +109,7 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
 
         foreach (var (callSid, recordingSid) in calls)
         {
-            var done = await CompletedAsync(callSid);
+            var done = await _host.CallWorkflowCompletedAsync(callSid);
             var input = done.ReadInputAs<CallWorkflowInput>()!;
             Assert.Equal("completed", input.Ended?.Status);
             Assert.Equal(recordingSid, input.Plan?.ParkedRecording?.RecordingSid);
@@ -130,15 +128,15 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
         var tenant = await _host.NewTenantAsync();
         var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
         var number = tenant.VoiceNumbers[0];
-        await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
         var recording = TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid));
 
-        await PostAsync("/api/twilio/recording", recording);
+        await _host.PostTwilioOkAsync("/api/twilio/recording", recording);
         Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
-        await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
-        await PostAsync("/api/twilio/recording", recording);
+        await _host.PostTwilioOkAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
+        await _host.PostTwilioOkAsync("/api/twilio/recording", recording);
 
-        var result = (await CompletedAsync(callSid)).ReadOutputAs<CallWorkflowResult>()!;
+        var result = (await _host.CallWorkflowCompletedAsync(callSid)).ReadOutputAs<CallWorkflowResult>()!;
 
         Assert.NotNull(result.RecordingBlobPath);
         Assert.Equal(1, _host.Twilio.RecordingFetches[recordingSid]);
@@ -154,14 +152,14 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
         var tenant = await _host.NewTenantAsync();
         var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
         var number = tenant.VoiceNumbers[0];
-        await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
-        await PostAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
+        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        await _host.PostTwilioOkAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
         Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
         var recording = TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid));
 
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync("/api/twilio/recording", recording)));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _host.PostTwilioOkAsync("/api/twilio/recording", recording)));
 
-        var result = (await CompletedAsync(callSid)).ReadOutputAs<CallWorkflowResult>()!;
+        var result = (await _host.CallWorkflowCompletedAsync(callSid)).ReadOutputAs<CallWorkflowResult>()!;
         Assert.NotNull(result.RecordingBlobPath);
         Assert.Equal(1, _host.Twilio.RecordingFetches[recordingSid]);
         var history = await HistoryAsync(callSid);
@@ -174,20 +172,6 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
 
     private DurableCallWorkflowSignals Elsewhere() =>
         new(_host.Durable, _host.Get<IOptions<CallWorkflowOptions>>(), new KnownCallWorkflows(), _host.Get<CallWorkflowSteps>(), _host.Get<CallLogStore>());
-
-    private async Task PostAsync(string path, Dictionary<string, string> form)
-    {
-        using var response = await _host.PostTwilioAsync(path, form);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    private async Task<OrchestrationMetadata> CompletedAsync(string callSid)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var done = await _host.Durable.WaitForInstanceCompletionAsync(CallWorkflowNames.InstanceId(callSid), getInputsAndOutputs: true, timeout.Token);
-        Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
-        return done;
-    }
 
     /// <summary>The engine's history rows of the call's instance, in order: event type and name.</summary>
     private async Task<List<(string Type, string Name)>> HistoryAsync(string callSid)

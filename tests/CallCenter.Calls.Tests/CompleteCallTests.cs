@@ -294,20 +294,7 @@ public sealed class CompleteCallTests(CallCenterFixture fixture)
     /// <summary>The product's workflow services over the test host's tables and blobs, with storage clients that log their requests.</summary>
     private ServiceProvider Services(StorageRequestLog requests)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = fixture.StorageConnectionString,
-            ["Storage:TablePrefix"] = _host.Host.App.Configuration["Storage:TablePrefix"],
-            ["Storage:RecordingsContainer"] = _host.Host.App.Configuration["Storage:RecordingsContainer"],
-            ["Twilio:AccountSid"] = CallCenterHost.AccountSid,
-            ["Twilio:AuthToken"] = CallCenterHost.AuthToken,
-            ["Twilio:PublicBaseUrl"] = "https://calls.test/",
-            ["OpenAI:ApiKey"] = "unused",
-            ["Bridge:StreamUrl"] = "wss://bridge.test/media",
-            ["Bridge:TokenSigningKey"] = "test-bridge-signing-key-0123456789abcdef",
-            ["WebPubSub:Endpoint"] = "http://127.0.0.1:9/",
-            ["TenantCache:Ttl"] = "00:05:00",
-        }).Build();
+        var configuration = _host.ProductConfiguration(fixture.StorageConnectionString);
         var tableOptions = new TableClientOptions();
         tableOptions.AddPolicy(requests, HttpPipelinePosition.PerRetry);
         var blobOptions = new BlobClientOptions();

@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Net;
 using Azure.Data.Tables;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using CallCenter.Testing;
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -31,8 +29,8 @@ public sealed class OpenCallSweepTests(CallCenterFixture fixture)
         var number = tenant.VoiceNumbers[0];
         var createdAt = DateTimeOffset.UtcNow;
         var endedAt = createdAt + TimeSpan.FromMinutes(2);
-        await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
-        await PostAsync("/api/twilio/status", EndedAt(TwilioCall.Status(callSid, number, "completed", 3), endedAt));
+        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        await _host.PostTwilioOkAsync("/api/twilio/status", EndedAt(TwilioCall.Status(callSid, number, "completed", 3), endedAt));
         Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
 
         // Within the wait the call is left to its recording, whether the sweep lists its row (created long enough
@@ -44,7 +42,7 @@ public sealed class OpenCallSweepTests(CallCenterFixture fixture)
 
         var late = Sweeper(endedAt + Timings.RecordingTimeout + TimeSpan.FromMinutes(1));
         Assert.Equal(1, await late.SweepTenantAsync(_host.Durable, tenant.Id));
-        var done = await CompletedAsync(callSid);
+        var done = await _host.CallWorkflowCompletedAsync(callSid);
 
         var input = done.ReadInputAs<CallWorkflowInput>()!;
         Assert.True(input.Swept);
@@ -67,13 +65,13 @@ public sealed class OpenCallSweepTests(CallCenterFixture fixture)
         var tenant = await _host.NewTenantAsync();
         var callSid = TwilioCall.NewCallSid();
         var createdAt = DateTimeOffset.UtcNow;
-        await PostAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
+        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
 
         Assert.Equal(0, await Sweeper(createdAt + Timings.CallEndTimeout - TimeSpan.FromMinutes(1)).SweepTenantAsync(_host.Durable, tenant.Id));
         Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
 
         Assert.Equal(1, await Sweeper(createdAt + Timings.CallEndTimeout + TimeSpan.FromMinutes(1)).SweepTenantAsync(_host.Durable, tenant.Id));
-        var done = await CompletedAsync(callSid);
+        var done = await _host.CallWorkflowCompletedAsync(callSid);
 
         Assert.Null(done.ReadInputAs<CallWorkflowInput>()!.Ended);
         Assert.Null(done.ReadOutputAs<CallWorkflowResult>()!.EndStatus);
@@ -87,7 +85,7 @@ public sealed class OpenCallSweepTests(CallCenterFixture fixture)
         var tenant = await _host.NewTenantAsync();
         var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
         await _host.AnsweredCallAsync(tenant, callSid, recordingSid);
-        var first = await CompletedAsync(callSid);
+        var first = await _host.CallWorkflowCompletedAsync(callSid);
         Assert.Single(await _host.Get<CallLogStore>().ListOpenAsync(tenant.Id, DateTimeOffset.UtcNow.AddDays(1)));
 
         Assert.Equal(0, await Sweeper(DateTimeOffset.UtcNow + Timings.CallEndTimeout + TimeSpan.FromMinutes(1)).SweepTenantAsync(_host.Durable, tenant.Id));
@@ -106,20 +104,6 @@ public sealed class OpenCallSweepTests(CallCenterFixture fixture)
     {
         form["Timestamp"] = at.ToString("r", CultureInfo.InvariantCulture);
         return form;
-    }
-
-    private async Task PostAsync(string path, Dictionary<string, string> form)
-    {
-        using var response = await _host.PostTwilioAsync(path, form);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    private async Task<OrchestrationMetadata> CompletedAsync(string callSid)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var done = await _host.Durable.WaitForInstanceCompletionAsync(CallWorkflowNames.InstanceId(callSid), getInputsAndOutputs: true, timeout.Token);
-        Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
-        return done;
     }
 
     private async Task<List<string>> HistoryAsync(string callSid)

@@ -8,7 +8,6 @@ using CallCenter.Core.Webhooks;
 using CallCenter.Core.Workflow;
 using CallCenter.Fakes;
 using CallCenter.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CallCenter.Calls.Tests;
@@ -78,21 +77,7 @@ public sealed class VoiceWebhookStorageTests(CallCenterFixture fixture)
     /// <summary>The product's call services over the test host's tables, with a storage client that logs its requests.</summary>
     private ServiceProvider Services(StorageRequestLog requests)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = fixture.StorageConnectionString,
-            ["Storage:TablePrefix"] = _host.Host.App.Configuration["Storage:TablePrefix"],
-            ["Storage:RecordingsContainer"] = _host.Host.App.Configuration["Storage:RecordingsContainer"],
-            ["Twilio:AccountSid"] = CallCenterHost.AccountSid,
-            ["Twilio:AuthToken"] = CallCenterHost.AuthToken,
-            ["Twilio:PublicBaseUrl"] = "https://calls.test/",
-            ["OpenAI:ApiKey"] = "unused",
-            ["Bridge:StreamUrl"] = "wss://bridge.test/media",
-            ["Bridge:TokenSigningKey"] = "test-bridge-signing-key-0123456789abcdef",
-            ["WebPubSub:Endpoint"] = "http://127.0.0.1:9/",
-            // A slow machine must not expire the warmed tenant between the two calls.
-            ["TenantCache:Ttl"] = "00:05:00",
-        }).Build();
+        var configuration = _host.ProductConfiguration(fixture.StorageConnectionString);
         var options = new TableClientOptions();
         options.AddPolicy(requests, HttpPipelinePosition.PerRetry);
         var services = new ServiceCollection();
