@@ -44,6 +44,9 @@ internal sealed record BenchOptions
     public int BurstWarmup { get; init; } = 50;
     public int BurstConcurrency { get; init; } = 16;
 
+    /// <summary>Throughput mode: each burst's per-workflow timeline from the task hub's History table (<see cref="WorkflowTimeline"/>).</summary>
+    public bool Timeline { get; init; }
+
     /// <summary>The Durable task hub of the local host (LocalHostSettings.TaskHub).</summary>
     public string TaskHub { get; init; } = "callcenter";
 
@@ -87,6 +90,7 @@ internal sealed record BenchOptions
                 "--burst" => options with { Burst = Int() },
                 "--burst-warmup" => options with { BurstWarmup = Int() },
                 "--burst-concurrency" => options with { BurstConcurrency = Int() },
+                "--timeline" => options with { Timeline = true },
                 "--task-hub" => options with { TaskHub = Next() },
                 "--parse-log" => options with { ParseLog = Next() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),

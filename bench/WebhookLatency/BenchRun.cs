@@ -163,6 +163,11 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
         output.WriteLine($"{done.Completed} of {options.Burst} workflows completed, the last {seconds:F1} s after the first start (driven in {drivenIn:F1} s): {perSecond:F2} completions/s");
         output.WriteLine($"CPU from the first start to the end of the wait ({span.Wall:F1} s): {label} {span.Host / span.Wall * 100:F0}% of a core, "
             + $"{span.Host / Math.Max(1, done.Completed) * 1000:F2} ms per workflow; Azurite {span.Azurite / span.Wall * 100:F0}%, {span.Azurite / Math.Max(1, done.Completed) * 1000:F2} ms per workflow");
+        if (options.Timeline)
+        {
+            (await WorkflowTimeline.ReadAsync(azurite.ConnectionString, options.TaskHub, tag)).Print(output);
+        }
+
         var valid = Validity(span, load);
         return new RunFigures(label, valid && done.Completed == options.Burst)
         {

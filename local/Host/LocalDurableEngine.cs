@@ -34,6 +34,8 @@ public static class LocalDurableEngine
             PartitionCount = engine.PartitionCount,
             MaxQueuePollingInterval = engine.MaxQueuePollingInterval,
             ControlQueueBatchSize = engine.ControlQueueBatchSize,
+            MaxConcurrentTaskActivityWorkItems = engine.MaxConcurrentActivityWorkItems,
+            MaxConcurrentTaskOrchestrationWorkItems = engine.MaxConcurrentOrchestrationWorkItems,
             // What a killed host held comes back after this long (live work renews its hold meanwhile).
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
@@ -58,6 +60,13 @@ public static class LocalDurableEngine
                 tasks(r);
             });
             w.UseGrpc(GrpcChannel.ForAddress(address));
+
+            // The sidecar hands out at most the backend's counts; the worker takes as many (its default scales with the cores seen).
+            w.Configure(o =>
+            {
+                o.Concurrency.MaximumConcurrentActivityWorkItems = engine.MaxConcurrentActivityWorkItems;
+                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = engine.MaxConcurrentOrchestrationWorkItems;
+            });
         });
         builder.Services.AddDurableTaskClient(c => c.UseGrpc(GrpcChannel.ForAddress(address)));
     }

@@ -21,4 +21,17 @@ public sealed class LocalDurableEngineOptions
     /// <summary>Control-queue messages fetched per request.</summary>
     [Range(1, 32)]
     public int ControlQueueBatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// Activities run at once by this host (the Functions app's <c>maxConcurrentActivityFunctions</c> in host.json says
+    /// the same). The engine's own default is 10, and the in-process sidecar, once that many run, looks again only every
+    /// 500 ms: the call workflow's one activity waits on remote services for most of its run, so 10 capped a burst of
+    /// calls at about 10 completions per activity's duration (docs/benchmarks.md, issue 20's workflow throughput).
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentActivityWorkItems { get; set; } = 100;
+
+    /// <summary>Orchestration episodes run at once (host.json's <c>maxConcurrentOrchestratorFunctions</c>; the engine's default).</summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentOrchestrationWorkItems { get; set; } = 100;
 }
