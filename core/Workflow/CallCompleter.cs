@@ -160,6 +160,7 @@ public sealed class CallCompleter(
             // What the stages before this one did is made durable, so the workflow can take over from this one.
             var failedAt = stage;
             var failure = e;
+            var permanent = Failures.IsPermanent(e);
             if (row.FirstUnwritten is { } unwritten)
             {
                 try
@@ -168,11 +169,13 @@ public sealed class CallCompleter(
                 }
                 catch (Exception f) when (f is not OperationCanceledException)
                 {
-                    (failedAt, failure) = (unwritten, f);
+                    // The write held several stages' changes: each stage's own activity writes its own, so a refused
+                    // request (a 400) is left for the one whose change it is to fail permanently.
+                    (failedAt, failure, permanent) = (unwritten, f, f is PermanentFailureException);
                 }
             }
 
-            return done with { FailedAt = failedAt, Failure = failure.Message, Permanent = failure is PermanentFailureException };
+            return done with { FailedAt = failedAt, Failure = failure.Message, Permanent = permanent };
         }
         finally
         {

@@ -1,3 +1,4 @@
+using CallCenter.Core.Faults;
 using CallCenter.Core.Telemetry;
 using Microsoft.DurableTask;
 
@@ -13,7 +14,15 @@ public abstract class CallStep<TInput, TOutput> : TaskActivity<TInput, TOutput>
     public sealed override async Task<TOutput> RunAsync(TaskActivityContext context, TInput input)
     {
         using var span = CallTelemetry.StartStep(GetType().Name, input.TenantId, input.CallSid);
-        return await RunStepAsync(input);
+        try
+        {
+            return await RunStepAsync(input);
+        }
+        catch (Exception e) when (Failures.IsRefusedByStorage(e))
+        {
+            // Retried, the same request is refused again: the workflow's retry handler ends the step on this type.
+            throw new PermanentFailureException($"Azure Storage refused a request of {GetType().Name}: {e.Message}", e);
+        }
     }
 
     protected abstract Task<TOutput> RunStepAsync(TInput input);

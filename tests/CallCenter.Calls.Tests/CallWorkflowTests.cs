@@ -1,4 +1,5 @@
 using CallCenter.Core.Calls;
+using CallCenter.Core.Crm;
 using CallCenter.Core.Events;
 using CallCenter.Core.Faults;
 using CallCenter.Core.Hosting;
@@ -216,6 +217,29 @@ public sealed class CallWorkflowTests
     }
 
     [Fact]
+    public async Task A_summary_whose_lead_update_storage_refuses_as_bad_is_not_retried_and_the_call_still_finishes()
+    {
+        // First a transient failure (CompleteCall hands the summary to its own activity), then a lead name over Azure
+        // Tables' 64 KB per property: the lead's update is answered 400, and a retry would be refused the same.
+        _summaries.SetupSequence(s => s.SummarizeAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new HttpRequestException("500"))
+            .ReturnsAsync(new CallSummary("summary", "intent", new string('x', 40_000), null, null))
+            .ReturnsAsync(new CallSummary("summary", "intent", null, null, null));
+        await using var run = await StartAsync(TranscriptionPolicy.RealtimeOnly, realtimeTurns: true, withLead: true);
+        await run.EndCallAsync();
+
+        var result = await run.CompleteAsync();
+
+        Assert.False(result.Summarized);
+        _summaries.Verify(s => s.SummarizeAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        var call = await run.CallAsync();
+        Assert.Null(call.Summary);
+        Assert.NotNull(call.WorkflowFinishedAt);
+        var line = Assert.Single(_log.Lines, l => l.Category == typeof(CallWorkflow).FullName && l.Message.Contains(run.CallSid, StringComparison.Ordinal));
+        Assert.Contains("Azure Storage refused a request of SummarizeCall", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_finished_call_is_announced_to_the_tenants_dashboards_with_its_summary_after_it_is_marked_finished()
     {
         CallLog? atAnnouncement = null;
@@ -248,7 +272,7 @@ public sealed class CallWorkflowTests
         Assert.NotNull((await run.CallAsync()).WorkflowFinishedAt);
     }
 
-    private async Task<WorkflowRun> StartAsync(TranscriptionPolicy policy, bool realtimeTurns)
+    private async Task<WorkflowRun> StartAsync(TranscriptionPolicy policy, bool realtimeTurns, bool withLead = false)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -283,6 +307,11 @@ public sealed class CallWorkflowTests
 
         var tenant = await _fixture.Host.NewTenantAsync(policy);
         var call = TestCalls.Inbound(tenant);
+        if (withLead)
+        {
+            call.LeadId = (await _fixture.Host.Get<LeadStore>().GetOrCreateByPhoneAsync(tenant.Id, call.From, LeadSources.InboundCall)).Lead.Id;
+        }
+
         await _fixture.Host.Get<CallLogStore>().CreateIfMissingAsync(call);
         if (realtimeTurns)
         {

@@ -216,6 +216,31 @@ public sealed class CompleteCallTests(CallCenterFixture fixture)
     }
 
     [Fact]
+    public async Task A_request_storage_refuses_as_bad_ends_its_stage_as_permanent_but_a_refused_write_of_several_stages_leaves_each_to_its_own_activity()
+    {
+        // Over Azure Tables' 64 KB per property (UTF-16): Azurite answers 400, as Azure Storage does.
+        var tooLong = new string('x', 40_000);
+        Defaults();
+        _summaries.SetupSequence(s => s.SummarizeAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CallSummary("summary", "intent", tooLong, null, null))
+            .ReturnsAsync(new CallSummary(tooLong, "intent", null, null, null));
+        var tenant = await _host.NewTenantAsync(TranscriptionPolicy.FallbackToRecording);
+        var lead = (await _host.Get<LeadStore>().GetOrCreateByPhoneAsync(tenant.Id, "+15557654321", LeadSources.InboundCall)).Lead;
+        await using var services = Services(new StorageRequestLog());
+        var completer = services.GetRequiredService<CallCompleter>();
+
+        // The lead's update is the summary's own request: retried, it is refused again.
+        var refusedLead = await completer.CompleteAsync(Input(tenant, await NewCallAsync(tenant, realtimeTurns: true, leadId: lead.Id)), NoClient);
+        Assert.Equal((CallStage.Summary, true), (refusedLead.FailedAt, refusedLead.Permanent));
+        Assert.Contains("64KB", refusedLead.Failure, StringComparison.Ordinal);
+
+        // The call's row is refused with the recording's path, the transcript and the summary in it: the workflow takes
+        // over from the first of them, each stage writing its own change, and only the summary's is refused again.
+        var refusedRow = await completer.CompleteAsync(Input(tenant, await NewCallAsync(tenant, realtimeTurns: true)), NoClient);
+        Assert.Equal((CallStage.Recording, false), (refusedRow.FailedAt, refusedRow.Permanent));
+    }
+
+    [Fact]
     public void The_stages_are_listed_once_in_the_order_they_run_each_with_an_activity_of_the_call_workflow()
     {
         Assert.Equal(Enum.GetValues<CallStage>(), CallStages.InOrder.Select(s => s.Stage));
