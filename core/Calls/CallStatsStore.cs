@@ -20,6 +20,9 @@ public sealed class CallStatsStore(CallCenterTables tables)
     // above the (tenant, day) pairs one instance counts calls for; a reset costs one read each.
     private readonly BoundedMemo<(string TenantId, string Day), TableEntity> _days = new(20_000);
 
+    // A burst of one tenant's calls all add to its day: queued in this process, each is one transaction from the last.
+    private readonly RowGate _gate = new();
+
     /// <summary>Adds the call to its day unless it was added before; true when this call added it.</summary>
     public async Task<bool> AddOnceAsync(string tenantId, CallStatsEntry entry, CancellationToken ct = default)
     {
@@ -31,6 +34,7 @@ public sealed class CallStatsStore(CallCenterTables tables)
             ["CostMicros"] = Micros(entry.Cost),
         };
         var dayKey = DayPrefix + DayText(entry.Date);
+        using var turn = await _gate.EnterAsync(tenantId, dayKey, ct).ConfigureAwait(false);
         for (var attempt = 1; ; attempt++)
         {
             // The day as this process last wrote it, if it did: the transaction is conditional on its ETag, so a day

@@ -24,6 +24,9 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
 
     private readonly RememberedRows _written = new(MaxRememberedPhones);
 
+    // Calls of one lead finishing together each update it: queued in this process, each replace starts from the last.
+    private readonly RowGate _gate = new();
+
     public async Task<Lead?> GetAsync(string tenantId, string leadId, CancellationToken ct = default)
     {
         var found = await tables.Leads.GetEntityIfExistsAsync<TableEntity>(tenantId, LeadPrefix + leadId, cancellationToken: ct)
@@ -106,7 +109,7 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
     /// lead changed elsewhere fails it and is read again). A change that finds nothing to do on that copy is checked
     /// against the lead as stored, since a lead's fields move both ways (the CRM edits them).
     /// </remarks>
-    public Task<Lead?> UpdateAsync(string tenantId, string leadId, Func<Lead, Lead> change, CancellationToken ct = default)
+    public async Task<Lead?> UpdateAsync(string tenantId, string leadId, Func<Lead, Lead> change, CancellationToken ct = default)
     {
         Lead? Apply(Lead lead)
         {
@@ -116,8 +119,9 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
             return next == lead ? null : next with { UpdatedAt = time.GetUtcNow() };
         }
 
+        using var turn = await _gate.EnterAsync(tenantId, LeadPrefix + leadId, ct).ConfigureAwait(false);
         var writes = _written.TryGet(tenantId, LeadPrefix + leadId) is { } copy && Apply(ToLead(copy)) is not null;
-        return OptimisticUpdate.RunAsync(tables.Leads, tenantId, LeadPrefix + leadId, ToLead, Apply, ToEntity, ct, _written, startFromRemembered: writes);
+        return await OptimisticUpdate.RunAsync(tables.Leads, tenantId, LeadPrefix + leadId, ToLead, Apply, ToEntity, ct, _written, startFromRemembered: writes).ConfigureAwait(false);
     }
 
     /// <summary>

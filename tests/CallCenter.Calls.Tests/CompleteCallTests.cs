@@ -241,6 +241,35 @@ public sealed class CompleteCallTests(CallCenterFixture fixture)
     }
 
     [Fact]
+    public async Task Calls_of_one_tenant_and_lead_finishing_at_once_add_to_the_day_and_note_the_lead_in_one_write_each()
+    {
+        Defaults();
+        _summaries.Setup(s => s.SummarizeAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CallSummary("summary", "intent", null, null, "call back"));
+        var tenant = await _host.NewTenantAsync(TranscriptionPolicy.FallbackToRecording);
+        var lead = (await _host.Get<LeadStore>().GetOrCreateByPhoneAsync(tenant.Id, "+15557654321", LeadSources.InboundCall)).Lead;
+        var requests = new StorageRequestLog();
+        await using var services = Services(requests);
+        var completer = services.GetRequiredService<CallCompleter>();
+        var calls = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            calls.Add(await NewCallAsync(tenant, realtimeTurns: true, leadId: lead.Id));
+        }
+
+        var done = await Task.WhenAll(calls.Select(c => completer.CompleteAsync(Input(tenant, c), NoClient)));
+
+        // Queued in the process rather than racing under the rows' ETags: no replace refused, no re-read, no retry.
+        Assert.All(done, d => Assert.Null(d.FailedAt));
+        Assert.Equal(10, Count(requests, "POST $batch"));
+        Assert.Equal(1, requests.Requests.Count(r => r.StartsWith($"GET {Table("CallStats")}", StringComparison.Ordinal)));
+        Assert.Equal(10, LeadRequests(requests).Count(r => r == $"PUT {Table("Leads")}"));
+        Assert.Equal(1, LeadRequests(requests).Count(r => r == $"GET {Table("Leads")}"));
+        Assert.Equal(10, (await DayAsync(tenant.Id)).Calls);
+        Assert.Equal(10, (await _host.Get<LeadStore>().GetAsync(tenant.Id, lead.Id))!.Notes!.Split('\n').Length);
+    }
+
+    [Fact]
     public void The_stages_are_listed_once_in_the_order_they_run_each_with_an_activity_of_the_call_workflow()
     {
         Assert.Equal(Enum.GetValues<CallStage>(), CallStages.InOrder.Select(s => s.Stage));
