@@ -50,6 +50,12 @@ internal sealed record BenchOptions
     /// <summary>Re-reads a saved Azurite log instead of running (checks the parser on a real log).</summary>
     public string? ParseLog { get; init; }
 
+    /// <summary>Per 250 ms of the window: webhooks due and answered, the worst latency, the processes' CPU and threads, Azurite's own answer time.</summary>
+    public bool Timeline { get; init; }
+
+    /// <summary>How often the in-memory Azurite frees deleted queue messages, in ms (null: the local default; 60000 is Azurite's own).</summary>
+    public int? AzuriteQueueSweepMs { get; init; }
+
     public int WebhooksPerCall => Recording ? 6 : 5;
 
     public string ShapeOrDefault => Shape ?? (Recording ? WorkflowShape.TodayWithRecording : WorkflowShape.Today);
@@ -89,6 +95,8 @@ internal sealed record BenchOptions
                 "--burst-concurrency" => options with { BurstConcurrency = Int() },
                 "--task-hub" => options with { TaskHub = Next() },
                 "--parse-log" => options with { ParseLog = Next() },
+                "--timeline" => options with { Timeline = true },
+                "--azurite-queue-sweep" => options with { AzuriteQueueSweepMs = Int() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }
