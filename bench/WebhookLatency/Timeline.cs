@@ -167,14 +167,14 @@ internal sealed partial class Timeline : IAsyncDisposable
 
     }
 
-    /// <summary>Azurite's queue sweeps from its log, from the warm-up to <paramref name="end"/>, those of 10 ms or more with their moments.</summary>
+    /// <summary>Azurite's queue sweeps from its log, from its start to <paramref name="end"/>; the (at most 10) longest of 100 ms or more with their moments.</summary>
     public void PrintSweeps(string azuriteLog, DateTime end, TextWriter output)
     {
         var sweeps = Sweeps(azuriteLog).Where(s => s.Start <= end).ToList();
-        var longOnes = sweeps.Where(s => s.TookMs >= 10).ToList();
-        output.WriteLine($"Azurite's queue sweeps (freeing deleted messages) from its start to the drain's end: {sweeps.Count}, {longOnes.Count} of 10 ms or more"
+        output.WriteLine($"Azurite's queue sweeps (freeing deleted messages) from its start to the drain's end: {sweeps.Count}, {sweeps.Count(s => s.TookMs >= 10)} of 10 ms or more, "
+            + $"{sweeps.Count(s => s.TookMs >= 100)} of 100 ms or more"
             + (sweeps.Count == 0 ? "" : $"; the longest {sweeps.Max(s => s.TookMs)} ms, the most messages freed by one {sweeps.Max(s => s.Freed)}"));
-        foreach (var sweep in longOnes)
+        foreach (var sweep in sweeps.Where(s => s.TookMs >= 100).OrderByDescending(s => s.TookMs).Take(10).OrderBy(s => s.Start))
         {
             output.WriteLine($"  at {(sweep.Start - Origin).TotalSeconds:+0.00;-0.00} s from the window's start: {sweep.Freed} messages freed, took {sweep.TookMs} ms by Azurite's clock");
         }
