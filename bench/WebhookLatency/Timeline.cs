@@ -22,7 +22,7 @@ internal sealed partial class Timeline : IAsyncDisposable
     private readonly int _azuritePid;
     private readonly QueueClient? _probe;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<(DateTime At, double Host, double Azurite, int Threads)> _samples = [];
+    private readonly List<(DateTime At, double Host, double Azurite, int Threads, double[] Cores)> _samples = [];
     private readonly List<(DateTime At, double Ms)> _probes = [];
     private readonly List<Task> _loops = [];
 
@@ -65,7 +65,7 @@ internal sealed partial class Timeline : IAsyncDisposable
             do
             {
                 var sample = Sample.Take(_hostPid, _azuritePid);
-                _samples.Add((sample.At, sample.Host, sample.Azurite, Threads(_hostPid)));
+                _samples.Add((sample.At, sample.Host, sample.Azurite, Threads(_hostPid), sample.CoreBusy));
             }
             while (await timer.WaitForNextTickAsync(_stop.Token));
         }
@@ -148,20 +148,22 @@ internal sealed partial class Timeline : IAsyncDisposable
             }
 
             output.WriteLine($"  (per {Step.TotalMilliseconds:0} ms from the window's start; latency from the due time; CPU in % of a core; threads: the host's at the step's end; "
-                + $"Azurite's answer: the worst of the bench's requests to it, one every {ProbeEvery.TotalMilliseconds:0} ms, started in the step)");
-            output.WriteLine("     at s   due  answered  worst ms   host %  threads  Azurite %  Azurite's answer ms");
+                + $"Azurite's answer: the worst of the bench's requests to it, one every {ProbeEvery.TotalMilliseconds:0} ms, started in the step; cores: each core's busy share, "
+                + "whoever ran there: a core busy while the host and Azurite are not is other work on the machine)");
+            output.WriteLine("     at s   due  answered  worst ms   host %  threads  Azurite %  Azurite's answer ms  cores %");
             for (var b = 0; b < buckets; b++)
             {
                 var from = Origin + b * Step;
                 var to = from + Step;
                 var steps = _samples.Zip(_samples.Skip(1)).Where(p => p.Second.At > from && p.Second.At <= to).ToList();
                 var wall = steps.Sum(p => (p.Second.At - p.First.At).TotalSeconds);
-                string Cpu(Func<(DateTime At, double Host, double Azurite, int Threads), double> cpu) =>
+                string Cpu(Func<(DateTime At, double Host, double Azurite, int Threads, double[] Cores), double> cpu) =>
                     wall > 0 ? (steps.Sum(p => cpu(p.Second) - cpu(p.First)) / wall * 100).ToString("F0", CultureInfo.InvariantCulture) : "-";
+                var cores = steps.Count == 0 ? "-" : string.Join(' ', Enumerable.Range(0, steps[0].Second.Cores.Length).Select(c => Cpu(s => s.Cores[c]).PadLeft(3)));
                 var threads = steps.Count > 0 ? steps[^1].Second.Threads.ToString(CultureInfo.InvariantCulture) : "-";
                 var probe = probes.Where(p => p.At >= from && p.At < to).Select(p => p.Ms).DefaultIfEmpty(double.NaN).Max();
                 var mark = Worst(b) >= 100 ? "  <" : "";
-                output.WriteLine($"  {b * Step.TotalSeconds,7:F2} {due.GetValueOrDefault(b)?.Count ?? 0,5} {answered.GetValueOrDefault(b),9} {Worst(b),9:F1} {Cpu(s => s.Host),8} {threads,8} {Cpu(s => s.Azurite),10} {probe,20:F1}{mark}");
+                output.WriteLine($"  {b * Step.TotalSeconds,7:F2} {due.GetValueOrDefault(b)?.Count ?? 0,5} {answered.GetValueOrDefault(b),9} {Worst(b),9:F1} {Cpu(s => s.Host),8} {threads,8} {Cpu(s => s.Azurite),10} {probe,20:F1}  {cores}{mark}");
             }
         }
 
