@@ -59,7 +59,8 @@ internal sealed partial class Timeline : IAsyncDisposable
 
     private async Task SampleAsync()
     {
-        using var timer = new PeriodicTimer(Step);
+        // Twice a step, so every step holds a sample whatever the jitter.
+        using var timer = new PeriodicTimer(Step / 2);
         try
         {
             do
