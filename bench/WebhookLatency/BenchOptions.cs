@@ -44,14 +44,21 @@ internal sealed record BenchOptions
     public int BurstWarmup { get; init; } = 50;
     public int BurstConcurrency { get; init; } = 16;
 
-    /// <summary>Throughput mode: each burst's per-workflow timeline from the task hub's History table (<see cref="WorkflowTimeline"/>).</summary>
-    public bool Timeline { get; init; }
-
     /// <summary>The Durable task hub of the local host (LocalHostSettings.TaskHub).</summary>
     public string TaskHub { get; init; } = "callcenter";
 
     /// <summary>Re-reads a saved Azurite log instead of running (checks the parser on a real log).</summary>
     public string? ParseLog { get; init; }
+
+    /// <summary>
+    /// Latency mode: per 250 ms of the window, webhooks due and answered, the worst latency, the processes' CPU and
+    /// threads, Azurite's own answer time. Throughput mode: each burst's per-workflow timeline from the task hub's
+    /// History table (<see cref="WorkflowTimeline"/>).
+    /// </summary>
+    public bool Timeline { get; init; }
+
+    /// <summary>How often the in-memory Azurite frees deleted queue messages, in ms (null: the local default; 60000 is Azurite's own).</summary>
+    public int? AzuriteQueueSweepMs { get; init; }
 
     public int WebhooksPerCall => Recording ? 6 : 5;
 
@@ -90,9 +97,10 @@ internal sealed record BenchOptions
                 "--burst" => options with { Burst = Int() },
                 "--burst-warmup" => options with { BurstWarmup = Int() },
                 "--burst-concurrency" => options with { BurstConcurrency = Int() },
-                "--timeline" => options with { Timeline = true },
                 "--task-hub" => options with { TaskHub = Next() },
                 "--parse-log" => options with { ParseLog = Next() },
+                "--timeline" => options with { Timeline = true },
+                "--azurite-queue-sweep" => options with { AzuriteQueueSweepMs = Int() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }

@@ -49,7 +49,9 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
         var calls = (int)Math.Round(options.Seconds * cps);
         await (marks?.MarkAsync("window-start") ?? Task.CompletedTask);
         var before = Sample.Take(system.ProcessId, azurite.ProcessId);
+        var timeline = Timeline.Start(system.ProcessId, azurite.ProcessId, options.Timeline ? azurite.ConnectionString : null);
         var records = await measured.OpenLoopAsync(tag, calls, cps);
+        await timeline.DisposeAsync();
         var window = Sample.Take(system.ProcessId, azurite.ProcessId) - before;
         var load = LoadAverage();
         var (drain, done) = await DrainAsync(system, azurite, probe, tag, calls, settled);
@@ -70,6 +72,7 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
         }
 
         PrintLatency("all webhooks", Latencies(records));
+        timeline.Print(records, output, options.Timeline);
 
         var whole = window + drain;
         output.WriteLine($"host CPU:    {window.Host / window.Wall * 100:F0}% of a core in the window; {window.Host / calls * 1000:F2} ms per call in the window, {whole.Host / calls * 1000:F2} with the drain");
@@ -91,6 +94,7 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
             var idlePerSecond = StorageReport.Between(requests, "idle-start", "idle-end") / settled.Wall;
             storage = StorageReport.Build(requests, "window-start", "window-end", records, (end - before.At).TotalSeconds, options.TaskHub, idlePerSecond);
             storage.Print(output);
+            timeline.PrintSweeps(log, end, output);
         }
 
         var valid = Validity(window, load);
@@ -288,7 +292,8 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
         }
 
         // Azurite stands in for a remote storage service: in memory unless asked, so its disk is not measured.
-        var azurite = options.AzuriteDisk ? await AzuriteServer.StartAsync() : await AzuriteServer.StartInMemoryAsync(log);
+        var azurite = options.AzuriteDisk ? await AzuriteServer.StartAsync()
+            : await AzuriteServer.StartInMemoryAsync(log, options.AzuriteQueueSweepMs is { } sweep ? TimeSpan.FromMilliseconds(sweep) : null);
         Pin(azurite.ProcessId, options.AzuriteCore);
         return azurite;
     }
