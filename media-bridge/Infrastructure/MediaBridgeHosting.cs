@@ -49,9 +49,9 @@ public static class MediaBridgeHosting
     /// the bridge's CPU). Nothing the bridge runs there may block: call set-up is asynchronous throughout, and
     /// tools, hangups and transcripts run as pool tasks. Off restores the hop; see docs/benchmarks.md.
     /// <c>MediaBridge:WaitForDataBeforeAllocatingBuffer</c> (default off; on is Kestrel's default): on, Kestrel waits for
-    /// each message with a zero-byte read (a one-byte peek on Linux) before the read that takes it, three receive calls
-    /// per Twilio read instead of two (measured: 2.0 → 1.7 receive calls per relayed frame at 100 calls); off holds one
-    /// 4 KiB pool block per idle connection instead (docs/benchmarks.md, "Bridge CPU per frame, third pass").
+    /// each message with a zero-byte read (a one-byte peek on Linux) before the read that takes it (measured off: 2.0 →
+    /// 1.7 receive calls per relayed frame at 100 calls); off holds one 4 KiB pool block per waiting connection instead
+    /// (docs/benchmarks.md, "Bridge CPU per frame, third pass").
     /// <c>MediaBridge:BoundedMemoryPool</c> (default on) gives Kestrel <see cref="BoundedMemoryPoolFactory"/>, which keeps
     /// at most <see cref="KeptPoolBlocks"/> free blocks; off is Kestrel's own pool, for measuring one against the other.
     /// </summary>
