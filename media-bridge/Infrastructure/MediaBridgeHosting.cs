@@ -48,15 +48,17 @@ public static class MediaBridgeHosting
     /// OpenAI on the socket engine's thread, with no thread-pool hop (measured: the hop's wake-ups were a fifth of
     /// the bridge's CPU). Nothing the bridge runs there may block: call set-up is asynchronous throughout, and
     /// tools, hangups and transcripts run as pool tasks. Off restores the hop; see docs/benchmarks.md.
-    /// <c>MediaBridge:WaitForDataBeforeAllocatingBuffer</c> (default on, Kestrel's default) is there to measure
-    /// reads without Kestrel's zero-byte read first; off measured no different.
+    /// <c>MediaBridge:WaitForDataBeforeAllocatingBuffer</c> (default off; on is Kestrel's default): on, Kestrel waits for
+    /// each message with a zero-byte read (a one-byte peek on Linux) before the read that takes it (measured off: 2.0 →
+    /// 1.7 receive calls per relayed frame at 100 calls); off holds one 4 KiB pool block per waiting connection instead
+    /// (docs/benchmarks.md, "Bridge CPU per frame, third pass").
     /// <c>MediaBridge:BoundedMemoryPool</c> (default on) gives Kestrel <see cref="BoundedMemoryPoolFactory"/>, which keeps
     /// at most <see cref="KeptPoolBlocks"/> free blocks; off is Kestrel's own pool, for measuring one against the other.
     /// </summary>
     public static IWebHostBuilder UseMediaBridgeSockets(this IWebHostBuilder host, IConfiguration configuration)
     {
         var inline = configuration.GetValue($"{MediaBridgeOptions.Section}:InlineSocketScheduling", true);
-        var waitForData = configuration.GetValue($"{MediaBridgeOptions.Section}:WaitForDataBeforeAllocatingBuffer", true);
+        var waitForData = configuration.GetValue($"{MediaBridgeOptions.Section}:WaitForDataBeforeAllocatingBuffer", false);
         if (configuration.GetValue($"{MediaBridgeOptions.Section}:BoundedMemoryPool", true))
         {
             // Kestrel registers its own factory with TryAdd; the transport takes whichever the container holds.

@@ -38,7 +38,8 @@ internal sealed class CallLimits(TimeSpan idleTimeout, TimeSpan maxLength)
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
-            await Task.Delay(limits.Period, time, ct).ConfigureAwait(false);
+            // On the calls' shared grid: one wake-up for the checks of many calls (TimerGrid).
+            await Task.Delay(TimerGrid.Delay(time, limits.Period), time, ct).ConfigureAwait(false);
             switch (limits.Check(Stopwatch.GetElapsedTime(session.LastTwilioMessage), Stopwatch.GetElapsedTime(started)))
             {
                 case CallLimit.Silent:

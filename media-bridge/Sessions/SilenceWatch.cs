@@ -34,7 +34,8 @@ internal sealed class SilenceWatch : IDisposable
         _sayGoodbye = sayGoodbye;
         _lastActivity = time.GetTimestamp();
         Period = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(250).Ticks, reprompt.Ticks / 4));
-        _timer = time.CreateTimer(_ => _ = CheckAsync(), null, Period, Period);
+        // First due on the calls' shared grid; a periodic timer then keeps its schedule, so it stays there.
+        _timer = time.CreateTimer(_ => _ = CheckAsync(), null, TimerGrid.Delay(time, Period), Period);
     }
 
     /// <summary>How often the quiet is checked.</summary>
