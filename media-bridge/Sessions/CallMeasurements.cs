@@ -5,11 +5,11 @@ namespace CallCenter.MediaBridge.Sessions;
 
 /// <summary>
 /// A call's voice-to-voice latencies and OpenAI Realtime usage, in a fixed ring allocated with the call and a turn
-/// table grown by turns: the per-frame members write two numbers into the ring and allocate nothing. A turn's latency runs from the caller's
-/// end of speech to the first agent frame sent to Twilio for the response that answers it; the end of speech is
-/// OpenAI's <c>speech_stopped.audio_end_ms</c>, an offset into the audio of its session, turned back into the
-/// moment the bridge forwarded that audio by the ring of (audio sent, when). The greeting's runs from the
-/// stream's <c>start</c>. Read once, when the call ends (<see cref="Latency"/>, <see cref="Usage"/>).
+/// table grown by turns: the per-frame members write two numbers into the ring and allocate nothing. A turn's
+/// latency runs from the caller's end of speech to the first agent frame sent to Twilio for the response that
+/// answers it; the end of speech is OpenAI's <c>speech_stopped.audio_end_ms</c>, an offset into the audio of its
+/// session, turned back into the moment the bridge forwarded that audio by the ring of (audio sent, when). The
+/// greeting's runs from the stream's <c>start</c>. Read once, when the call ends (<see cref="Latency"/>, <see cref="Usage"/>).
 /// </summary>
 internal sealed class CallMeasurements
 {
