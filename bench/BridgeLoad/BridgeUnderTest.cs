@@ -77,7 +77,7 @@ internal sealed class BridgeUnderTest : SystemUnderTest
             // the runtime settings come from the bridge's own runtimeconfig, which the bridge process is started with.
             ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
             [InlineCompletions] = "1",
-            ["DOTNET_GCgen0size"] = "0x200000",
+            ["DOTNET_GCgen0size"] = "200000",
 
             // For `perf` profiles of the bridge: JIT-compiled methods get names in /tmp/perf-<pid>.map.
             ["DOTNET_PerfMapEnabled"] = options.PerfMap ? "1" : "0",

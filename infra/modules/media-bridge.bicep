@@ -180,7 +180,8 @@ resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
             // Measured: socket completions on the socket thread, no thread-pool hop per message.
             { name: 'DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS', value: '1' }
             // Measured: a 2 MiB gen0 budget keeps the idle bridge's committed GC memory lower (media-bridge/Dockerfile).
-            { name: 'DOTNET_GCgen0size', value: '0x200000' }
+            // Hex digits without "0x": the Native AOT runtime ignores a value with the prefix.
+            { name: 'DOTNET_GCgen0size', value: '200000' }
           ]
           probes: [
             {

@@ -36,6 +36,16 @@ internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> optio
         /// </summary>
         internal const int MaxOpenAiMessageBytes = 1024 * 1024;
 
+        /// <summary>What a call's receive buffer starts at: an audio delta and every other event but a few fit.</summary>
+        internal const int ReceiveBufferBytes = 4096;
+
+        /// <summary>
+        /// The largest receive buffer a call keeps between events. The session echoes (<c>session.created</c> and
+        /// <c>session.updated</c>, with the instructions and tools) grow it to tens of KiB at the start of every
+        /// call; kept, that would be every call's largest buffer for its whole life.
+        /// </summary>
+        internal const int KeptReceiveBufferBytes = 16 * 1024;
+
         private readonly WebSocket _socket = session.WebSocket;
         private readonly SemaphoreSlim _send = new(1, 1);
 
@@ -100,11 +110,18 @@ internal sealed class OpenAiRealtimeConnector(IOptions<MediaBridgeOptions> optio
 
         public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReceiveAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(4096);
+            var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
             try
             {
                 while (true)
                 {
+                    // The event before this one was large: back to a small buffer (one comparison per event otherwise).
+                    if (buffer.Length > KeptReceiveBufferBytes)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
+                    }
+
                     var filled = 0;
                     ValueWebSocketReceiveResult r;
                     do

@@ -4,29 +4,31 @@ using CallCenter.Core.Calls;
 namespace CallCenter.MediaBridge.Sessions;
 
 /// <summary>
-/// A call's voice-to-voice latencies and OpenAI Realtime usage, in fixed arrays allocated with the call: the
-/// per-frame members write two numbers into a ring and allocate nothing. A turn's latency runs from the caller's
-/// end of speech to the first agent frame sent to Twilio for the response that answers it; the end of speech is
-/// OpenAI's <c>speech_stopped.audio_end_ms</c>, an offset into the audio of its session, turned back into the
-/// moment the bridge forwarded that audio by the ring of (audio sent, when). The greeting's runs from the
-/// stream's <c>start</c>. Read once, when the call ends (<see cref="Latency"/>, <see cref="Usage"/>).
+/// A call's voice-to-voice latencies and OpenAI Realtime usage, in a fixed ring allocated with the call and a turn
+/// table grown by turns: the per-frame members write two numbers into the ring and allocate nothing. A turn's
+/// latency runs from the caller's end of speech to the first agent frame sent to Twilio for the response that
+/// answers it; the end of speech is OpenAI's <c>speech_stopped.audio_end_ms</c>, an offset into the audio of its
+/// session, turned back into the moment the bridge forwarded that audio by the ring of (audio sent, when). The
+/// greeting's runs from the stream's <c>start</c>. Read once, when the call ends (<see cref="Latency"/>, <see cref="Usage"/>).
 /// </summary>
 internal sealed class CallMeasurements
 {
     /// <summary>Turns kept per call; later ones still count towards nothing (a call of hundreds of turns is rare).</summary>
     public const int MaxTurns = 256;
 
-    // 20 s of 20 ms frames: VAD reports an end of speech within a second of it.
-    private const int RingFrames = 1024;
+    private const int InitialTurns = 16;
+
+    // 5 s of 20 ms frames, 4 KiB a call (20 s took 16 KiB of every call): server VAD reports an end of
+    // speech about its silence duration (500 ms by default) after it, so the frame it names is well inside the ring.
+    private const int RingFrames = 256;
 
     // μ-law at 8 kHz: 8 bytes of audio per ms.
     private const int BytesPerMs = 8;
 
     private readonly long[] _ringBytes = new long[RingFrames];
     private readonly long[] _ringAt = new long[RingFrames];
-    private readonly int[] _turnMs = new int[MaxTurns];
-    private readonly long[] _turnAt = new long[MaxTurns];
-    private readonly bool[] _turnIsGreeting = new bool[MaxTurns];
+    // Grown by doubling as turns are recorded (once a turn, never per frame): most calls have a few dozen turns.
+    private Turn[] _turnTable = new Turn[InitialTurns];
     private readonly DateTimeOffset _wallAtStart;
     private readonly long _clockAtStart;
     private readonly string? _model;
@@ -103,9 +105,12 @@ internal sealed class CallMeasurements
         var now = Stopwatch.GetTimestamp();
         if (_turns < MaxTurns)
         {
-            _turnMs[_turns] = Ms(_pendingSince, now);
-            _turnIsGreeting[_turns] = _pendingIsGreeting;
-            _turnAt[_turns] = now;
+            if (_turns == _turnTable.Length)
+            {
+                Array.Resize(ref _turnTable, Math.Min(MaxTurns, _turns * 2));
+            }
+
+            _turnTable[_turns] = new Turn(Ms(_pendingSince, now), _pendingIsGreeting, now);
             _turns++;
         }
 
@@ -137,8 +142,9 @@ internal sealed class CallMeasurements
         var turns = new List<LatencyTurn>(_turns);
         for (var i = 0; i < _turns; i++)
         {
-            var at = _wallAtStart + Stopwatch.GetElapsedTime(_clockAtStart, _turnAt[i]);
-            turns.Add(new LatencyTurn(at, _turnMs[i], _turnIsGreeting[i] ? LatencyTurn.Greeting : LatencyTurn.Turn));
+            var turn = _turnTable[i];
+            var at = _wallAtStart + Stopwatch.GetElapsedTime(_clockAtStart, turn.At);
+            turns.Add(new LatencyTurn(at, turn.Ms, turn.IsGreeting ? LatencyTurn.Greeting : LatencyTurn.Turn));
         }
 
         return CallLatency.Of(turns);
@@ -167,4 +173,6 @@ internal sealed class CallMeasurements
     }
 
     private static int Ms(long from, long to) => (int)Math.Min(int.MaxValue - 1, Math.Max(0, Stopwatch.GetElapsedTime(from, to).TotalMilliseconds));
+
+    private readonly record struct Turn(int Ms, bool IsGreeting, long At);
 }

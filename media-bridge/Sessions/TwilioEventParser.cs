@@ -15,7 +15,8 @@ internal sealed class TwilioEventParser : IDisposable
     private static readonly byte[] AppendPrefix = """{"type":"input_audio_buffer.append","audio":" """u8.ToArray()[..^1];
     private static readonly byte[] AppendSuffix = "\"}"u8.ToArray();
 
-    private byte[] _append = ArrayPool<byte>.Shared.Rent(1024);
+    // Twilio's frame is 20 ms (216 characters of base64): its append event is under 300 bytes; a larger payload grows it.
+    private byte[] _append = ArrayPool<byte>.Shared.Rent(512);
     private int _appendLength;
 
     public TwilioEventParser() => AppendPrefix.CopyTo(_append, 0);

@@ -16,7 +16,14 @@ internal sealed class TwilioMessageBuffer : IDisposable
     /// </summary>
     public const int MaxMessageBytes = 64 * 1024;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(2048);
+    /// <summary>
+    /// What the buffer starts at and returns to: a media frame (about 400 bytes) fits. A larger message (the
+    /// <c>start</c> with its parameters) grows it; the next message starts in a buffer of this size again, so a
+    /// call does not keep its largest message's buffer for its whole life.
+    /// </summary>
+    public const int InitialBytes = 1024;
+
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBytes);
     private int _filled;
     private int _length;
     private long _lastMessage = Stopwatch.GetTimestamp();
@@ -24,8 +31,21 @@ internal sealed class TwilioMessageBuffer : IDisposable
     /// <summary>When Twilio last sent anything (a <see cref="Stopwatch"/> timestamp); it sends a frame every 20 ms.</summary>
     public long LastMessage => Volatile.Read(ref _lastMessage);
 
-    /// <summary>Where the next read goes.</summary>
-    public Memory<byte> Free => _buffer.AsMemory(_filled);
+    /// <summary>Where the next read goes; the last message is gone once this is asked for.</summary>
+    public Memory<byte> Free
+    {
+        get
+        {
+            if (_filled == 0 && _buffer.Length > InitialBytes)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = ArrayPool<byte>.Shared.Rent(InitialBytes);
+                _length = 0;
+            }
+
+            return _buffer.AsMemory(_filled);
+        }
+    }
 
     /// <summary>The message completed by the last <see cref="Received"/>.</summary>
     public ReadOnlySpan<byte> Message => _buffer.AsSpan(0, _length);

@@ -94,7 +94,11 @@ public sealed partial class AzdLayoutTests
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.EndsWith("ASPNETCORE_HTTP_PORTS=", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0", StringComparison.Ordinal));
         Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", StringComparison.Ordinal));
-        Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_GCgen0size=0x200000", StringComparison.Ordinal));
+        Assert.Contains(runtime, l => l.StartsWith("ENV ", StringComparison.Ordinal) && l.Contains("DOTNET_GCgen0size=200000", StringComparison.Ordinal));
+
+        // The container runs the Native AOT runtime, whose reader of DOTNET_ numbers takes hex digits only: a value
+        // written with "0x" is refused and the setting silently keeps its default.
+        Assert.DoesNotContain(runtime, l => l.StartsWith("ENV DOTNET_", StringComparison.Ordinal) && l.Contains("=0x", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(runtime, l => l.StartsWith("COPY --from=build ", StringComparison.Ordinal));
     }
 

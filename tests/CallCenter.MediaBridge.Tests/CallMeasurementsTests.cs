@@ -70,15 +70,25 @@ public sealed class CallMeasurementsTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public void Measuring_frames_allocates_nothing()
+    public void Measuring_frames_and_turns_allocates_nothing_once_the_turn_table_has_grown_and_a_call_keeps_its_first_256_turns()
     {
         var m = new CallMeasurements(TimeProvider.System, "gpt-realtime");
         m.StreamStarted(System.Diagnostics.Stopwatch.GetTimestamp());
+
+        // The turn table grows by doubling with turns, never with frames: 201 turns here take it to its full 256.
         for (var i = 0; i < 2000; i++)
         {
             m.AudioSent(Append);
+            if (i % 10 == 9)
+            {
+                m.SpeechStopped(i * 20L);
+                m.ResponseCreated();
+            }
+
             m.AgentFrameSent();
         }
+
+        Assert.Equal(1 + (2000 / 10), m.Turns); // the greeting, then one turn per end of speech
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 10_000; i++)
@@ -94,7 +104,8 @@ public sealed class CallMeasurementsTests(AzuriteFixture azurite)
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(1 + (10_000 / 50), m.Turns); // the greeting, then one turn per end of speech
+        Assert.Equal(CallMeasurements.MaxTurns, m.Turns);
+        Assert.Equal(CallMeasurements.MaxTurns, m.Latency()!.Turns.Count);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using CallCenter.MediaBridge.Sessions;
 
 namespace CallCenter.MediaBridge.Tests;
@@ -61,6 +62,30 @@ public sealed class TwilioMessageBufferTests
         "{}"u8.CopyTo(buffer.Free.Span);
         Assert.Equal(TwilioRead.Message, buffer.Received(2, endOfMessage: true));
         Assert.Equal("{}"u8.ToArray(), buffer.Message.ToArray());
+    }
+
+    [Fact]
+    public void After_a_large_message_the_next_one_starts_in_a_buffer_of_the_initial_size_and_a_frame_sized_one_keeps_it()
+    {
+        using var buffer = new TwilioMessageBuffer();
+        Assert.Equal(TwilioMessageBuffer.InitialBytes, buffer.Free.Length);
+
+        // The start message with its parameters: the buffer grows for it, and the call does not keep that size.
+        Assert.Equal(TwilioRead.Message, Feed(buffer, 5000, end: true));
+        Assert.Equal(5000, buffer.Message.Length);
+        Assert.Equal(TwilioMessageBuffer.InitialBytes, buffer.Free.Length);
+
+        // Frames fit: the same buffer serves every one of them, with no rent or return per frame.
+        var arrays = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(TwilioRead.Message, Feed(buffer, 400, end: true));
+            Assert.True(MemoryMarshal.TryGetArray<byte>(buffer.Free, out var array));
+            arrays.Add(array.Array!);
+        }
+
+        Assert.Single(arrays);
+        Assert.Equal(TwilioMessageBuffer.InitialBytes, buffer.Free.Length);
     }
 
     [Fact]
