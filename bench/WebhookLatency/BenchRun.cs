@@ -318,7 +318,7 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
 
     private static List<double> Latencies(IEnumerable<WebhookRecord> records) => records.Select(r => r.LatencyMs).Order().ToList();
 
-    private static double Percentile(List<double> sorted, double q) =>
+    internal static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];
 
     private void PrintLatency(string name, List<double> sorted) =>

@@ -82,7 +82,7 @@ internal sealed class WorkflowTimeline
             var values = _instances.Select(gap).OfType<TimeSpan>().Select(t => t.TotalSeconds).Order().ToList();
             output.WriteLine(values.Count == 0 ? $"{name,-42} none"
                 : string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-42} {values[(int)(values.Count * 0.5)],6:F2} / {values[Math.Min(values.Count - 1, (int)(values.Count * 0.9))],6:F2} / {values[^1],6:F2}  ({values.Count})"));
+                    $"{name,-42} {BenchRun.Percentile(values, 0.5),6:F2} / {BenchRun.Percentile(values, 0.9),6:F2} / {values[^1],6:F2}  ({values.Count})"));
         }
     }
 }
