@@ -57,8 +57,10 @@ public sealed class CallStatsStore(CallCenterTables tables)
 
                 return true;
             }
-            catch (TableTransactionFailedException e)
+            catch (TableTransactionFailedException e) when (e.IsConflict() || e.IsPreconditionFailed())
             {
+                // Only a marker or a day that exists, or a day moved on, is retried: a request storage refused (400) is
+                // refused again, and ends the step as a permanent failure instead of twenty reads.
                 _days.Remove((tenantId, dayKey));
 
                 // Either the marker exists (counted before: done) or the day moved under us (read it again).

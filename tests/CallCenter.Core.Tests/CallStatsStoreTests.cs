@@ -50,6 +50,19 @@ public sealed class CallStatsStoreTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_day_storage_refuses_as_bad_fails_at_once_as_permanent_and_counts_nothing()
+    {
+        // '#' is not allowed in a row key: Azure Storage answers the transaction 400, and would again.
+        var entry = new CallStatsEntry("CA#" + Guid.NewGuid().ToString("N"), Day, CallOutcomes.Completed, 1, 0m, []);
+
+        var refused = await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => Stats.AddOnceAsync("refused", entry));
+
+        Assert.Equal(400, refused.Status);
+        Assert.True(Faults.Failures.IsPermanent(refused));
+        Assert.Equal(0, Assert.Single(await Stats.ListAsync("refused", Day, Day)).Calls);
+    }
+
+    [Fact]
     public async Task Every_day_of_a_range_is_listed_with_zeros_where_no_call_was_counted_and_no_other_tenants_calls()
     {
         await Stats.AddOnceAsync("mine", new CallStatsEntry(Sid(), Day.AddDays(1), CallOutcomes.Busy, 0, 0m, []));
