@@ -27,6 +27,12 @@ internal sealed record BenchOptions
     public string? AzuriteLog { get; init; }
 
     public bool PerfMap { get; init; }
+
+    /// <summary>
+    /// The host logs each request's own duration (ASP.NET Core's "Request finished" at Information), and the bench
+    /// reports the webhooks' time inside the host beside the latency the generator saw. The logging is work of its own.
+    /// </summary>
+    public bool ServerTimes { get; init; }
     public IReadOnlyList<string> Environment { get; init; } = [];
 
     /// <summary>The root of an older checkout with its own Release build, run interleaved with this one.</summary>
@@ -89,6 +95,7 @@ internal sealed record BenchOptions
                 "--azurite-disk" => options with { AzuriteDisk = true },
                 "--azurite-log" => options with { AzuriteLog = Path.GetFullPath(Next()) },
                 "--perf-map" => options with { PerfMap = true },
+                "--server-times" => options with { ServerTimes = true },
                 "--env" => Set(() => environment.Add(Next())),
                 "--compare" => options with { Compare = Path.GetFullPath(Next()) },
                 "--repeat" => options with { Repeat = Int() },

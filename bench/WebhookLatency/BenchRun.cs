@@ -72,6 +72,14 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
         }
 
         PrintLatency("all webhooks", Latencies(records));
+        if (options.ServerTimes)
+        {
+            // Inside the host, from the request read to the answer written: what the generator's figure adds is its own
+            // scheduling and the loopback, on the host's core.
+            output.WriteLine("the host's own time ms (ASP.NET Core's request duration, the measured calls' window)");
+            PrintLatency("voice webhook", system.Served("/api/twilio/voice", before.At, end));
+            PrintLatency("status callbacks", system.Served("/api/twilio/status", before.At, end));
+        }
         timeline.Print(records, output, options.Timeline);
 
         var whole = window + drain;
@@ -115,9 +123,11 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
 
     /// <summary>
     /// Workflow throughput: a burst of calls as fast as the system takes them (<see cref="BenchOptions.BurstConcurrency"/>
-    /// calls at a time), then completions per second from the first start to the last completion, both from the
-    /// task hub's instance table. The real system is the local host driven by each call's webhooks; the bare
-    /// engine starts its orchestrations and raises their events itself.
+    /// calls at a time), then completions per second from the burst's start to the last completion (from the task
+    /// hub's instance table). The real system is the local host driven by each call's webhooks: the calls are set up
+    /// (answered, ringing, in progress) before the window, and the burst is their ends and recordings, which start
+    /// and feed the workflows; the bare engine starts its orchestrations and raises their events itself. Both
+    /// windows hold the workflows' starts, not the calls' set-up, which no workflow takes part in.
     /// </summary>
     public async Task<RunFigures> ThroughputAsync(string label, string? root, int round)
     {
@@ -130,8 +140,28 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
         var sender = system.Http is null ? null : new WebhookSender(system.Http, SystemUnderTest.Number, StandIns.AuthToken, standIns.Twilio, 0, options.Recording);
         output.WriteLine();
         output.WriteLine($"--- {label}, run {round}: burst of {options.Burst} calls, {options.BurstConcurrency} at a time"
-            + (root is null ? $", shape {options.ShapeOrDefault}" : $", each call's webhooks in turn ({root})")
+            + (root is null ? $", shape {options.ShapeOrDefault}" : $", the calls set up first, then their ends and recordings ({root})")
             + $"; pid {system.ProcessId} on core {options.HostCore}, Azurite pid {azurite.ProcessId} on core {options.AzuriteCore}");
+
+        async Task SendAsync(uint tag, int calls, Func<WebhookKind, bool> include)
+        {
+            var failed = (await sender!.BurstAsync(tag, calls, options.BurstConcurrency, include)).Count(r => !r.Ok);
+            if (failed > 0)
+            {
+                output.WriteLine($"  {failed} webhooks failed");
+            }
+        }
+
+        async Task SetUpAsync(uint tag, int calls)
+        {
+            if (sender is not null)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                await SendAsync(tag, calls, WebhookSender.IsSetUp);
+                output.WriteLine($"set-up of {calls} calls (answer, initiated, ringing, in progress) before the window: {clock.Elapsed.TotalSeconds:F1} s");
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
 
         async Task DriveAsync(uint tag, int calls)
         {
@@ -141,21 +171,19 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
             }
             else
             {
-                var failed = (await sender.BurstAsync(tag, calls, options.BurstConcurrency)).Count(r => !r.Ok);
-                if (failed > 0)
-                {
-                    output.WriteLine($"  {failed} webhooks failed");
-                }
+                await SendAsync(tag, calls, kind => !WebhookSender.IsSetUp(kind));
             }
         }
 
         var warmTag = CallSids.NewTag();
+        await SetUpAsync(warmTag, options.BurstWarmup);
         await DriveAsync(warmTag, options.BurstWarmup);
         var warm = await CompletionAsync(probe, warmTag, options.BurstWarmup, DateTime.UtcNow.AddSeconds(options.DrainLimit));
         output.WriteLine($"warm-up: {warm.Completed} of {options.BurstWarmup} completed");
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         var tag = CallSids.NewTag();
+        await SetUpAsync(tag, options.Burst);
         var before = Sample.Take(system.ProcessId, azurite.ProcessId);
         await DriveAsync(tag, options.Burst);
         var drivenIn = (DateTime.UtcNow - before.At).TotalSeconds;

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using CallCenter.DevServices;
 
@@ -11,11 +13,12 @@ namespace CallCenter.Bench.WebhookLatency;
 /// Release output), or the bare engine (<c>serve-engine</c>, this bench's own process image with the local
 /// host's runtime settings).
 /// </summary>
-internal sealed class SystemUnderTest : IAsyncDisposable
+internal sealed partial class SystemUnderTest : IAsyncDisposable
 {
     public const string AdminKey = "bench-admin-key-0123456789abcdef0123456789";
     public const string Number = "+15550009000";
     private readonly StringBuilder _output = new();
+    private readonly ConcurrentQueue<(DateTime At, string Path, double Ms)> _served = new();
     private readonly Process _process;
     private readonly Channel<string?> _lines = Channel.CreateUnbounded<string?>();
 
@@ -167,6 +170,11 @@ internal sealed class SystemUnderTest : IAsyncDisposable
         start.Environment["Storage__ConnectionString"] = azurite.ConnectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        if (options.ServerTimes)
+        {
+            start.Environment["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
+        }
+
         if (options.PerfMap)
         {
             // Names JIT-compiled frames for `perf record -p <pid>`.
@@ -183,8 +191,18 @@ internal sealed class SystemUnderTest : IAsyncDisposable
         return start;
     }
 
+    /// <summary>The host's own time for each request to <paramref name="path"/> finished between the two moments (with <see cref="BenchOptions.ServerTimes"/>).</summary>
+    public List<double> Served(string path, DateTime from, DateTime to) =>
+        _served.Where(s => s.Path == path && s.At >= from && s.At <= to).Select(s => s.Ms).Order().ToList();
+
     private void Received(string? line)
     {
+        if (line is not null && RequestFinished().Match(line) is { Success: true } finished)
+        {
+            _served.Enqueue((DateTime.UtcNow, new Uri(finished.Groups["url"].Value).AbsolutePath,
+                double.Parse(finished.Groups["ms"].Value, CultureInfo.InvariantCulture)));
+        }
+
         lock (_output)
         {
             if (line is not null)
@@ -221,4 +239,8 @@ internal sealed class SystemUnderTest : IAsyncDisposable
         await _process.WaitForExitAsync();
         _process.Dispose();
     }
+
+    // ASP.NET Core's hosting log: "Request finished HTTP/1.1 POST http://127.0.0.1:5000/api/twilio/voice - 200 - … 4.8512ms".
+    [GeneratedRegex(@"Request finished HTTP/\S+ \S+ (?<url>\S+) .* (?<ms>[0-9.]+)ms$")]
+    private static partial Regex RequestFinished();
 }

@@ -55,14 +55,20 @@ internal sealed class WebhookSender(
         return [.. await Task.WhenAll(sends)];
     }
 
-    /// <summary>As fast as the server answers: <paramref name="concurrency"/> calls at a time, each call's webhooks one after the other.</summary>
-    public async Task<List<WebhookRecord>> BurstAsync(uint tag, int calls, int concurrency)
+    /// <summary>The webhooks of a call up to its end: answered, then initiated, ringing and in progress.</summary>
+    public static bool IsSetUp(WebhookKind kind) => kind < WebhookKind.Completed;
+
+    /// <summary>
+    /// As fast as the server answers: <paramref name="concurrency"/> calls at a time, each call's webhooks that
+    /// <paramref name="include"/> takes one after the other.
+    /// </summary>
+    public async Task<List<WebhookRecord>> BurstAsync(uint tag, int calls, int concurrency, Func<WebhookKind, bool> include)
     {
         var clock = Stopwatch.StartNew();
         var records = new List<WebhookRecord>();
         await Parallel.ForEachAsync(Enumerable.Range(0, calls), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (call, _) =>
         {
-            foreach (var (kind, _) in Timeline)
+            foreach (var (kind, _) in Timeline.Where(t => include(t.Kind)))
             {
                 var record = await SendAsync(tag, call, kind, clock.Elapsed, clock);
                 lock (records)
