@@ -96,6 +96,9 @@ public static class DemoCalls
         {
             call.StatusTimes[status] = createdAt.AddSeconds(20);
             call.DurationSeconds = 0;
+            // Finished history, like every seeded call: a call whose workflow has not finished is an open call, and
+            // the open-call sweep would start the workflow of each of them once the demo runs.
+            call.WorkflowFinishedAt = createdAt.AddSeconds(30);
             return call;
         }
 

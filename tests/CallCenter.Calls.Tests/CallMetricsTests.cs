@@ -176,6 +176,9 @@ public sealed class CallMetricsTests(CallCenterFixture fixture)
         Assert.Equal(calls.Count, days.Sum(d => d.Calls));
         Assert.Equal(calls.Sum(c => c.Cost!.Total), days.Sum(d => d.Cost));
         Assert.Contains(days, d => d.P95LatencyMs > 0);
+        // All finished history: nothing for the open-call sweep to start.
+        Assert.All(calls, c => Assert.NotNull(c.WorkflowFinishedAt));
+        Assert.Empty(await _host.Get<CallLogStore>().ListOpenAsync(tenant.Id, DateTimeOffset.UtcNow));
     }
 
     private CallMetricsRecorder Recorder(PricingOptions table) =>
