@@ -33,6 +33,7 @@ internal sealed record BenchOptions
     /// reports the webhooks' time inside the host beside the latency the generator saw. The logging is work of its own.
     /// </summary>
     public bool ServerTimes { get; init; }
+
     public IReadOnlyList<string> Environment { get; init; } = [];
 
     /// <summary>The root of an older checkout with its own Release build, run interleaved with this one.</summary>

@@ -80,6 +80,7 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
             PrintLatency("voice webhook", system.Served("/api/twilio/voice", before.At, end));
             PrintLatency("status callbacks", system.Served("/api/twilio/status", before.At, end));
         }
+
         timeline.Print(records, output, options.Timeline);
 
         var whole = window + drain;
@@ -125,7 +126,7 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
     /// Workflow throughput: a burst of calls as fast as the system takes them (<see cref="BenchOptions.BurstConcurrency"/>
     /// calls at a time), then completions per second from the burst's start to the last completion (from the task
     /// hub's instance table). The real system is the local host driven by each call's webhooks: the calls are set up
-    /// (answered, ringing, in progress) before the window, and the burst is their ends and recordings, which start
+    /// (answered, initiated, ringing, in progress) before the window, and the burst is their ends and recordings, which start
     /// and feed the workflows; the bare engine starts its orchestrations and raises their events itself. Both
     /// windows hold the workflows' starts, not the calls' set-up, which no workflow takes part in.
     /// </summary>
@@ -156,7 +157,7 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
         {
             if (sender is not null)
             {
-                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var clock = Stopwatch.StartNew();
                 await SendAsync(tag, calls, WebhookSender.IsSetUp);
                 output.WriteLine($"set-up of {calls} calls (answer, initiated, ringing, in progress) before the window: {clock.Elapsed.TotalSeconds:F1} s");
                 await Task.Delay(TimeSpan.FromSeconds(2));
