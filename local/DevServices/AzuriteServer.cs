@@ -74,7 +74,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         string[] storageArguments, string? owned, (int Blob, int Queue, int Table)? ports, CancellationToken ct, TimeSpan? queueSweep = null)
     {
         var script = await EnsureInstalledAsync(ct).ConfigureAwait(false);
-        var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
+        var (blob, queue, table) = ports ?? FreePorts();
 
         var start = new ProcessStartInfo(NodeTools.Node())
         {
@@ -200,11 +200,28 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Three distinct free loopback ports: each listener stays open until all three are chosen, since a port let go
+    /// can be the next one handed out (two of Azurite's services on one port: it exits at start).
+    /// </summary>
+    private static (int Blob, int Queue, int Table) FreePorts()
+    {
+        using var blob = new TcpListener(IPAddress.Loopback, 0);
+        using var queue = new TcpListener(IPAddress.Loopback, 0);
+        using var table = new TcpListener(IPAddress.Loopback, 0);
+        blob.Start();
+        queue.Start();
+        table.Start();
+        return (Port(blob), Port(queue), Port(table));
+    }
+
+    private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
+
     /// <summary>A loopback port free at the time of asking.</summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return Port(listener);
     }
 }
