@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -200,28 +201,26 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Three distinct free loopback ports: each listener stays open until all three are chosen, since a port let go
-    /// can be the next one handed out (two of Azurite's services on one port: it exits at start).
-    /// </summary>
-    private static (int Blob, int Queue, int Table) FreePorts()
-    {
-        using var blob = new TcpListener(IPAddress.Loopback, 0);
-        using var queue = new TcpListener(IPAddress.Loopback, 0);
-        using var table = new TcpListener(IPAddress.Loopback, 0);
-        blob.Start();
-        queue.Start();
-        table.Start();
-        return (Port(blob), Port(queue), Port(table));
-    }
+    private static (int Blob, int Queue, int Table) FreePorts() => (FreePort(), FreePort(), FreePort());
 
     private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
 
-    /// <summary>A loopback port free at the time of asking.</summary>
+    /// <summary>
+    /// A loopback port free at the time of asking, and never one this process handed out before: a port let go can be
+    /// the next one the system hands out, and two of our listeners on one port fail at start (Azurite exits).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return Port(listener);
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            if (HandedOut.TryAdd(Port(listener), 0))
+            {
+                return Port(listener);
+            }
+        }
     }
+
+    private static readonly ConcurrentDictionary<int, byte> HandedOut = new();
 }

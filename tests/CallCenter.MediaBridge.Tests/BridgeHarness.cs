@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Crm;
 using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
+using CallCenter.DevServices;
 using CallCenter.Fakes;
 using CallCenter.MediaBridge.Infrastructure;
 using CallCenter.Simulators;
@@ -217,12 +216,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         }
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    internal static int FreePort() => AzuriteServer.FreePort();
 
     public async ValueTask DisposeAsync()
     {
