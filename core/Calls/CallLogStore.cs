@@ -34,16 +34,67 @@ public sealed class CallLogStore(CallCenterTables tables)
 
     /// <summary>
     /// Creates the call unless it exists; returns the stored call and whether this call created it. A CallSid
-    /// that another tenant already holds is refused.
+    /// that another tenant already holds is refused, and leaves no row under this tenant.
     /// </summary>
+    /// <remarks>
+    /// The CallSid's claim and the call's rows go out together, so the voice answer waits one storage round trip,
+    /// not two. The claim still decides: when it names another tenant, or fails, the rows this tenant just got are
+    /// removed before the refusal. A crash between the two leaves rows no claim backs (an orphan): they never see a
+    /// status callback, which finds the call by its claim, and the open-call sweep drops them
+    /// (<see cref="DropIfUnclaimedAsync"/>).
+    /// </remarks>
     public async Task<(CallLog Call, bool Created)> CreateIfMissingAsync(CallLog call, CancellationToken ct = default)
     {
-        var owner = await IndexAsync(call.CallSid, call.TenantId, ct).ConfigureAwait(false);
-        if (owner != call.TenantId)
+        var claim = IndexAsync(call.CallSid, call.TenantId, ct);
+        var rows = AddRowsAsync(call, ct);
+        try
         {
+            await Task.WhenAll(claim, rows).ConfigureAwait(false);
+        }
+        catch when (!claim.IsCompletedSuccessfully && rows.IsCompletedSuccessfully && rows.Result)
+        {
+            await RemoveRowsAsync(call, ct).ConfigureAwait(false);
+            throw;
+        }
+
+        if (claim.Result != call.TenantId)
+        {
+            // Ours just now, or an orphan of an earlier attempt: either way the claim is not this tenant's.
+            if ((rows.Result ? call : await GetAsync(call.TenantId, call.CallSid, ct).ConfigureAwait(false)) is { } unclaimed)
+            {
+                await RemoveRowsAsync(unclaimed, ct).ConfigureAwait(false);
+            }
+
             throw new InvalidOperationException($"Call {call.CallSid} belongs to another tenant.");
         }
 
+        if (rows.Result)
+        {
+            return (call, true);
+        }
+
+        var existing = await GetAsync(call.TenantId, call.CallSid, ct).ConfigureAwait(false);
+        return (existing ?? throw new InvalidOperationException($"Call {call.CallSid} vanished."), false);
+    }
+
+    /// <summary>
+    /// Removes a call whose CallSid's claim names no tenant or another one (see <see cref="CreateIfMissingAsync"/>);
+    /// true when it did. One read of the claim, unless this process knows it.
+    /// </summary>
+    public async Task<bool> DropIfUnclaimedAsync(CallLog call, CancellationToken ct = default)
+    {
+        if (await FindTenantAsync(call.CallSid, ct).ConfigureAwait(false) == call.TenantId)
+        {
+            return false;
+        }
+
+        await RemoveRowsAsync(call, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The call's row with its date index and open rows, in one transaction; false when it exists already.</summary>
+    private async Task<bool> AddRowsAsync(CallLog call, CancellationToken ct)
+    {
         try
         {
             var row = ToEntity(call);
@@ -59,12 +110,28 @@ public sealed class CallLogStore(CallCenterTables tables)
 
             var added = await tables.Calls.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
             _rows.Remember(row, added.Value[0]);
-            return (call, true);
+            return true;
         }
         catch (TableTransactionFailedException e) when (e.IsConflict())
         {
-            var existing = await GetAsync(call.TenantId, call.CallSid, ct).ConfigureAwait(false);
-            return (existing ?? throw new InvalidOperationException($"Call {call.CallSid} vanished."), false);
+            return false;
+        }
+    }
+
+    /// <summary>The call's rows, each deleted on its own: a row already gone (an open row the sweep closed) is no error.</summary>
+    private async Task RemoveRowsAsync(CallLog call, CancellationToken ct)
+    {
+        _rows.Forget(call.TenantId, call.CallSid);
+        foreach (var key in new[] { call.CallSid, ToDateIndexEntity(call).RowKey, ToOpenEntity(call).RowKey })
+        {
+            try
+            {
+                await tables.Calls.DeleteEntityAsync(call.TenantId, key, ETag.All, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.IsNotFound())
+            {
+                // Gone already.
+            }
         }
     }
 

@@ -15,7 +15,7 @@ namespace CallCenter.Core.Workflow;
 /// <remarks>
 /// Storage per sweep: the tenant list (one query), then per tenant one range query of its open rows created before
 /// now − <see cref="CallWorkflowTimings.RecordingTimeout"/> (one request per 1,000 rows); per open call found, one
-/// point read of the call and, once its workflow is known started or finished, its share of one delete transaction
+/// point read of the call (and of its CallSid's claim before a start), and, once its workflow is known started or finished, its share of one delete transaction
 /// (100 rows a request). So each call costs about one read and a hundredth of a write, once, well after it ended; a
 /// call still waiting is read again at each sweep until it is due. Engine requests only for a call it starts.
 /// </remarks>
@@ -92,7 +92,15 @@ public sealed partial class OpenCallSweeper(
             // Still live, as far as anyone knows: Twilio's own bound on a call's length is the same.
             return (false, false);
         }
-        else
+
+        if (await calls.DropIfUnclaimedAsync(call, ct))
+        {
+            // Rows a torn create left under a tenant its CallSid's claim does not name: never a call of this tenant.
+            DroppedUnclaimed(logger, row.CallSid, tenantId);
+            return (true, false);
+        }
+
+        if (ended is null)
         {
             EndUnknown(logger, row.CallSid, tenantId);
         }
@@ -112,6 +120,9 @@ public sealed partial class OpenCallSweeper(
 
     [LoggerMessage(2102, LogLevel.Warning, "Open-call sweep: call {CallSid} of tenant {TenantId} started its workflow late (end {End})")]
     private static partial void StartedOne(ILogger logger, string callSid, string tenantId, string end);
+
+    [LoggerMessage(2104, LogLevel.Warning, "Open-call sweep: call {CallSid} under tenant {TenantId} is not that tenant's by its CallSid's claim (a create torn by a crash); its rows are removed")]
+    private static partial void DroppedUnclaimed(ILogger logger, string callSid, string tenantId);
 
     [LoggerMessage(2103, LogLevel.Warning, "Open-call sweep: call {CallSid} of tenant {TenantId} has no reported end after the bound on a call's length")]
     private static partial void EndUnknown(ILogger logger, string callSid, string tenantId);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using CallCenter.Core.Calls;
+using CallCenter.Core.Storage;
 using CallCenter.Core.Tenants;
 using CallCenter.Core.Workflow;
 using CallCenter.Testing;
@@ -95,8 +96,29 @@ public sealed class OpenCallSweepTests(CallCenterFixture fixture)
         Assert.Single(await HistoryAsync(callSid), e => e == "ExecutionStarted");
     }
 
-    private OpenCallSweeper Sweeper(DateTimeOffset now) => new(
-        _host.Get<TenantStore>(), _host.Get<CallLogStore>(), _host.Get<CallWorkflowSignals>(), _host.Get<IOptions<CallWorkflowOptions>>(),
+    [Fact]
+    public async Task Rows_a_torn_create_left_under_a_tenant_the_claim_does_not_name_are_removed_by_the_sweep_and_start_nothing()
+    {
+        // Tenant B's rows written, the CallSid's claim found to be tenant A's, and the process killed before it
+        // removed B's rows: B has an open call no status callback will ever reach.
+        var (a, b) = (await _host.NewTenantAsync(), await _host.NewTenantAsync());
+        var callSid = TwilioCall.NewCallSid();
+        var createdAt = DateTimeOffset.UtcNow;
+        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, b.VoiceNumbers[0]));
+        await _host.Get<CallCenterTables>().CallIndex.UpsertEntityAsync(new TableEntity(callSid, "call") { ["TenantId"] = a.Id }, TableUpdateMode.Replace);
+
+        // Another instance sweeps: it knows nothing of the call but what storage says.
+        var sweeper = Sweeper(createdAt + Timings.CallEndTimeout + TimeSpan.FromMinutes(1), new CallLogStore(_host.Get<CallCenterTables>()));
+        Assert.Equal(0, await sweeper.SweepTenantAsync(_host.Durable, b.Id));
+
+        Assert.Null(await _host.Get<CallLogStore>().GetAsync(b.Id, callSid));
+        Assert.Empty(await _host.Get<CallLogStore>().ListOpenAsync(b.Id, DateTimeOffset.UtcNow.AddDays(1)));
+        Assert.Empty((await _host.Get<CallLogStore>().ListNewestFirstAsync(b.Id, new CallListFilter(), null, 10)).Items);
+        Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
+    }
+
+    private OpenCallSweeper Sweeper(DateTimeOffset now, CallLogStore? calls = null) => new(
+        _host.Get<TenantStore>(), calls ?? _host.Get<CallLogStore>(), _host.Get<CallWorkflowSignals>(), _host.Get<IOptions<CallWorkflowOptions>>(),
         new FakeTimeProvider(now), NullLogger<OpenCallSweeper>.Instance);
 
     /// <summary>A status callback stamped with a time of the test's choosing (Twilio's <c>Timestamp</c>).</summary>

@@ -11,11 +11,32 @@ namespace CallCenter.Calls.Tests;
 public sealed class StorageRequestLog : HttpPipelineSynchronousPolicy
 {
     private readonly ConcurrentQueue<string> _requests = new();
+    private int _inFlight;
+    private int _mostInFlight;
 
     public IReadOnlyList<string> Requests => [.. _requests];
 
-    public void Clear() => _requests.Clear();
+    /// <summary>The most requests that were on the wire at one time since the last <see cref="Clear"/>.</summary>
+    public int MostInFlight => Volatile.Read(ref _mostInFlight);
 
-    public override void OnSendingRequest(HttpMessage message) =>
+    public void Clear()
+    {
+        _requests.Clear();
+        Volatile.Write(ref _mostInFlight, Volatile.Read(ref _inFlight));
+    }
+
+    public override void OnSendingRequest(HttpMessage message)
+    {
         _requests.Enqueue($"{message.Request.Method} {message.Request.Uri.Path[(message.Request.Uri.Path.LastIndexOf('/') + 1)..]}");
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var most = Volatile.Read(ref _mostInFlight); now > most; most = Volatile.Read(ref _mostInFlight))
+        {
+            if (Interlocked.CompareExchange(ref _mostInFlight, now, most) == most)
+            {
+                break;
+            }
+        }
+    }
+
+    public override void OnReceivedResponse(HttpMessage message) => Interlocked.Decrement(ref _inFlight);
 }

@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Storage;
 using CallCenter.Testing;
@@ -62,7 +64,62 @@ public sealed class CallLogStoreTests(AzuriteFixture azurite) : IAsyncLifetime
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Calls.CreateIfMissingAsync(TestCalls.New("tenant-b", call.CallSid)));
 
-        Assert.Null(await Calls.GetAsync("tenant-b", call.CallSid));
+        // The claim and the rows are sent together: the rows tenant-b got meanwhile are gone, with their index rows.
+        await AssertNoRowsAsync("tenant-b");
+        Assert.NotNull(await Calls.GetAsync("tenant-a", call.CallSid));
+        Assert.Single(await Calls.ListOpenAsync("tenant-a", DateTimeOffset.UtcNow.AddDays(1)));
+    }
+
+    [Fact]
+    public async Task Rows_a_torn_create_left_under_a_tenant_the_claim_does_not_name_are_removed_by_the_next_create_there()
+    {
+        // Tenant-b's rows written, then the claim found to be tenant-a's and the process killed before it removed them.
+        var call = TestCalls.New("tenant-b");
+        await Calls.CreateIfMissingAsync(call);
+        await _services.GetRequiredService<CallCenterTables>().CallIndex.UpsertEntityAsync(
+            new TableEntity(call.CallSid, "call") { ["TenantId"] = "tenant-a" }, TableUpdateMode.Replace);
+        var restarted = new CallLogStore(_services.GetRequiredService<CallCenterTables>());
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => restarted.CreateIfMissingAsync(TestCalls.New("tenant-b", call.CallSid)));
+
+        await AssertNoRowsAsync("tenant-b");
+    }
+
+    [Fact]
+    public async Task A_create_whose_claim_fails_leaves_no_rows_behind()
+    {
+        await _services.GetRequiredService<CallCenterTables>().CallIndex.DeleteAsync();
+        var call = TestCalls.New("acme");
+
+        var failed = await Assert.ThrowsAsync<RequestFailedException>(() => Calls.CreateIfMissingAsync(call));
+
+        Assert.Equal(404, failed.Status);
+        await AssertNoRowsAsync("acme");
+    }
+
+    [Fact]
+    public async Task A_claimed_call_is_not_dropped_as_unclaimed_and_an_unclaimed_one_is()
+    {
+        var claimed = TestCalls.New("acme");
+        await Calls.CreateIfMissingAsync(claimed);
+        var orphan = TestCalls.New("acme");
+        await Calls.CreateIfMissingAsync(orphan);
+        await _services.GetRequiredService<CallCenterTables>().CallIndex.DeleteEntityAsync(orphan.CallSid, "call");
+        var restarted = new CallLogStore(_services.GetRequiredService<CallCenterTables>());
+
+        Assert.False(await restarted.DropIfUnclaimedAsync(claimed));
+        Assert.True(await restarted.DropIfUnclaimedAsync(orphan));
+
+        Assert.Equal([claimed.CallSid], (await Calls.ListAsync("acme")).Select(c => c.CallSid));
+        Assert.Equal([claimed.CallSid], (await Calls.ListOpenAsync("acme", DateTimeOffset.UtcNow.AddDays(1))).Select(r => r.CallSid));
+        Assert.Equal([claimed.CallSid], (await Calls.ListNewestFirstAsync("acme", new CallListFilter(), null, 10)).Items.Select(c => c.CallSid));
+    }
+
+    /// <summary>No row at all in the tenant's partition: no call, no open row, no date index row.</summary>
+    private async Task AssertNoRowsAsync(string tenantId)
+    {
+        var rows = _services.GetRequiredService<CallCenterTables>().Calls.QueryAsync<TableEntity>(e => e.PartitionKey == tenantId, select: ["RowKey"]);
+        Assert.Empty(await rows.ToListAsync());
     }
 
     [Fact]
