@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace CallCenter.DevServices;
 
@@ -9,7 +10,7 @@ namespace CallCenter.DevServices;
 /// Azurite, installed from the repository's own npm lockfile (<c>local/azurite</c>) when missing and run on
 /// loopback ports of its own. Tests start one per run in a temporary folder; the local host keeps its data.
 /// </summary>
-public sealed class AzuriteServer : IAsyncDisposable
+public sealed partial class AzuriteServer : IAsyncDisposable
 {
     public const string AccountName = "devstoreaccount1";
 
@@ -43,7 +44,8 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     /// <summary>
     /// Starts Azurite with its data in <paramref name="dataFolder"/>, or in a temporary folder removed on
-    /// dispose when none is given. Ports are free loopback ports unless given.
+    /// dispose when none is given. Unless ports are given, Azurite binds ports the system picks and says which: no
+    /// port is chosen here and let go first, which another process could take before Azurite binds it.
     /// </summary>
     public static async Task<AzuriteServer> StartAsync(
         string? dataFolder = null, (int Blob, int Queue, int Table)? ports = null, CancellationToken ct = default)
@@ -75,7 +77,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         string[] storageArguments, string? owned, (int Blob, int Queue, int Table)? ports, CancellationToken ct, TimeSpan? queueSweep = null)
     {
         var script = await EnsureInstalledAsync(ct).ConfigureAwait(false);
-        var (blob, queue, table) = ports ?? FreePorts();
+        var (blob, queue, table) = ports ?? (0, 0, 0);
 
         var start = new ProcessStartInfo(NodeTools.Node())
         {
@@ -103,43 +105,79 @@ public sealed class AzuriteServer : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
         var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        var listening = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+                if (e.Data is { } line && Listening().Match(line) is { Success: true } m)
+                {
+                    listening[m.Groups["service"].Value] = int.Parse(m.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                    if (listening.Count == 3)
+                    {
+                        ready.TrySetResult();
+                    }
+                }
+            }
+        };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var server = new AzuriteServer(process, blob, queue, table, owned);
         try
         {
-            await WaitForPortsAsync(process, [blob, queue, table], output, ct).ConfigureAwait(false);
-            return server;
+            await WaitUntilListeningAsync(process, ready.Task, output, ct).ConfigureAwait(false);
         }
         catch
         {
-            await server.DisposeAsync().ConfigureAwait(false);
+            await StopAsync(process).ConfigureAwait(false);
+            DeleteFolder(owned);
             throw;
+        }
+
+        lock (output)
+        {
+            return new AzuriteServer(process, listening["Blob"], listening["Queue"], listening["Table"], owned);
         }
     }
 
+    /// <summary>What Azurite prints once a service listens, with the port it bound.</summary>
+    [GeneratedRegex(@"^Azurite (?<service>Blob|Queue|Table) service is successfully listening at http://127\.0\.0\.1:(?<port>\d+)", RegexOptions.CultureInvariant)]
+    private static partial Regex Listening();
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        await StopAsync(_process).ConfigureAwait(false);
+        DeleteFolder(_ownedFolder);
+    }
+
+    private static async Task StopAsync(Process process)
+    {
+        if (!process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().ConfigureAwait(false);
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
         }
 
-        _process.Dispose();
-        if (_ownedFolder is not null)
+        process.Dispose();
+    }
+
+    private static void DeleteFolder(string? folder)
+    {
+        if (folder is null)
         {
-            try
-            {
-                Directory.Delete(_ownedFolder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A temp folder left behind is harmless.
-            }
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
         }
     }
 
@@ -170,38 +208,26 @@ public sealed class AzuriteServer : IAsyncDisposable
         throw new InvalidOperationException("Cannot find the repository root (the folder holding CallCenter.sln).");
     }
 
-    private static async Task WaitForPortsAsync(Process process, int[] ports, System.Text.StringBuilder output, CancellationToken ct)
+    private static async Task WaitUntilListeningAsync(Process process, Task ready, System.Text.StringBuilder output, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        foreach (var port in ports)
+        var exited = process.WaitForExitAsync(ct);
+        var first = await Task.WhenAny(ready, exited, Task.Delay(TimeSpan.FromSeconds(60), ct)).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        if (first == ready)
         {
-            while (true)
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}:\n{output}");
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"Azurite did not listen on port {port} within 60 s:\n{output}");
-                }
-
-                using var client = new TcpClient();
-                try
-                {
-                    await client.ConnectAsync(IPAddress.Loopback, port, ct).ConfigureAwait(false);
-                    break;
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(100, ct).ConfigureAwait(false);
-                }
-            }
+            return;
         }
-    }
 
-    private static (int Blob, int Queue, int Table) FreePorts() => (FreePort(), FreePort(), FreePort());
+        string said;
+        lock (output)
+        {
+            said = output.ToString();
+        }
+
+        throw first == exited
+            ? new InvalidOperationException($"Azurite exited with code {process.ExitCode}:\n{said}")
+            : new TimeoutException($"Azurite did not say it listens within 60 s:\n{said}");
+    }
 
     private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
 
