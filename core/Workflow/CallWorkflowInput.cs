@@ -12,4 +12,12 @@ namespace CallCenter.Core.Workflow;
 /// reported); the workflow waits for nothing and goes on with what the input holds, looking once more for a parked
 /// recording.
 /// </remarks>
-public sealed record CallWorkflowInput(string TenantId, string CallSid, CallWorkflowTimings Timings, CallEnded? Ended = null, CallPlan? Plan = null, bool Swept = false);
+public sealed record CallWorkflowInput(string TenantId, string CallSid, CallWorkflowTimings Timings, CallEnded? Ended = null, CallPlan? Plan = null, bool Swept = false)
+{
+    /// <summary>
+    /// An instance started with this input may wait for the call's end or its recording: the earliest shape (no end,
+    /// no plan) waits for both; one started by the end before the recording came (an earlier version) waits for the
+    /// recording. This version starts none that wait.
+    /// </summary>
+    public bool MayWaitForEvents() => !Swept && (Ended is null || Plan is null || DurableCallWorkflowSignals.AwaitsRecording(Plan, Ended));
+}

@@ -64,9 +64,9 @@ public sealed class DurableCallWorkflowSignals(
 
         var ended = new CallEnded(status.ToWire(), call.DurationSeconds);
         var plan = await steps.PlanAsync(new CallRef(tenantId, callSid), ended, recording, ct);
-        if (!await StartAsync(tenantId, callSid, ended, plan, swept: false, ct))
+        if (await StartAsync(tenantId, callSid, ended, plan, swept: false, ct) is { Started: false, Waits: true })
         {
-            // Found started: an instance of an earlier shape may be waiting for the recording (a new one ignores it).
+            // Found started by an earlier version, and waiting: it may be waiting for the recording.
             await client.RaiseEventAsync(CallWorkflowNames.InstanceId(callSid), CallWorkflowNames.RecordingEvent, recording, ct);
         }
     }
@@ -78,14 +78,15 @@ public sealed class DurableCallWorkflowSignals(
     public async Task<bool> StartSweptAsync(string tenantId, string callSid, CallEnded? ended, CancellationToken ct = default)
     {
         var plan = await steps.PlanAsync(new CallRef(tenantId, callSid), ended, ct);
-        return await StartAsync(tenantId, callSid, ended, plan, swept: true, ct);
+        return (await StartAsync(tenantId, callSid, ended, plan, swept: true, ct)).Started;
     }
 
     /// <summary>A recording is to come and has not: the recording callback, or the sweep, starts the workflow.</summary>
     public static bool AwaitsRecording(CallPlan plan, CallEnded? ended) =>
         plan.RecordingExpected && plan.ParkedRecording is null && CallWorkflow.WaitsForRecording(ended);
 
-    private async Task<bool> StartAsync(string tenantId, string callSid, CallEnded? ended, CallPlan plan, bool swept, CancellationToken ct)
+    /// <returns>Started: this call started it. Waits: found started, live, and of a shape that may wait for the call's events.</returns>
+    private async Task<(bool Started, bool Waits)> StartAsync(string tenantId, string callSid, CallEnded? ended, CallPlan plan, bool swept, CancellationToken ct)
     {
         var instanceId = CallWorkflowNames.InstanceId(callSid);
         var input = new CallWorkflowInput(tenantId, callSid, options.Value.Timings, ended, plan, swept);
@@ -93,16 +94,20 @@ public sealed class DurableCallWorkflowSignals(
         {
             // Only instances this process started are remembered: they are of this shape and wait for no event.
             known.Add(instanceId);
-            return true;
+            return (true, false);
         }
 
-        // Started before: elsewhere by the end or the recording (such an instance ignores the event), or by a
-        // voice webhook of the earliest shape, whose instance waits for it.
-        if (ended is not null)
+        // Started before: elsewhere by the end or the recording, with both in its input (it waits for nothing), or by
+        // an earlier version whose live instance waits for the end or the recording. Only that one is sent them: an
+        // event raised into any other costs an engine episode for nothing, and touches an instance already finished.
+        var waits = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct) is
+            { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending } found
+            && found.ReadInputAs<CallWorkflowInput>()?.MayWaitForEvents() == true;
+        if (waits && ended is not null)
         {
             await client.RaiseEventAsync(instanceId, CallWorkflowNames.CallEndedEvent, ended, ct);
         }
 
-        return false;
+        return (false, waits);
     }
 }

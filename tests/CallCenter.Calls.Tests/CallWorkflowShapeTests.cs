@@ -117,9 +117,36 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
             var history = await HistoryAsync(callSid);
             Assert.Single(history, e => e.Type == "ExecutionStarted");
             Assert.DoesNotContain(history, e => e.Type == "TimerCreated");
+            // The deliveries that found it started sent it nothing: it carries both and waits for no event.
+            Assert.DoesNotContain(history, e => e.Type == "EventRaised");
             Assert.Equal([nameof(CompleteCall)], history.Where(e => e.Type == "TaskScheduled").Select(e => e.Name));
             Assert.Equal(1, _host.Twilio.RecordingFetches[recordingSid]);
         }
+    }
+
+    [Fact]
+    public async Task A_live_instance_of_the_earliest_shape_is_sent_the_end_and_the_recording_and_completes_with_both()
+    {
+        var tenant = await _host.NewTenantAsync();
+        var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
+        var number = tenant.VoiceNumbers[0];
+        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        // Started at the call's start, as the earliest version did: no end and no plan, waiting for the end.
+        var id = CallWorkflowNames.InstanceId(callSid);
+        var timings = _host.Get<IOptions<CallWorkflowOptions>>().Value.Timings;
+        Assert.True(await _host.Durable.StartOnceAsync(CallWorkflowNames.Orchestration, id, new CallWorkflowInput(tenant.Id, callSid, timings)));
+        await _host.Durable.WaitForInstanceStartAsync(id);
+
+        await _host.PostTwilioOkAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
+        await _host.PostTwilioOkAsync("/api/twilio/recording", TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid)));
+
+        var result = (await _host.CallWorkflowCompletedAsync(callSid)).ReadOutputAs<CallWorkflowResult>()!;
+        Assert.Equal("completed", result.EndStatus);
+        Assert.NotNull(result.RecordingBlobPath);
+        var history = await HistoryAsync(callSid);
+        Assert.Single(history, e => e.Type == "EventRaised" && e.Name == CallWorkflowNames.CallEndedEvent);
+        Assert.Single(history, e => e.Type == "EventRaised" && e.Name == CallWorkflowNames.RecordingEvent);
+        Assert.Equal(1, _host.Twilio.RecordingFetches[recordingSid]);
     }
 
     [Fact]
