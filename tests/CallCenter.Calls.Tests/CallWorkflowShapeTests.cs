@@ -49,10 +49,7 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
     [Fact]
     public async Task Duplicate_late_and_other_instances_terminal_statuses_wait_for_the_recording_which_starts_one_workflow_with_both()
     {
-        var tenant = await _host.NewTenantAsync();
-        var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
-        var number = tenant.VoiceNumbers[0];
-        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        var (tenant, number, callSid, recordingSid) = await AnsweredCallAsync();
         Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
 
         // Three deliveries of the end at once, a late in-progress, and the end again through signals that remember
@@ -127,10 +124,7 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
     [Fact]
     public async Task A_live_instance_of_the_earliest_shape_is_sent_the_end_and_the_recording_and_completes_with_both()
     {
-        var tenant = await _host.NewTenantAsync();
-        var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
-        var number = tenant.VoiceNumbers[0];
-        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        var (tenant, number, callSid, recordingSid) = await AnsweredCallAsync();
         // Started at the call's start, as the earliest version did: no end and no plan, waiting for the end.
         var id = CallWorkflowNames.InstanceId(callSid);
         var timings = _host.Get<IOptions<CallWorkflowOptions>>().Value.Timings;
@@ -152,10 +146,7 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
     [Fact]
     public async Task A_recording_before_the_end_is_taken_into_the_start_and_processed_once_without_a_wait()
     {
-        var tenant = await _host.NewTenantAsync();
-        var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
-        var number = tenant.VoiceNumbers[0];
-        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        var (tenant, number, callSid, recordingSid) = await AnsweredCallAsync();
         var recording = TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid));
 
         await _host.PostTwilioOkAsync("/api/twilio/recording", recording);
@@ -176,10 +167,7 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
     [Fact]
     public async Task A_recording_after_the_end_starts_the_workflow_and_is_processed_once_however_often_it_is_delivered_without_a_timer()
     {
-        var tenant = await _host.NewTenantAsync();
-        var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
-        var number = tenant.VoiceNumbers[0];
-        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, number));
+        var (tenant, number, callSid, recordingSid) = await AnsweredCallAsync();
         await _host.PostTwilioOkAsync("/api/twilio/status", TwilioCall.Status(callSid, number, "completed", 3));
         Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
         var recording = TwilioCall.Recording(callSid, recordingSid, _host.Twilio.RecordingUrl(recordingSid));
@@ -195,6 +183,15 @@ public sealed class CallWorkflowShapeTests(CallCenterFixture fixture)
         Assert.DoesNotContain(history, e => e.Type == "EventRaised");
         Assert.Equal([nameof(CompleteCall)], history.Where(e => e.Type == "TaskScheduled").Select(e => e.Name));
         Assert.Equal(2, history.Count(e => e.Type == "OrchestratorStarted"));
+    }
+
+    /// <summary>A new tenant's inbound call, answered and not ended: the tenant, its number, the call's and its recording's sids.</summary>
+    private async Task<(Tenant Tenant, string Number, string CallSid, string RecordingSid)> AnsweredCallAsync()
+    {
+        var tenant = await _host.NewTenantAsync();
+        var (callSid, recordingSid) = (TwilioCall.NewCallSid(), TwilioCall.NewRecordingSid());
+        await _host.PostTwilioOkAsync("/api/twilio/voice", TwilioCall.Voice(callSid, tenant.VoiceNumbers[0]));
+        return (tenant, tenant.VoiceNumbers[0], callSid, recordingSid);
     }
 
     private DurableCallWorkflowSignals Elsewhere() =>
