@@ -90,7 +90,8 @@ public sealed class DurableCallWorkflowSignals(
     {
         var instanceId = CallWorkflowNames.InstanceId(callSid);
         var input = new CallWorkflowInput(tenantId, callSid, options.Value.Timings, ended, plan, swept);
-        if (await client.StartOnceAsync(CallWorkflowNames.Orchestration, instanceId, input, ct))
+        var (started, found) = await client.StartOrFindAsync(CallWorkflowNames.Orchestration, instanceId, input, getInputs: true, ct);
+        if (started)
         {
             // Only instances this process started are remembered: they are of this shape and wait for no event.
             known.Add(instanceId);
@@ -100,8 +101,8 @@ public sealed class DurableCallWorkflowSignals(
         // Started before: elsewhere by the end or the recording, with both in its input (it waits for nothing), or by
         // an earlier version whose live instance waits for the end or the recording. Only that one is sent them: an
         // event raised into any other costs an engine episode for nothing, and touches an instance already finished.
-        var waits = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct) is
-            { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending } found
+        // A start refused while racing another before the instance existed found none: that one is of this version.
+        var waits = found is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending }
             && found.ReadInputAs<CallWorkflowInput>()?.MayWaitForEvents() == true;
         if (waits && ended is not null)
         {

@@ -18,24 +18,33 @@ public static class DurableStart
     /// before the instance exists may each get true, and the engine still runs one execution, with the input of
     /// one of them.
     /// </returns>
-    public static async Task<bool> StartOnceAsync(this DurableTaskClient client, TaskName orchestration, string instanceId, object input, CancellationToken ct = default)
+    public static async Task<bool> StartOnceAsync(this DurableTaskClient client, TaskName orchestration, string instanceId, object input, CancellationToken ct = default) =>
+        (await client.StartOrFindAsync(orchestration, instanceId, input, getInputs: false, ct)).Started;
+
+    /// <summary>
+    /// <see cref="StartOnceAsync"/>, also giving the instance it found started (with its input when
+    /// <paramref name="getInputs"/>), from the same read: null when this call started it, or when the backend
+    /// refused a start racing another.
+    /// </summary>
+    public static async Task<(bool Started, OrchestrationMetadata? Found)> StartOrFindAsync(
+        this DurableTaskClient client, TaskName orchestration, string instanceId, object input, bool getInputs, CancellationToken ct = default)
     {
         // Asked first rather than left to the backend: on Functions the extension merges a start's dedupe
         // statuses with host.json's overridable states (and older versions ignore them), so only this check
         // keeps a finished instance from being replaced whatever the host is configured to allow.
-        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is not null)
+        if (await client.GetInstanceAsync(instanceId, getInputs, ct) is { } found)
         {
-            return false;
+            return (false, found);
         }
 
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(orchestration, input, new StartOrchestrationOptions(instanceId) { DedupeStatuses = AnyState }, ct);
-            return true;
+            return (true, null);
         }
         catch (Exception e) when (IsAlreadyExists(e))
         {
-            return false;
+            return (false, null);
         }
     }
 
