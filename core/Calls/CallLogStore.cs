@@ -124,14 +124,19 @@ public sealed class CallLogStore(CallCenterTables tables)
         _rows.Forget(call.TenantId, call.CallSid);
         foreach (var key in new[] { call.CallSid, ToDateIndexEntity(call).RowKey, ToOpenEntity(call).RowKey })
         {
-            try
-            {
-                await tables.Calls.DeleteEntityAsync(call.TenantId, key, ETag.All, ct).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e) when (e.IsNotFound())
-            {
-                // Gone already.
-            }
+            await DeleteIfPresentAsync(call.TenantId, key, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeleteIfPresentAsync(string tenantId, string rowKey, CancellationToken ct)
+    {
+        try
+        {
+            await tables.Calls.DeleteEntityAsync(tenantId, rowKey, ETag.All, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.IsNotFound())
+        {
+            // Gone already.
         }
     }
 
@@ -623,14 +628,7 @@ public sealed class CallLogStore(CallCenterTables tables)
                 // Another sweep removed one of them (which fails the whole transaction): each on its own.
                 foreach (var r in chunk)
                 {
-                    try
-                    {
-                        await tables.Calls.DeleteEntityAsync(tenantId, r.RowKey, ETag.All, ct).ConfigureAwait(false);
-                    }
-                    catch (RequestFailedException e) when (e.IsNotFound())
-                    {
-                        // Gone already.
-                    }
+                    await DeleteIfPresentAsync(tenantId, r.RowKey, ct).ConfigureAwait(false);
                 }
             }
         }

@@ -16,8 +16,9 @@ namespace CallCenter.Core.Workflow;
 /// Storage per sweep: the tenant list (one query), then per tenant one range query of its open rows created before
 /// now − <see cref="CallWorkflowTimings.RecordingTimeout"/> (one request per 1,000 rows); per open call found, one
 /// point read of the call (and of its CallSid's claim before a start), and, once its workflow is known started or
-/// finished, its share of one delete transaction (100 rows a request). So each call costs about one read and a hundredth of a write, once, well after it ended; a
-/// call still waiting is read again at each sweep until it is due. Engine requests only for a call it starts.
+/// finished, its share of one delete transaction (100 rows a request). So each call costs about one read and a
+/// hundredth of a write, once, well after it ended; a call still waiting is read again at each sweep until it is due.
+/// Engine requests only for a call it starts.
 /// </remarks>
 public sealed partial class OpenCallSweeper(
     TenantStore tenants,

@@ -90,8 +90,8 @@ public sealed class BridgeHarness : IAsyncDisposable
         var openAi = await FakeRealtimeServer.StartAsync(script);
         var twilio = await FakeTwilioApi.StartAsync(AccountSid, AuthToken);
         var liveEvents = await FakeWebPubSub.StartAsync("bridge-test-web-pubsub-key");
-        var port = FreePort();
-        var internalPort = FreePort();
+        var port = AzuriteServer.FreePort();
+        var internalPort = AzuriteServer.FreePort();
         var baseUrl = new Uri($"http://127.0.0.1:{internalPort}");
         var mediaUrl = new Uri($"ws://127.0.0.1:{port}/media");
 
@@ -215,8 +215,6 @@ public sealed class BridgeHarness : IAsyncDisposable
             await Task.Delay(50);
         }
     }
-
-    internal static int FreePort() => AzuriteServer.FreePort();
 
     public async ValueTask DisposeAsync()
     {

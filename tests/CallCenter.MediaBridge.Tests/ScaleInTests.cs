@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.WebSockets;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Tenants;
+using CallCenter.DevServices;
 using CallCenter.Fakes;
 using CallCenter.Simulators;
 using CallCenter.Testing;
@@ -26,8 +27,8 @@ public sealed class ScaleInTests(AzuriteFixture azurite)
         await using var openAi = await FakeRealtimeServer.StartAsync(new FakeRealtimeScript { GreetingMs = 200 });
         await using var twilio = await FakeTwilioApi.StartAsync(BridgeHarness.AccountSid, BridgeHarness.AuthToken);
         await using var liveEvents = await FakeWebPubSub.StartAsync("bridge-test-web-pubsub-key");
-        var port = BridgeHarness.FreePort();
-        var internalPort = BridgeHarness.FreePort();
+        var port = AzuriteServer.FreePort();
+        var internalPort = AzuriteServer.FreePort();
         var mediaUrl = new Uri($"ws://127.0.0.1:{port}/media");
         var tenantId = BridgeHarness.NewTenantId();
         await storage.GetRequiredService<TenantStore>().SaveAsync(new Tenant { Id = tenantId, Name = "Acme Plumbing" });
