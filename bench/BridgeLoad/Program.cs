@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using CallCenter.Bench;
 using CallCenter.Bench.BridgeLoad;
 using CallCenter.Core.Prompts;
 using CallCenter.DevServices;

@@ -48,7 +48,7 @@ internal sealed record BenchOptions
     public string? Shape { get; init; }
 
     public int Burst { get; init; } = 300;
-    public int BurstWarmup { get; init; } = 50;
+    public int BurstWarmup { get; init; } = 150;
     public int BurstConcurrency { get; init; } = 16;
 
     /// <summary>The Durable task hub of the local host (LocalHostSettings.TaskHub).</summary>

@@ -6,7 +6,7 @@ using CallCenter.DevServices;
 // Usage: WebhookLatency [--calls-per-second 10 | --rate WEBHOOKS] [--seconds 30] [--warmup 30] [--drain 60]
 //        [--call-seconds 3] [--recording] [--host-core 0] [--azurite-core 1] [--generator-core 0] [--azurite-disk]
 //        [--azurite-log FILE] [--compare BEFORE_ROOT] [--repeat N] [--perf-map] [--env NAME=VALUE]...
-//        [--bare [--shape STEPS] [--burst 300] [--burst-warmup 50] [--burst-concurrency 16]]
+//        [--bare [--shape STEPS] [--burst 300] [--burst-warmup 150] [--burst-concurrency 16]]
 //        [--timeline] [--azurite-queue-sweep MS]
 //        WebhookLatency --parse-log FILE
 //        WebhookLatency serve-engine CONNECTION TASKHUB STEPS   (started by the bench itself)

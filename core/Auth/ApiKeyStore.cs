@@ -30,7 +30,7 @@ public sealed class ApiKeyStore(CallCenterTables tables)
     internal async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(string tenantId, CancellationToken ct)
     {
         var result = new List<ApiKeyInfo>();
-        await foreach (var e in tables.ApiKeys.QueryAsync<TableEntity>(e => e.PartitionKey == tenantId, cancellationToken: ct)
+        await foreach (var e in tables.ApiKeys.QueryAsync<TableEntity>(TableFilters.Partition(tenantId), cancellationToken: ct)
             .ConfigureAwait(false))
         {
             result.Add(new ApiKeyInfo(

@@ -43,7 +43,7 @@ public sealed class CallbackStore(CallCenterTables tables)
     /// <summary>A page of the tenant's callbacks (in id order), optionally of one status.</summary>
     public Task<Storage.Page<Callback>> ListPageAsync(string tenantId, string? status, string? continuation, int limit, CancellationToken ct = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}");
+        var filter = TableFilters.Partition(tenantId);
         if (status is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");

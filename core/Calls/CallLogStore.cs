@@ -232,7 +232,7 @@ public sealed class CallLogStore(CallCenterTables tables)
     public async Task<IReadOnlyList<CallLog>> ListAsync(string tenantId, CancellationToken ct = default)
     {
         var result = new List<CallLog>();
-        await foreach (var e in tables.Calls.QueryAsync<TableEntity>(e => e.PartitionKey == tenantId && e.RowKey.CompareTo(CallRowsEnd) < 0, cancellationToken: ct)
+        await foreach (var e in tables.Calls.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey lt {CallRowsEnd}"), cancellationToken: ct)
             .ConfigureAwait(false))
         {
             result.Add(ToCall(e));
@@ -601,7 +601,7 @@ public sealed class CallLogStore(CallCenterTables tables)
         var end = OpenPrefix + Ticks(before);
         var rows = new List<OpenCallRow>();
         await foreach (var e in tables.Calls.QueryAsync<TableEntity>(
-            e => e.PartitionKey == tenantId && e.RowKey.CompareTo(OpenPrefix) > 0 && e.RowKey.CompareTo(end) < 0, select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
+            TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {OpenPrefix} and RowKey lt {end}"), select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
         {
             var parts = e.RowKey.Split('|');
             if (parts.Length == 3 && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks))

@@ -27,12 +27,8 @@ public sealed class TurnStore(CallCenterTables tables)
 
     public async Task<IReadOnlyList<ConversationTurn>> ListAsync(string tenantId, string callSid, CancellationToken ct = default)
     {
-        var from = callSid + "|";
-        var to = callSid + "}";
         var result = new List<ConversationTurn>();
-        var query = tables.Turns.QueryAsync<TableEntity>(
-            e => e.PartitionKey == tenantId && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) < 0,
-            cancellationToken: ct);
+        var query = tables.Turns.QueryAsync<TableEntity>(TableFilters.Prefix(tenantId, callSid + "|"), cancellationToken: ct);
         await foreach (var e in query.ConfigureAwait(false))
         {
             result.Add(new ConversationTurn(

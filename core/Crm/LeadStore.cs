@@ -144,9 +144,7 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
     public async Task<IReadOnlyList<Lead>> ListAsync(string tenantId, CancellationToken ct = default)
     {
         var result = new List<Lead>();
-        var query = tables.Leads.QueryAsync<TableEntity>(
-            e => e.PartitionKey == tenantId && e.RowKey.CompareTo(LeadPrefix) >= 0 && e.RowKey.CompareTo("lead}") < 0,
-            cancellationToken: ct);
+        var query = tables.Leads.QueryAsync<TableEntity>(TableFilters.Prefix(tenantId, LeadPrefix), cancellationToken: ct);
         await foreach (var e in query.ConfigureAwait(false))
         {
             result.Add(ToLead(e));
@@ -158,7 +156,7 @@ public sealed class LeadStore(CallCenterTables tables, TimeProvider time)
     /// <summary>A page of the tenant's leads in id order (ids sort by creation), optionally of one status.</summary>
     public Task<Page<Lead>> ListPageAsync(string tenantId, string? status, string? continuation, int limit, CancellationToken ct = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {LeadPrefix} and RowKey lt {"lead}"}");
+        var filter = TableFilters.Prefix(tenantId, LeadPrefix);
         if (status is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");

@@ -32,11 +32,8 @@ public sealed class PromptStore(CallCenterTables tables, TimeProvider time)
 
     public async Task<IReadOnlyList<PromptVersion>> ListVersionsAsync(string tenantId, PromptChannel channel, CancellationToken ct = default)
     {
-        var from = channel.ToWire() + "|";
-        var to = channel.ToWire() + "}";
         var result = new List<PromptVersion>();
-        await foreach (var e in tables.Prompts.QueryAsync<TableEntity>(
-            x => x.PartitionKey == tenantId && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0, cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var e in tables.Prompts.QueryAsync<TableEntity>(TableFilters.Prefix(tenantId, channel.ToWire() + "|"), cancellationToken: ct).ConfigureAwait(false))
         {
             result.Add(ToVersion(e, channel));
         }

@@ -27,7 +27,7 @@ public sealed class TenantStore(CallCenterTables tables)
     public async Task<IReadOnlyList<Tenant>> ListAsync(CancellationToken ct = default)
     {
         var result = new List<Tenant>();
-        await foreach (var e in tables.Tenants.QueryAsync<TableEntity>(x => x.RowKey == TenantRow, cancellationToken: ct)
+        await foreach (var e in tables.Tenants.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {TenantRow}"), cancellationToken: ct)
             .ConfigureAwait(false))
         {
             result.Add(ToTenant(e));

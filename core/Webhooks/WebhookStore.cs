@@ -43,7 +43,7 @@ public sealed class WebhookStore(CallCenterTables tables, WebhookSecrets secrets
     public async Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string tenantId, CancellationToken ct = default)
     {
         var result = new List<WebhookEndpoint>();
-        await foreach (var e in tables.Webhooks.QueryAsync<TableEntity>(Range(tenantId, EndpointPrefix), cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var e in tables.Webhooks.QueryAsync<TableEntity>(TableFilters.Prefix(tenantId, EndpointPrefix), cancellationToken: ct).ConfigureAwait(false))
         {
             result.Add(ToEndpoint(e));
         }
@@ -152,7 +152,7 @@ public sealed class WebhookStore(CallCenterTables tables, WebhookSecrets secrets
         await ReadAsync(tenantId, DeliveryPrefix + deliveryId, ct).ConfigureAwait(false) is { } e ? ToDelivery(e) : null;
 
     public Task<Storage.Page<WebhookDelivery>> ListDeliveriesAsync(string tenantId, string? continuation, int limit, CancellationToken ct = default) =>
-        Pages.ReadAsync(tables.Webhooks, Range(tenantId, DeliveryPrefix), continuation, limit, ToDelivery, ct);
+        Pages.ReadAsync(tables.Webhooks, TableFilters.Prefix(tenantId, DeliveryPrefix), continuation, limit, ToDelivery, ct);
 
     /// <summary>Records an attempt (again the same number replaces it, for an activity run twice) and the status it leads to.</summary>
     public Task<WebhookDelivery?> RecordAttemptAsync(string tenantId, string deliveryId, WebhookAttempt attempt, WebhookDeliveryStatus status, CancellationToken ct = default) =>
@@ -183,10 +183,6 @@ public sealed class WebhookStore(CallCenterTables tables, WebhookSecrets secrets
         var found = await tables.Webhooks.GetEntityIfExistsAsync<TableEntity>(tenantId, rowKey, cancellationToken: ct).ConfigureAwait(false);
         return found.HasValue ? found.Value : null;
     }
-
-    // '|' + 1 is '}', so the range holds every row of the prefix.
-    private static string Range(string tenantId, string prefix) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}");
 
     private static WebhookEndpoint ToEndpoint(TableEntity e) => new(
         e.PartitionKey,

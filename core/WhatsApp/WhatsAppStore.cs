@@ -82,11 +82,8 @@ public sealed class WhatsAppStore(CallCenterTables tables)
     /// <summary>The message rows of a conversation, oldest first.</summary>
     public async Task<IReadOnlyList<WhatsAppMessage>> ListMessagesAsync(string tenantId, string conversationId, int max, CancellationToken ct = default)
     {
-        var from = $"m|{conversationId}|";
-        var to = $"m|{conversationId}}}";
         var result = new List<WhatsAppMessage>();
-        await foreach (var e in Table.QueryAsync<TableEntity>(
-            x => x.PartitionKey == tenantId && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0, cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var e in Table.QueryAsync<TableEntity>(TableFilters.Prefix(tenantId, $"m|{conversationId}|"), cancellationToken: ct).ConfigureAwait(false))
         {
             result.Add(ToMessage(e));
         }
@@ -103,7 +100,7 @@ public sealed class WhatsAppStore(CallCenterTables tables)
     public Task<Storage.Page<WhatsAppConversation>> ListConversationsAsync(string tenantId, string? continuation, int limit, CancellationToken ct = default) =>
         Pages.ReadAsync(
             Table,
-            TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {"c|"} and RowKey lt {"c}"}"),
+            TableFilters.Prefix(tenantId, "c|"),
             continuation,
             limit,
             ToConversation,

@@ -27,7 +27,11 @@ public sealed class DurableCallWorkflowSignals(
     CallLogStore calls,
     CallbackStore? callbacks = null) : ICallWorkflowSignals
 {
-    public async Task CallEndedAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct = default)
+    /// <remarks>The workflow and the agent's callbacks are started side by side: neither reads what the other writes.</remarks>
+    public Task CallEndedAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct = default) =>
+        Task.WhenAll(StartAfterEndAsync(tenantId, callSid, ended, ct), StartRequestedCallbacksAsync(tenantId, callSid, ct));
+
+    private async Task StartAfterEndAsync(string tenantId, string callSid, CallEnded ended, CancellationToken ct)
     {
         if (!known.Contains(CallWorkflowNames.InstanceId(callSid)))
         {
@@ -39,8 +43,11 @@ public sealed class DurableCallWorkflowSignals(
                 await StartAsync(tenantId, callSid, ended, plan, swept: false, ct);
             }
         }
+    }
 
-        // On every delivery of the end, like the start: each start is once per callback, so a repeat starts nothing.
+    // On every delivery of the end, like the start: each start is once per callback, so a repeat starts nothing.
+    private async Task StartRequestedCallbacksAsync(string tenantId, string callSid, CancellationToken ct)
+    {
         foreach (var callback in callbacks is null ? [] : await callbacks.ListRequestedByCallAsync(tenantId, callSid, ct))
         {
             await client.StartAsync(callback, ct);

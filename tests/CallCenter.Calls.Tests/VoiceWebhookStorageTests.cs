@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Events;
 using CallCenter.Core.Hosting;
+using CallCenter.Core.Tenants;
 using CallCenter.Core.Twilio;
 using CallCenter.Core.Webhooks;
 using CallCenter.Core.Workflow;
@@ -64,6 +65,30 @@ public sealed class VoiceWebhookStorageTests(CallCenterFixture fixture)
         var after = await _host.Get<CallLogStore>().GetAsync(tenant.Id, callSid);
         Assert.Equal(stored!.CreatedAt, after!.CreatedAt);
         Assert.Single((await _host.Get<CallLogStore>().ListNewestFirstAsync(tenant.Id, new CallListFilter(), null, 10)).Items, c => c.CallSid == callSid);
+    }
+
+    [Fact]
+    public async Task A_call_end_reads_the_parked_recording_and_the_callbacks_its_agent_asked_for_at_once()
+    {
+        var tenant = await _host.NewTenantAsync();
+        var requests = new StorageRequestLog();
+        await using var services = Services(requests);
+        var callSid = TwilioCall.NewCallSid();
+        await services.GetRequiredService<VoiceWebhookHandler>().HandleAsync(Signed(TwilioCall.Voice(callSid, tenant.VoiceNumbers[0])));
+        var signals = services.GetRequiredService<CallWorkflowSignals>().For(_host.Durable);
+        await services.GetRequiredService<TenantCache>().GetAsync(tenant.Id);
+        requests.Clear();
+
+        await signals.CallEndedAsync(tenant.Id, callSid, new CallEnded("completed", 3));
+
+        // The plan's look for a recording parked before the end, and the query for the agent's callbacks, on the wire
+        // together: the status callback waits one storage round trip for both.
+        Assert.Equal(2, requests.Requests.Count);
+        Assert.Contains(requests.Requests, r => r.StartsWith($"GET {Table("CallIndex")}(", StringComparison.Ordinal));
+        Assert.Contains($"GET {Table("Callbacks")}()", requests.Requests);
+        Assert.Equal(2, requests.MostInFlight);
+        // The recording is still to come, and starts the workflow when it does.
+        Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
     }
 
     private string Table(string name) => _host.Host.App.Configuration["Storage:TablePrefix"] + name;

@@ -34,6 +34,15 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Core_queries_tables_with_filter_strings_not_LINQ_expressions()
+    {
+        // A LINQ query compiles a delegate per captured value at every query, JIT work at every call (TableFilters).
+        var result = Types.InAssembly(Core).Should().NotHaveDependencyOn("System.Linq.Expressions").GetResult();
+
+        Assert.True(result.IsSuccessful, "core/ types building expression trees: " + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
     public void The_cycle_finder_names_every_cycle_and_passes_a_layered_graph()
     {
         var layered = new Dictionary<string, IReadOnlySet<string>>

@@ -1,0 +1,36 @@
+namespace CallCenter.Bench;
+
+/// <summary>
+/// CPU time of the runtime's tiered-compilation thread (<c>.NET Tiered Com…</c>): the JIT re-compiling hot code,
+/// a one-off cost of a fresh process. The runtime ends that thread when it is idle and starts a new one, so
+/// the meter adds up each thread's growth from its schedstat (nanoseconds on CPU) rather than their sum.
+/// </summary>
+internal sealed class JitMeter(int pid)
+{
+    private readonly Dictionary<string, long> _seen = [];
+    private long _totalNs;
+
+    public double Seconds()
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var ns = long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                _totalNs += ns - _seen.GetValueOrDefault(task);
+                _seen[task] = ns;
+            }
+            catch (IOException)
+            {
+                // The thread ended between listing and reading.
+            }
+        }
+
+        return _totalNs / 1e9;
+    }
+}
