@@ -15,7 +15,8 @@ namespace CallCenter.Calls.Tests;
 
 /// <summary>
 /// The voice webhook's own storage work, counted at the storage client: the caller waits on it, so it is the call
-/// and its index written, and nothing else (no engine, whose client is not even among its collaborators).
+/// and its index written, and nothing else (no engine, whose client is not even among its collaborators). And the
+/// reads the call's end makes before the status callback answers.
 /// </summary>
 [Collection(CallCenterCollection.Name)]
 public sealed class VoiceWebhookStorageTests(CallCenterFixture fixture)
