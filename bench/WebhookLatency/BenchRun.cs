@@ -37,7 +37,7 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
             output.WriteLine($"warm-up: {warmCalls} calls, drained in {warmDrain.Wall:F1} s, {warmDone.Completed} of {warmCalls} workflows completed");
         }
 
-        var jit = await SettleJitAsync(system.ProcessId);
+        await SettleJitAsync(system.ProcessId);
 
         // Marker requests name points in Azurite's log (its order is true, its times lag under load).
         var marks = log is null ? null : probe;
@@ -52,6 +52,7 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
         await (marks?.MarkAsync("window-start") ?? Task.CompletedTask);
         var before = Sample.Take(system.ProcessId, azurite.ProcessId);
         var timeline = Timeline.Start(system.ProcessId, azurite.ProcessId, options.Timeline ? azurite.ConnectionString : null);
+        var jit = new JitMeter(system.ProcessId);
         var jitBefore = jit.Seconds();
         var records = await measured.OpenLoopAsync(tag, calls, cps);
         await timeline.DisposeAsync();
@@ -182,7 +183,6 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
 
         // Two warm-up bursts, each followed by a pause for the host's JIT: on its one busy core the tiering thread
         // falls behind during a burst, and code reaches the optimized tier only once it has caught up and run again.
-        JitMeter? jit = null;
         for (var warmRound = 1; warmRound <= 2; warmRound++)
         {
             var warmTag = CallSids.NewTag();
@@ -191,13 +191,14 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
             var warm = await CompletionAsync(probe, warmTag, options.BurstWarmup, DateTime.UtcNow.AddSeconds(options.DrainLimit));
             output.WriteLine($"warm-up {warmRound}: {warm.Completed} of {options.BurstWarmup} completed");
             await Task.Delay(TimeSpan.FromSeconds(3));
-            jit = await SettleJitAsync(system.ProcessId);
+            await SettleJitAsync(system.ProcessId);
         }
 
         var tag = CallSids.NewTag();
         await SetUpAsync(tag, options.Burst);
         var before = Sample.Take(system.ProcessId, azurite.ProcessId);
-        var jitBefore = jit!.Seconds();
+        var jit = new JitMeter(system.ProcessId);
+        var jitBefore = jit.Seconds();
         await DriveAsync(tag, options.Burst);
         var drivenIn = (DateTime.UtcNow - before.At).TotalSeconds;
         var done = await CompletionAsync(probe, tag, options.Burst, DateTime.UtcNow.AddSeconds(options.DrainLimit));
@@ -229,7 +230,7 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
     /// After the warm-up, until the host's tiering thread has been quiet for a second (at most a minute): the window
     /// then runs the optimized code a long-running host runs, not its recompilation.
     /// </summary>
-    private async Task<JitMeter> SettleJitAsync(int pid)
+    private async Task SettleJitAsync(int pid)
     {
         var jit = new JitMeter(pid);
         var clock = Stopwatch.StartNew();
@@ -248,7 +249,6 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
         }
 
         output.WriteLine($"host's tiered JIT: {last:F1} s of CPU since start, quiet after {clock.Elapsed.TotalSeconds:F1} s of waiting");
-        return jit;
     }
 
     private void PrintJit(double seconds, Sample span) =>

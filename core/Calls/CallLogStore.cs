@@ -232,7 +232,7 @@ public sealed class CallLogStore(CallCenterTables tables)
     public async Task<IReadOnlyList<CallLog>> ListAsync(string tenantId, CancellationToken ct = default)
     {
         var result = new List<CallLog>();
-        await foreach (var e in tables.Calls.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey lt {CallRowsEnd}"), cancellationToken: ct)
+        await foreach (var e in tables.Calls.QueryAsync<TableEntity>(CallRows(tenantId), cancellationToken: ct)
             .ConfigureAwait(false))
         {
             result.Add(ToCall(e));
@@ -248,7 +248,7 @@ public sealed class CallLogStore(CallCenterTables tables)
     public Task<Storage.Page<CallLog>> ListPageAsync(
         string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? leadId, string? continuation, int limit, CancellationToken ct = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey lt {CallRowsEnd}");
+        var filter = CallRows(tenantId);
         if (from is { } f)
         {
             filter += " and " + TableClient.CreateQueryFilter($"CreatedAt ge {f}");
@@ -435,6 +435,9 @@ public sealed class CallLogStore(CallCenterTables tables)
     private const string DateIndexMarkerRow = "~meta|date-index";
     private const int ParallelReads = 16;
 
+    // The tenant's call rows: its index and marker rows start with '~', after every CallSid.
+    private static string CallRows(string tenantId) => TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey lt {CallRowsEnd}");
+
     private readonly BoundedMemo<string, bool> _dateIndexed = new(MaxRemembered, StringComparer.Ordinal);
 
     /// <summary>
@@ -499,7 +502,7 @@ public sealed class CallLogStore(CallCenterTables tables)
         {
             var batch = new List<TableTransactionAction>();
             var calls = tables.Calls.QueryAsync<TableEntity>(
-                TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey lt {CallRowsEnd}"),
+                CallRows(tenantId),
                 select: ["PartitionKey", "RowKey", "Direction", "From", "To", "LeadId", "CreatedAt"],
                 cancellationToken: ct);
             await foreach (var row in calls.ConfigureAwait(false))
