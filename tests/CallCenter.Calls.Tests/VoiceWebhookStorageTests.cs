@@ -34,6 +34,7 @@ public sealed class VoiceWebhookStorageTests(CallCenterFixture fixture)
         // A running instance knows the number's tenant and a caller's lead once it has seen them: one call first.
         Assert.Equal(200, (await voice.HandleAsync(Signed(TwilioCall.Voice(TwilioCall.NewCallSid(), tenant.VoiceNumbers[0])))).StatusCode);
         requests.Clear();
+        requests.HoldUntilInFlight(2);
         var callSid = TwilioCall.NewCallSid();
 
         var answer = await voice.HandleAsync(Signed(TwilioCall.Voice(callSid, tenant.VoiceNumbers[0])));
@@ -79,6 +80,7 @@ public sealed class VoiceWebhookStorageTests(CallCenterFixture fixture)
         var signals = services.GetRequiredService<CallWorkflowSignals>().For(_host.Durable);
         await services.GetRequiredService<TenantCache>().GetAsync(tenant.Id);
         requests.Clear();
+        requests.HoldUntilInFlight(2);
 
         await signals.CallEndedAsync(tenant.Id, callSid, new CallEnded("completed", 3));
 
