@@ -4,15 +4,38 @@ using CallCenter.Core.Storage;
 
 namespace CallCenter.Core.Callbacks;
 
-/// <summary>Callbacks in their tenant's partition of the Callbacks table (row key = callback id).</summary>
+/// <summary>
+/// Callbacks in their tenant's partition of the Callbacks table (row key = callback id), and beside each one a call's
+/// agent asked for, a row naming it under that call (<c>~call|{CallSid}|{callback id}</c>): the call's end reads its
+/// callbacks from a range of row keys, where a filter on a property would scan every callback the tenant ever had.
+/// </summary>
 public sealed class CallbackStore(CallCenterTables tables)
 {
+    private const string ByCallPrefix = "~call|";
+
+    /// <summary>Row keys from here on are the by-call rows; callback ids ("CB…") sort before them.</summary>
+    private const string FirstIndexKey = "~";
+
     /// <summary>Adds the callback unless its id exists; returns the stored one and whether this call added it.</summary>
     public async Task<(Callback Callback, bool Created)> CreateIfMissingAsync(Callback callback, CancellationToken ct = default)
     {
         try
         {
-            await tables.Callbacks.AddEntityAsync(ToEntity(callback), ct).ConfigureAwait(false);
+            if (callback.RequestedByCallSid is { } callSid)
+            {
+                // One transaction: a callback is never stored without the row its call's end finds it by.
+                await tables.Callbacks.SubmitTransactionAsync(
+                    [
+                        new TableTransactionAction(TableTransactionActionType.Add, ToEntity(callback)),
+                        new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(callback.TenantId, ByCallPrefix + callSid + "|" + callback.Id)),
+                    ],
+                    ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await tables.Callbacks.AddEntityAsync(ToEntity(callback), ct).ConfigureAwait(false);
+            }
+
             return (callback, true);
         }
         catch (RequestFailedException e) when (e.IsConflict())
@@ -43,7 +66,7 @@ public sealed class CallbackStore(CallCenterTables tables)
     /// <summary>A page of the tenant's callbacks (in id order), optionally of one status.</summary>
     public Task<Storage.Page<Callback>> ListPageAsync(string tenantId, string? status, string? continuation, int limit, CancellationToken ct = default)
     {
-        var filter = TableFilters.Partition(tenantId);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey lt {FirstIndexKey}");
         if (status is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
@@ -52,14 +75,23 @@ public sealed class CallbackStore(CallCenterTables tables)
         return Pages.ReadAsync(tables.Callbacks, filter, continuation, limit, ToCallback, ct);
     }
 
-    /// <summary>The callbacks the agent of one call asked for.</summary>
+    /// <summary>The callbacks the agent of one call asked for: a range of its by-call rows, then each callback.</summary>
     public async Task<IReadOnlyList<Callback>> ListRequestedByCallAsync(string tenantId, string callSid, CancellationToken ct = default)
     {
-        var result = new List<Callback>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RequestedByCallSid eq {callSid}");
-        await foreach (var e in tables.Callbacks.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        var ids = new List<string>();
+        var prefix = ByCallPrefix + callSid + "|";
+        await foreach (var e in tables.Callbacks.QueryAsync<TableEntity>(TableFilters.Prefix(tenantId, prefix), select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
         {
-            result.Add(ToCallback(e));
+            ids.Add(e.RowKey[prefix.Length..]);
+        }
+
+        var result = new List<Callback>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (await GetAsync(tenantId, id, ct).ConfigureAwait(false) is { } callback)
+            {
+                result.Add(callback);
+            }
         }
 
         return result;

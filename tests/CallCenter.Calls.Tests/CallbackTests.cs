@@ -124,6 +124,32 @@ public sealed class CallbackTests(CallCenterFixture fixture)
     }
 
     [Fact]
+    public async Task A_call_finds_the_callbacks_its_agent_asked_for_and_the_tenant_lists_each_callback_once()
+    {
+        var (tenant, key) = await _host.NewTenantWithKeyAsync();
+        var (first, second) = (await LeadAsync(tenant), await LeadAsync(tenant));
+        var requests = _host.Get<CallbackRequests>();
+        var (callA, callB) = (TwilioCall.NewCallSid(), TwilioCall.NewCallSid());
+        string At(int days) => DateTimeOffset.UtcNow.AddDays(days).ToString("O", CultureInfo.InvariantCulture);
+
+        var (askedByA, _, _) = await requests.RequestAsync(tenant, first.Id, At(1), null, CallbackSources.Call, callA);
+        var (askedByB, _, _) = await requests.RequestAsync(tenant, second.Id, At(1), null, CallbackSources.Call, callB);
+        // The same lead and time asked again by the other call is the first call's callback, not a second one.
+        var (again, _, created) = await requests.RequestAsync(tenant, first.Id, At(1), null, CallbackSources.Call, callB);
+        var (fromApi, _, _) = await requests.RequestAsync(tenant, second.Id, At(2), null, CallbackSources.Api);
+
+        var store = _host.Get<CallbackStore>();
+        Assert.Equal([askedByA!.Id], (await store.ListRequestedByCallAsync(tenant.Id, callA)).Select(c => c.Id));
+        Assert.Equal([askedByB!.Id], (await store.ListRequestedByCallAsync(tenant.Id, callB)).Select(c => c.Id));
+        Assert.Empty(await store.ListRequestedByCallAsync(tenant.Id, TwilioCall.NewCallSid()));
+        Assert.False(created);
+        Assert.Equal(askedByA.Id, again!.Id);
+        var listed = await ListAsync(tenant, key, null);
+        Assert.Equal(new[] { askedByA.Id, askedByB.Id, fromApi!.Id }.Order(StringComparer.Ordinal), listed.Select(Id).Order(StringComparer.Ordinal));
+        Assert.Equal(3, (await ListAsync(tenant, key, "scheduled")).Count);
+    }
+
+    [Fact]
     public async Task A_cancel_after_the_dial_is_409_and_the_callback_stays_dialed()
     {
         var (tenant, key) = await _host.NewTenantWithKeyAsync();

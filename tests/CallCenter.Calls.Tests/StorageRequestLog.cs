@@ -14,6 +14,7 @@ public sealed class StorageRequestLog : HttpPipelinePolicy
     private static readonly TimeSpan HoldLimit = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentQueue<string> _requests = new();
+    private readonly ConcurrentQueue<string> _filters = new();
     private readonly object _gate = new();
     private int _inFlight;
     private int _mostInFlight;
@@ -22,12 +23,16 @@ public sealed class StorageRequestLog : HttpPipelinePolicy
 
     public IReadOnlyList<string> Requests => [.. _requests];
 
+    /// <summary>The <c>$filter</c> of every query, decoded: what the service is asked to search.</summary>
+    public IReadOnlyList<string> Filters => [.. _filters];
+
     /// <summary>The most requests that were on the wire at one time since the last <see cref="Clear"/>.</summary>
     public int MostInFlight => Volatile.Read(ref _mostInFlight);
 
     public void Clear()
     {
         _requests.Clear();
+        _filters.Clear();
         Volatile.Write(ref _mostInFlight, Volatile.Read(ref _inFlight));
     }
 
@@ -77,6 +82,11 @@ public sealed class StorageRequestLog : HttpPipelinePolicy
     private Task Sending(HttpMessage message)
     {
         _requests.Enqueue($"{message.Request.Method} {message.Request.Uri.Path[(message.Request.Uri.Path.LastIndexOf('/') + 1)..]}");
+        if (System.Web.HttpUtility.ParseQueryString(message.Request.Uri.Query)["$filter"] is { } filter)
+        {
+            _filters.Enqueue(filter);
+        }
+
         lock (_gate)
         {
             var now = Interlocked.Increment(ref _inFlight);

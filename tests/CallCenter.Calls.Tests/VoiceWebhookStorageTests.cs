@@ -89,6 +89,9 @@ public sealed class VoiceWebhookStorageTests(CallCenterFixture fixture)
         Assert.Equal(2, requests.Requests.Count);
         Assert.Contains(requests.Requests, r => r.StartsWith($"GET {Table("CallIndex")}(", StringComparison.Ordinal));
         Assert.Contains($"GET {Table("Callbacks")}()", requests.Requests);
+        // The callbacks are a range of the call's own row keys, not a filter the service answers by reading the
+        // tenant's every callback.
+        Assert.Contains($"PartitionKey eq '{tenant.Id}' and RowKey ge '~call|{callSid}|' and RowKey lt '~call|{callSid}}}'", requests.Filters);
         Assert.Equal(2, requests.MostInFlight);
         // The recording is still to come, and starts the workflow when it does.
         Assert.Null(await _host.Durable.GetInstanceAsync(CallWorkflowNames.InstanceId(callSid)));
