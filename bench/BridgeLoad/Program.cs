@@ -215,7 +215,7 @@ async Task<RunFigures> MeasureAsync(SystemUnderTest target, int calls, LoadFigur
         : $"no JIT; window {elapsed:F1} s";
 
     // The bridge's own counters; the floor keeps none.
-    var heap = metricsDuring is null ? "" : $"; managed heap in window {metricsDuring.ManagedHeapBytes / 1048576.0:F1} MiB";
+    var heap = metricsDuring is null ? "" : $"; managed heap in window {metricsDuring.ManagedHeapBytes / 1048576.0:F1} MiB, GC committed {metricsDuring.GcCommittedBytes / 1048576.0:F1} MiB";
     var allocations = metricsDuring is null || metricsBefore is null ? "" : $"""
 
         {name} allocations in window {(metricsDuring.AllocatedBytes - metricsBefore.AllocatedBytes) / (double)frames:F1} bytes per relayed frame, {(metricsDuring.Gen0Collections - metricsBefore.Gen0Collections) / elapsed:F2} gen0 GCs/s

@@ -93,6 +93,7 @@ public sealed class BridgeMetrics
         Interlocked.Read(ref _bargeIns),
         Interlocked.Read(ref _toolCalls),
         GC.GetTotalMemory(false),
+        GC.GetGCMemoryInfo().TotalCommittedBytes,
         Environment.WorkingSet,
         GC.GetTotalAllocatedBytes(false),
         GC.CollectionCount(0));

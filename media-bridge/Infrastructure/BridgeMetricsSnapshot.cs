@@ -14,6 +14,7 @@ public sealed record BridgeMetricsSnapshot(
     long BargeIns,
     long ToolCalls,
     long ManagedHeapBytes,
+    long GcCommittedBytes,
     long WorkingSetBytes,
     long AllocatedBytes,
     long Gen0Collections);
