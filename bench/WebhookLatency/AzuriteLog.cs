@@ -53,6 +53,7 @@ internal static partial class AzuriteLog
         var requests = new Dictionary<string, StorageRequest>();
         var order = new List<string>();
         var operations = new Dictionary<string, string>();
+        var batchTables = new Dictionary<string, string>();
         foreach (var line in lines)
         {
             var parts = line.Split(' ', 4);
@@ -84,9 +85,18 @@ internal static partial class AzuriteLog
             {
                 operations.TryAdd(parts[1], operation.Groups[1].Value);
             }
+            else if (BatchTable().Match(message) is { Success: true } batch)
+            {
+                batchTables.TryAdd(parts[1], batch.Groups[1].Value);
+            }
         }
 
-        return order.Select(id => requests[id] with { Operation = operations.GetValueOrDefault(id, "?") }).ToList();
+        // A batch's URL names no table (/$batch); its body's first operation does, and a batch is one table's.
+        return order.Select(id => requests[id] with
+        {
+            Operation = operations.GetValueOrDefault(id, "?"),
+            Resource = batchTables.GetValueOrDefault(id, requests[id].Resource),
+        }).ToList();
     }
 
     /// <summary>
@@ -112,6 +122,9 @@ internal static partial class AzuriteLog
 
     [GeneratedRegex(@"^(?<service>Blob|Queue|Table)StorageContextMiddleware: RequestMethod=(?<method>\S+) RequestURL=(?<url>\S+)")]
     private static partial Regex ContextLine();
+
+    [GeneratedRegex(@"^TableHandler:batch\(\) Raw request string is "".*?\\n(?:POST|PUT|PATCH|MERGE|DELETE|GET) https?://[^/]+/[^/]+/([A-Za-z][A-Za-z0-9]*)")]
+    private static partial Regex BatchTable();
 
     [GeneratedRegex(@"^DispatchMiddleware: Operation=(\S+)")]
     private static partial Regex Dispatch();
