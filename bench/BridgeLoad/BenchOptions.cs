@@ -14,7 +14,8 @@ internal sealed record BenchOptions(
     IReadOnlyList<KeyValuePair<string, string>> BridgeEnvironment,
     string[] Systems,
     int Repeat,
-    string? BridgeExe = null)
+    string? BridgeExe = null,
+    double CallsPerSecond = 0)
 {
     public const string Bridge = "bridge";
     public const string Floor = "floor";
@@ -68,6 +69,7 @@ internal sealed record BenchOptions(
             environment,
             systems,
             repeat,
-            bridgeExe);
+            bridgeExe,
+            double.Parse(Arg("--calls-per-second", "0"), CultureInfo.InvariantCulture));
     }
 }

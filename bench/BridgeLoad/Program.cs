@@ -52,6 +52,7 @@ await using var azurite = options.Systems.Contains(BenchOptions.Bridge) ? await 
 Console.WriteLine($"# bench: {string.Join(',', options.Calls)} calls, {options.Seconds} s measured after {options.Warmup} s warm-up, "
     + $"{string.Join(" and ", options.Systems)} on core {options.Core}, {options.Repeat} run(s) each, interleaved; "
     + $"bridge transport {options.Transport}, inline socket scheduling {options.Inline}; "
+    + (options.CallsPerSecond > 0 ? $"calls placed at {options.CallsPerSecond} a second; " : "calls placed 8 at a time, at once; ")
     + (options.BridgeExe is { } exe ? $"bridge {exe}" : "bridge serve-bridge (JIT, this build)"));
 if (floorRelay is not null)
 {
@@ -102,10 +103,18 @@ async Task<RunFigures> MeasureAsync(SystemUnderTest target, int calls, LoadFigur
     {
         var placed = new LoadCaller?[count];
         var failed = 0;
-        // A few at a time: the bridge loads each call's context from storage before its first frame.
+        var placing = Stopwatch.StartNew();
+        // A few at a time: the bridge loads each call's context from storage before its first frame. With
+        // --calls-per-second, call i starts no earlier than (i - 1) / rate seconds in: calls arriving over time
+        // rather than all at once.
         await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             var callSid = $"CA{tag}{calls:D4}{i:D27}";
+            if (options.CallsPerSecond > 0 && TimeSpan.FromSeconds((i - 1) / options.CallsPerSecond) - placing.Elapsed is { Ticks: > 0 } wait)
+            {
+                await Task.Delay(wait, ct);
+            }
+
             try
             {
                 var call = await LoadCaller.StartAsync(target.MediaUrl, target.Signature, i, callSid, target.StreamToken(callSid), figures, ct);
