@@ -139,24 +139,8 @@ async Task<RunFigures> MeasureAsync(SystemUnderTest target, int calls, LoadFigur
         await Task.WhenAll(placed.OfType<LoadCaller>().Select(c => c.HangUpAsync(TimeSpan.FromSeconds(30))));
     }
 
-    async Task<TimeSpan> JitQuietAsync()
-    {
-        var quiet = Stopwatch.StartNew();
-        var waited = Stopwatch.StartNew();
-        for (var jit = jitMeter.Seconds(); target.Jitted && quiet.Elapsed < TimeSpan.FromSeconds(5) && waited.Elapsed < TimeSpan.FromSeconds(120);)
-        {
-            await Task.Delay(250);
-            var now = jitMeter.Seconds();
-            if (now - jit > 0.001)
-            {
-                quiet.Restart();
-            }
-
-            jit = now;
-        }
-
-        return waited.Elapsed;
-    }
+    async Task<TimeSpan> JitQuietAsync() =>
+        target.Jitted ? await jitMeter.WaitQuietAsync(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(120), noiseSeconds: 0.001) : TimeSpan.Zero;
 
     // A round of calls first, kept up until the JIT is quiet, so the memory figure is what calls hold and
     // not the runtime's one-off growth (JIT-compiled code, pools, thread stacks). 50 calls: more than the

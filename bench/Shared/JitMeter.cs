@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace CallCenter.Bench;
 
 /// <summary>
@@ -32,5 +34,28 @@ internal sealed class JitMeter(int pid)
         }
 
         return _totalNs / 1e9;
+    }
+
+    /// <summary>
+    /// Waits until the JIT has used at most <paramref name="noiseSeconds"/> of CPU in each 250 ms for
+    /// <paramref name="quietFor"/>, or until <paramref name="atMost"/>; returns how long it waited.
+    /// </summary>
+    public async Task<TimeSpan> WaitQuietAsync(TimeSpan quietFor, TimeSpan atMost, double noiseSeconds)
+    {
+        var waited = Stopwatch.StartNew();
+        var quiet = Stopwatch.StartNew();
+        for (var last = Seconds(); quiet.Elapsed < quietFor && waited.Elapsed < atMost;)
+        {
+            await Task.Delay(250);
+            var now = Seconds();
+            if (now - last > noiseSeconds)
+            {
+                quiet.Restart();
+            }
+
+            last = now;
+        }
+
+        return waited.Elapsed;
     }
 }

@@ -233,22 +233,8 @@ internal sealed class BenchRun(BenchOptions options, StandIns standIns, TextWrit
     private async Task SettleJitAsync(int pid)
     {
         var jit = new JitMeter(pid);
-        var clock = Stopwatch.StartNew();
-        var last = jit.Seconds();
-        var quietSince = TimeSpan.Zero;
-        while (clock.Elapsed - quietSince < TimeSpan.FromSeconds(1) && clock.Elapsed < TimeSpan.FromMinutes(1))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-            var now = jit.Seconds();
-            if (now - last > 0.002)
-            {
-                quietSince = clock.Elapsed;
-            }
-
-            last = now;
-        }
-
-        output.WriteLine($"host's tiered JIT: {last:F1} s of CPU since start, quiet after {clock.Elapsed.TotalSeconds:F1} s of waiting");
+        var waited = await jit.WaitQuietAsync(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), noiseSeconds: 0.002);
+        output.WriteLine($"host's tiered JIT: {jit.Seconds():F1} s of CPU since start, quiet after {waited.TotalSeconds:F1} s of waiting");
     }
 
     private void PrintJit(double seconds, Sample span) =>

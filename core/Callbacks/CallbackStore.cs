@@ -27,7 +27,7 @@ public sealed class CallbackStore(CallCenterTables tables)
                 await tables.Callbacks.SubmitTransactionAsync(
                     [
                         new TableTransactionAction(TableTransactionActionType.Add, ToEntity(callback)),
-                        new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(callback.TenantId, ByCallPrefix + callSid + "|" + callback.Id)),
+                        new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(callback.TenantId, ByCall(callSid) + callback.Id)),
                     ],
                     ct).ConfigureAwait(false);
             }
@@ -66,7 +66,7 @@ public sealed class CallbackStore(CallCenterTables tables)
     /// <summary>A page of the tenant's callbacks (in id order), optionally of one status.</summary>
     public Task<Storage.Page<Callback>> ListPageAsync(string tenantId, string? status, string? continuation, int limit, CancellationToken ct = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey lt {FirstIndexKey}");
+        var filter = TableFilters.Before(tenantId, FirstIndexKey);
         if (status is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
@@ -79,7 +79,7 @@ public sealed class CallbackStore(CallCenterTables tables)
     public async Task<IReadOnlyList<Callback>> ListRequestedByCallAsync(string tenantId, string callSid, CancellationToken ct = default)
     {
         var ids = new List<string>();
-        var prefix = ByCallPrefix + callSid + "|";
+        var prefix = ByCall(callSid);
         await foreach (var e in tables.Callbacks.QueryAsync<TableEntity>(TableFilters.Prefix(tenantId, prefix), select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
         {
             ids.Add(e.RowKey[prefix.Length..]);
@@ -96,6 +96,9 @@ public sealed class CallbackStore(CallCenterTables tables)
 
         return result;
     }
+
+    /// <summary>The row-key prefix of the by-call rows of one call.</summary>
+    private static string ByCall(string callSid) => ByCallPrefix + callSid + "|";
 
     private static TableEntity ToEntity(Callback c) => new(c.TenantId, c.Id)
     {

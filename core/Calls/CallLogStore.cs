@@ -436,7 +436,7 @@ public sealed class CallLogStore(CallCenterTables tables)
     private const int ParallelReads = 16;
 
     // The tenant's call rows: its index and marker rows start with '~', after every CallSid.
-    private static string CallRows(string tenantId) => TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey lt {CallRowsEnd}");
+    private static string CallRows(string tenantId) => TableFilters.Before(tenantId, CallRowsEnd);
 
     private readonly BoundedMemo<string, bool> _dateIndexed = new(MaxRemembered, StringComparer.Ordinal);
 

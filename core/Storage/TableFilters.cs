@@ -14,6 +14,10 @@ public static class TableFilters
     public static string Partition(string partitionKey) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}");
 
+    /// <summary>The rows of one partition whose row key sorts before <paramref name="end"/> (a partition's own rows, before its index rows).</summary>
+    public static string Before(string partitionKey, string end) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey lt {end}");
+
     /// <summary>The rows of one partition whose row key starts with <paramref name="prefix"/>, which ends in '|'.</summary>
     public static string Prefix(string partitionKey, string prefix)
     {
